@@ -1,0 +1,1 @@
+"""timeline-api: dated events from news articles, served as ordered timelines."""

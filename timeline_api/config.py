@@ -1,0 +1,61 @@
+"""Settings from the environment, gathered in one object.
+
+Every knob the service has is read here and nowhere else, so that the app
+factory, the CLI and gunicorn agree on them.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+DEFAULT_SQLITE_PATH = Path("var") / "timeline.db"
+
+
+def _default_database_url() -> str:
+    return f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(default_factory=_default_database_url)
+    # request bodies larger than this are refused with 413 before parsing
+    max_content_length: int = 2 * 1024 * 1024
+    # article text longer than this (characters) is refused with 422
+    max_text_chars: int = 500_000
+    default_page_size: int = 50
+    max_page_size: int = 500
+    cors_origins: tuple[str, ...] = ()
+    # proxies whose X-Forwarded-* headers are trusted (count of hops)
+    trusted_proxy_count: int = 0
+    log_level: str = "INFO"
+    # run `alembic upgrade head` when the app starts under `serve`
+    migrate_on_start: bool = True
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+        env = os.environ if env is None else env
+        kwargs: dict = {}
+        for f in fields(cls):
+            raw = env.get(f.name.upper())
+            if raw is None or raw == "":
+                continue
+            if f.type == "int":
+                kwargs[f.name] = int(raw)
+            elif f.type == "bool":
+                kwargs[f.name] = raw.strip().lower() in {"1", "true", "yes", "on"}
+            elif f.type == "tuple[str, ...]":
+                kwargs[f.name] = _split(raw)
+            else:
+                kwargs[f.name] = raw
+        return cls(**kwargs)
+
+    def flask_config(self) -> dict:
+        return {
+            "MAX_CONTENT_LENGTH": self.max_content_length,
+            "JSON_SORT_KEYS": False,
+        }

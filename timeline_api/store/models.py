@@ -1,0 +1,176 @@
+"""SQLAlchemy 2 models: articles, events with their sources, entities and their links.
+
+Only structure lives here; the rules that fill these tables are in the pure
+pipeline, and the queries in ``repository.py``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Explicit constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Article(Base):
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str | None] = mapped_column(String(2048), unique=True)
+    external_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    # sha256 of the text: identical text posted again is the same article
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str | None] = mapped_column(String(1000))
+    source: Mapped[str | None] = mapped_column(String(255))
+    language: Mapped[str] = mapped_column(String(16), default="en")
+    # naive UTC throughout the store; the API layer adds the offset back
+    published_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    sources: Mapped[list["EventSource"]] = relationship(
+        back_populates="article", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Event(Base):
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    date_value: Mapped[str] = mapped_column(String(64))
+    date_start: Mapped[dt.datetime] = mapped_column(DateTime)
+    date_end: Mapped[dt.datetime] = mapped_column(DateTime)
+    granularity: Mapped[str] = mapped_column(String(16))
+    # coarse before fine at the same start: "May 2023" sorts before "3 May 2023"
+    granularity_rank: Mapped[int] = mapped_column(SmallInteger)
+    date_text: Mapped[str | None] = mapped_column(String(255))
+    date_source: Mapped[str] = mapped_column(String(16))
+    date_mod: Mapped[str | None] = mapped_column(String(16))
+    summary: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="occurred")
+    confidence: Mapped[float] = mapped_column(Float)
+    # publication date of the earliest source, the last ordering key
+    first_published_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    sources: Mapped[list["EventSource"]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="EventSource.id",
+    )
+    actor_links: Mapped[list["EventActor"]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+    location_links: Mapped[list["EventLocation"]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    __table_args__ = (
+        # the timeline's keyset order
+        Index("ix_events_timeline_order", "date_start", "granularity_rank", "first_published_at", "id"),
+        Index("ix_events_date_end", "date_end"),
+    )
+
+
+class EventSource(Base):
+    """One piece of evidence for an event: a sentence of an article."""
+
+    __tablename__ = "event_sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    # character offsets of the sentence in the article's text
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    quote: Mapped[str] = mapped_column(Text)
+    date_text: Mapped[str | None] = mapped_column(String(255))
+
+    event: Mapped[Event] = relationship(back_populates="sources")
+    article: Mapped[Article] = relationship(back_populates="sources")
+
+
+class Entity(Base):
+    """An actor or place, keyed by its stable id (``geonames:524901``, ``org:cnn``)."""
+
+    __tablename__ = "entities"
+
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    name_norm: Mapped[str] = mapped_column(String(255), index=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    geonames_id: Mapped[int | None] = mapped_column(Integer)
+    country_code: Mapped[str | None] = mapped_column(String(8))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    population: Mapped[int | None] = mapped_column(Integer)
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("entities.id", ondelete="SET NULL"))
+    curated: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    aliases: Mapped[list["EntityAlias"]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="EntityAlias.id"
+    )
+
+
+class EntityAlias(Base):
+    __tablename__ = "entity_aliases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), index=True)
+    alias: Mapped[str] = mapped_column(String(255))
+    alias_norm: Mapped[str] = mapped_column(String(255), index=True)
+
+    __table_args__ = (UniqueConstraint("entity_id", "alias_norm", name="uq_entity_aliases_entity_alias"),)
+
+
+class EventActor(Base):
+    __tablename__ = "event_actors"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True)
+    entity: Mapped[Entity] = relationship()
+
+    __table_args__ = (Index("ix_event_actors_entity_event", "entity_id", "event_id"),)
+
+
+class EventLocation(Base):
+    """Where an event happened. Besides the place named (``direct``), every
+    enclosing place is linked too, so ``location=Russia`` is one indexed lookup
+    that also finds events in Moscow."""
+
+    __tablename__ = "event_locations"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True)
+    direct: Mapped[bool] = mapped_column(Boolean, default=True)
+    qualifier: Mapped[str | None] = mapped_column(String(64))
+    entity: Mapped[Entity] = relationship()
+
+    __table_args__ = (Index("ix_event_locations_entity_event", "entity_id", "event_id"),)
