@@ -4,6 +4,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+from weakref import WeakSet
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
@@ -35,6 +36,15 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
+_databases: "WeakSet[Database]" = WeakSet()
+
+
+def dispose_all() -> None:
+    """Drop pooled connections, e.g. in a freshly forked worker (they belong to the parent)."""
+    for database in list(_databases):
+        database.engine.dispose(close=False)
+
+
 class Database:
     """One engine and its session factory; shared by the app, the CLI and tests."""
 
@@ -42,6 +52,7 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        _databases.add(self)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

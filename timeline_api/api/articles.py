@@ -1,0 +1,150 @@
+"""Articles: ingest (POST), list, read, delete, and an article's events."""
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from timeline_api.api.common import FlexibleDateTime, PageArgs, db_session, page_limit, settings
+from timeline_api.api.events import EventSchema, event_to_dict
+from timeline_api.entities import EntityMatcher
+from timeline_api.ingest import ArticleInput, ingest_article
+from timeline_api.store import repository
+from timeline_api.store.cursor import InvalidCursor
+from timeline_api.store.repository import TimelineQuery
+
+blp = Blueprint("articles", __name__, url_prefix="/v1/articles", description="News articles and their events")
+
+ARTICLE_ID = "<int(max=2147483647):article_id>"
+LANGUAGES = ("en",)
+
+
+class ArticleCreateSchema(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+    text = ma.fields.String(required=True, metadata={"description": "The article body, plain text"})
+    published_at = FlexibleDateTime(
+        required=True, metadata={"description": "Publication date or date-time (ISO 8601); the reference for relative dates"})
+    title = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=1000))
+    url = ma.fields.Url(load_default=None, allow_none=True, validate=ma.validate.Length(max=2048))
+    source = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=255))
+    language = ma.fields.String(load_default="en", validate=ma.validate.OneOf(LANGUAGES),
+                                metadata={"description": "ISO 639-1 code; English is supported today"})
+    external_id = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(min=1, max=255))
+
+    @ma.validates("text")
+    def _text_has_content(self, value: str, **_kwargs) -> None:
+        if not value.strip():
+            raise ma.ValidationError("Text must not be empty.")
+        if "\x00" in value:
+            raise ma.ValidationError("Text must not contain NUL characters.")
+
+
+class ArticleSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    url = ma.fields.String(allow_none=True)
+    external_id = ma.fields.String(allow_none=True)
+    title = ma.fields.String(allow_none=True)
+    source = ma.fields.String(allow_none=True)
+    language = ma.fields.String(required=True)
+    published_at = FlexibleDateTime(required=True)
+    created_at = FlexibleDateTime(required=True)
+
+
+class ArticleDetailSchema(ArticleSchema):
+    text = ma.fields.String(required=True)
+
+
+class ArticleWithEventsSchema(ArticleDetailSchema):
+    events = ma.fields.List(ma.fields.Nested(EventSchema), required=True)
+
+
+class ArticlePageSchema(ma.Schema):
+    articles = ma.fields.List(ma.fields.Nested(ArticleSchema), required=True)
+    next_cursor = ma.fields.String(allow_none=True, required=True)
+
+
+class EventPageSchema(ma.Schema):
+    events = ma.fields.List(ma.fields.Nested(EventSchema), required=True)
+    next_cursor = ma.fields.String(allow_none=True, required=True)
+
+
+def _article_events(article_id: int) -> list[dict]:
+    events, _ = TimelineQuery(article_id=article_id, limit=10_000).run(db_session())
+    return [event_to_dict(e) for e in events]
+
+
+@blp.route("")
+class ArticleCollection(MethodView):
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, ArticlePageSchema)
+    @blp.doc(operationId="listArticles")
+    def get(self, args):
+        """Articles, newest first"""
+        try:
+            articles, next_cursor = repository.list_articles(db_session(), page_limit(args), args["cursor"])
+        except InvalidCursor as exc:
+            abort(422, message=str(exc), errors={"cursor": [str(exc)]})
+        return {"articles": articles, "next_cursor": next_cursor}
+
+    @blp.arguments(ArticleCreateSchema)
+    @blp.response(201, ArticleWithEventsSchema, description="Article stored with its events")
+    @blp.alt_response(200, schema=ArticleWithEventsSchema,
+                      description="The same url, external_id or text was already stored: that article")
+    @blp.doc(operationId="createArticle")
+    def post(self, data):
+        """Ingest an article: find its dates, actors and places, store its events"""
+        limit = settings().max_text_chars
+        if len(data["text"]) > limit:
+            abort(422, message=f"Text is longer than {limit} characters.",
+                  errors={"text": [f"Longer than the limit of {limit} characters."]})
+        session = db_session()
+        article, created = ingest_article(session, ArticleInput(**data), EntityMatcher.default())
+        body = {**_article_fields(article), "events": _article_events(article.id)}
+        headers = {"Location": url_for("articles.ArticleResource", article_id=article.id)}
+        return body, 201 if created else 200, headers
+
+
+def _article_fields(article) -> dict:
+    return {name: getattr(article, name) for name in ArticleDetailSchema().fields}
+
+
+@blp.route(f"/{ARTICLE_ID}")
+class ArticleResource(MethodView):
+    @blp.response(200, ArticleDetailSchema)
+    @blp.doc(operationId="getArticle")
+    def get(self, article_id: int):
+        """One article with its text"""
+        article = repository.get_article(db_session(), article_id)
+        if article is None:
+            abort(404, message=f"No article with id {article_id}.")
+        return article
+
+    @blp.response(204)
+    @blp.doc(operationId="deleteArticle")
+    def delete(self, article_id: int):
+        """Delete an article, its sources, and the events no other article reports"""
+        session = db_session()
+        if not repository.delete_article(session, article_id):
+            abort(404, message=f"No article with id {article_id}.")
+        session.commit()
+
+
+@blp.route(f"/{ARTICLE_ID}/events")
+class ArticleEvents(MethodView):
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, EventPageSchema)
+    @blp.doc(operationId="listArticleEvents")
+    def get(self, args, article_id: int):
+        """The events an article reports, in timeline order"""
+        session = db_session()
+        if repository.get_article(session, article_id) is None:
+            abort(404, message=f"No article with id {article_id}.")
+        query = TimelineQuery(article_id=article_id, limit=page_limit(args), cursor=args["cursor"])
+        try:
+            events, next_cursor = query.run(session)
+        except InvalidCursor as exc:
+            abort(422, message=str(exc), errors={"cursor": [str(exc)]})
+        return {"events": [event_to_dict(e) for e in events], "next_cursor": next_cursor}

@@ -1,0 +1,79 @@
+"""Pieces every resource shares: the request's database session, date fields, paging arguments."""
+from __future__ import annotations
+
+import datetime as dt
+
+import marshmallow as ma
+from flask import current_app, g
+from sqlalchemy.orm import Session
+
+from timeline_api.config import Settings
+from timeline_api.store.db import Database
+
+
+def settings() -> Settings:
+    return current_app.extensions["timeline_settings"]
+
+
+def database() -> Database:
+    return current_app.extensions["timeline_db"]
+
+
+def db_session() -> Session:
+    """The request's session, closed when the request ends."""
+    if "db_session" not in g:
+        g.db_session = database().sessionmaker()
+    return g.db_session
+
+
+def close_db_session(_exc=None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+class FlexibleDateTime(ma.fields.DateTime):
+    """ISO 8601 date or date-time; offsets are converted to UTC and dropped,
+    since the store keeps naive UTC. Dumped values carry ``Z``."""
+
+    default_error_messages = {"invalid": "Not a valid ISO 8601 date or date-time."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or len(value) > 64:
+            raise self.make_error("invalid")
+        text = value.strip()
+        try:
+            if len(text) == 10:
+                parsed = dt.datetime.combine(dt.date.fromisoformat(text), dt.time())
+            else:
+                parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+        except ValueError:
+            raise self.make_error("invalid") from None
+        if parsed.tzinfo is not None:
+            parsed = parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        if not 1 <= parsed.year <= 9998:
+            raise self.make_error("invalid")
+        return parsed
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.timezone.utc)
+        return value.isoformat().replace("+00:00", "Z")
+
+
+class PageArgs(ma.Schema):
+    limit = ma.fields.Integer(
+        load_default=None, validate=ma.validate.Range(min=1, max=500),
+        metadata={"description": "Page size (default 50, at most 500)"},
+    )
+    cursor = ma.fields.String(
+        load_default=None, validate=ma.validate.Length(max=512),
+        metadata={"description": "Opaque cursor from a previous page's `next_cursor`"},
+    )
+
+
+def page_limit(args: dict) -> int:
+    limit = args.get("limit") or settings().default_page_size
+    return min(limit, settings().max_page_size)

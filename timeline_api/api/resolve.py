@@ -1,0 +1,58 @@
+"""POST /v1/resolve: the temporal tagger alone, stateless."""
+from __future__ import annotations
+
+import marshmallow as ma
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from timeline_api.api.common import FlexibleDateTime, settings
+from timeline_api.temporal import resolve_timexes
+
+blp = Blueprint("resolve", __name__, url_prefix="/v1/resolve", description="Temporal expressions in a text")
+
+TIMEX_TYPES = ("DATE", "TIME", "DURATION", "SET")
+
+
+class ResolveRequestSchema(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+    text = ma.fields.String(required=True, validate=ma.validate.Length(min=1))
+    reference_date = FlexibleDateTime(
+        required=True, metadata={"description": "The date relative expressions are resolved against"})
+    language = ma.fields.String(load_default="en", validate=ma.validate.OneOf(("en",)))
+
+
+class IntervalSchema(ma.Schema):
+    start = ma.fields.String(required=True, metadata={"description": "Inclusive, ISO 8601"})
+    end = ma.fields.String(required=True, metadata={"description": "Exclusive, ISO 8601"})
+
+
+class TimexSchema(ma.Schema):
+    start = ma.fields.Integer(required=True, metadata={"description": "Character offset in the text"})
+    end = ma.fields.Integer(required=True)
+    text = ma.fields.String(required=True)
+    type = ma.fields.String(required=True, validate=ma.validate.OneOf(TIMEX_TYPES))
+    value = ma.fields.String(required=True, metadata={"description": "TIMEX3 value"})
+    mod = ma.fields.String(metadata={"description": "TIMEX3 mod, when the expression has one"})
+    granularity = ma.fields.String()
+    interval = ma.fields.Nested(IntervalSchema, allow_none=True, required=True)
+
+
+class ResolveResponseSchema(ma.Schema):
+    timexes = ma.fields.List(ma.fields.Nested(TimexSchema), required=True)
+
+
+@blp.route("")
+class Resolve(MethodView):
+    @blp.arguments(ResolveRequestSchema)
+    @blp.response(200, ResolveResponseSchema)
+    @blp.doc(operationId="resolveTimexes")
+    def post(self, data):
+        """Find and normalise the temporal expressions of a text (TIMEX3)"""
+        limit = settings().max_text_chars
+        if len(data["text"]) > limit:
+            abort(422, message=f"Text is longer than {limit} characters.",
+                  errors={"text": [f"Longer than the limit of {limit} characters."]})
+        timexes = resolve_timexes(data["text"], data["reference_date"], language=data["language"])
+        return {"timexes": [t.to_dict() for t in timexes]}

@@ -1,0 +1,48 @@
+"""The application factory."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from timeline_api.config import Settings
+from timeline_api.store.db import Database
+
+
+def create_app(config: Settings | dict | None = None) -> Flask:
+    """Build the Flask app. ``config`` is a Settings, a dict of Settings
+    overrides, or None to read the environment."""
+    if isinstance(config, dict):
+        settings = Settings(**{**Settings.from_env().__dict__, **config})
+    else:
+        settings = config or Settings.from_env()
+
+    app = Flask("timeline_api")
+    app.config.update(settings.flask_config())
+    app.extensions["timeline_settings"] = settings
+    app.extensions["timeline_db"] = Database(settings.database_url)
+    logging.basicConfig(level=settings.log_level)
+
+    from timeline_api.api import init_api  # keeps `timeline-api resolve` free of Flask imports
+
+    init_api(app)
+    if settings.trusted_proxy_count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxy_count,
+                                x_proto=settings.trusted_proxy_count, x_host=settings.trusted_proxy_count)
+    if settings.cors_origins:
+        _enable_cors(app, settings.cors_origins)
+    return app
+
+
+def _enable_cors(app: Flask, origins: tuple[str, ...]) -> None:
+    allowed = set(origins)
+
+    @app.after_request
+    def add_cors_headers(response):
+        origin = request.headers.get("Origin")
+        if origin and ("*" in allowed or origin in allowed):
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.headers["Vary"] = "Origin"
+            response.headers["Access-Control-Expose-Headers"] = "ETag, Location"
+        return response

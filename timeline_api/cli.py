@@ -1,0 +1,182 @@
+"""`timeline-api`: serve, db upgrade, resolve, ingest.
+
+Imports are local to each command so `timeline-api resolve` loads only the
+temporal tagger (no Flask, no SQLAlchemy) and starts fast.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """timeline-api: dated events from news articles."""
+
+
+# ---------------------------------------------------------------- serve / db
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", type=int, default=None, help="gunicorn workers [default: 2 x cores + 1, or WEB_CONCURRENCY]")
+def serve(host: str, port: int, workers: int | None) -> None:
+    """Migrate the database, then serve the API under gunicorn."""
+    from timeline_api.config import Settings
+
+    settings = Settings.from_env()
+    if settings.migrate_on_start:
+        _upgrade(settings.database_url)
+    argv = ["gunicorn", "--config", "python:timeline_api.gunicorn_conf", "--bind", f"{host}:{port}"]
+    if workers:
+        argv += ["--workers", str(workers)]
+    argv.append("timeline_api:create_app()")
+    click.echo(f"serving on http://{host}:{port} (database: {_redacted(settings.database_url)})", err=True)
+    os.execvp(sys.executable, [sys.executable, "-m", *argv])
+
+
+@main.group()
+def db() -> None:
+    """Database schema commands."""
+
+
+@db.command()
+def upgrade() -> None:
+    """Apply all Alembic migrations (the only way the schema is made)."""
+    from timeline_api.config import Settings
+
+    url = Settings.from_env().database_url
+    _upgrade(url)
+    click.echo(f"database at head: {_redacted(url)}", err=True)
+
+
+def _upgrade(url: str) -> None:
+    from timeline_api.store.db import make_engine
+    from timeline_api.store.migrate import upgrade as alembic_upgrade
+
+    make_engine(url).dispose()  # creates the SQLite folder if needed
+    alembic_upgrade(url)
+
+
+def _redacted(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+# ---------------------------------------------------------------- resolve
+
+def _parse_reference(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    return dt.datetime.fromisoformat(value) if "T" in value else dt.datetime.combine(dt.date.fromisoformat(value), dt.time())
+
+
+@main.command()
+@click.argument("text", required=False)
+@click.option("--date", "reference", help="Reference date (YYYY-MM-DD) for relative expressions")
+@click.option("--jsonl", "jsonl", type=click.File("r", encoding="utf-8"),
+              help='Read lines {"id", "text", "reference_date"} (- for stdin); write {"id", "timexes"} lines')
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-", show_default=True)
+@click.option("--language", default="en", show_default=True)
+def resolve(text: str | None, reference: str | None, jsonl, output, language: str) -> None:
+    """Find and normalise the temporal expressions of TEXT, or of every line of --jsonl."""
+    from timeline_api.temporal import resolve_timexes
+
+    if (text is None) == (jsonl is None):
+        raise click.UsageError("give either TEXT or --jsonl FILE")
+    if text is not None:
+        try:
+            ref = _parse_reference(reference)
+        except ValueError:
+            raise click.BadParameter(f"not a date: {reference}", param_hint="--date") from None
+        timexes = resolve_timexes(text, ref, language=language)
+        output.write(json.dumps({"timexes": [t.to_dict() for t in timexes]}, ensure_ascii=False, indent=2) + "\n")
+        return
+    failures = 0
+    for number, line in enumerate(jsonl, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            timexes = resolve_timexes(record["text"], _parse_reference(record.get("reference_date")),
+                                      language=record.get("language", language))
+        except (ValueError, KeyError, TypeError) as exc:
+            failures += 1
+            click.echo(f"line {number}: skipped ({exc.__class__.__name__}: {exc})", err=True)
+            continue
+        output.write(json.dumps({"id": record.get("id"), "timexes": [t.to_dict() for t in timexes]},
+                                ensure_ascii=False) + "\n")
+    if failures:
+        sys.exit(1)
+
+
+# ---------------------------------------------------------------- ingest
+
+def _read_records(path: Path, published_at: str | None):
+    """Yield article dicts from a JSON, JSON Lines or plain-text file."""
+    raw = path.read_text(encoding="utf-8")
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        for line in raw.splitlines():
+            if line.strip():
+                yield json.loads(line)
+    elif suffix == ".json":
+        data = json.loads(raw)
+        yield from (data if isinstance(data, list) else [data])
+    else:
+        yield {"text": raw, "published_at": published_at, "title": path.stem}
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--published-at", help="Publication date for plain-text files (ISO 8601)")
+def ingest(paths: tuple[Path, ...], published_at: str | None) -> None:
+    """Ingest articles from JSON, JSON Lines (.jsonl) or plain-text files."""
+    import marshmallow as ma
+    from tqdm import tqdm
+
+    from timeline_api.api.articles import ArticleCreateSchema
+    from timeline_api.config import Settings
+    from timeline_api.entities import EntityMatcher
+    from timeline_api.ingest import ArticleInput, ingest_article
+    from timeline_api.store.db import Database
+
+    settings = Settings.from_env()
+    _upgrade(settings.database_url)
+    database = Database(settings.database_url)
+    schema = ArticleCreateSchema()
+    matcher = EntityMatcher.default()
+    counts = {"created": 0, "existing": 0, "rejected": 0}
+    with tqdm(unit=" articles", dynamic_ncols=True, file=sys.stderr) as bar, database.session() as session:
+        for path in paths:
+            try:
+                records = list(_read_records(path, published_at))
+            except (ValueError, UnicodeDecodeError) as exc:
+                counts["rejected"] += 1
+                bar.write(f"{path}: rejected ({exc})")
+                continue
+            for number, record in enumerate(records, 1):
+                try:
+                    data = schema.load(record)
+                    if len(data["text"]) > settings.max_text_chars:
+                        raise ma.ValidationError({"text": ["too long"]})
+                    _, created = ingest_article(session, ArticleInput(**data), matcher)
+                    counts["created" if created else "existing"] += 1
+                except ma.ValidationError as exc:
+                    counts["rejected"] += 1
+                    bar.write(f"{path}#{number}: rejected {exc.messages}")
+                bar.update(1)
+                bar.set_postfix(counts)
+    click.echo(f"created {counts['created']}, existing {counts['existing']}, rejected {counts['rejected']}")
+    if counts["rejected"] and not (counts["created"] or counts["existing"]):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,32 @@
+"""gunicorn settings, read from the environment (the top-level gunicorn.conf.py loads this)."""
+import multiprocessing
+import os
+
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+# gthread: I/O-bound requests (database round trips) share a worker's threads
+worker_class = "gthread"
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
+# ingest of a long article runs the whole pipeline inside the request
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
+graceful_timeout = 30
+keepalive = 5
+# recycle workers now and then so a slow leak cannot grow without bound
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 2000))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", 200))
+# heartbeat files in RAM, not on a possibly slow container disk
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# load the app (grammar, gazetteers) once in the master; workers share it copy-on-write
+preload_app = True
+# X-Forwarded-* are honoured only from these addresses (comma-separated)
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+
+
+def post_fork(server, worker):
+    # connections opened in the master must not be shared with the workers
+    from timeline_api.store.db import dispose_all
+
+    dispose_all()

@@ -1,0 +1,283 @@
+"""Queries and writes over the models. No text parsing here: the pipeline
+hands over finished drafts, and this module only stores and finds them."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from sqlalchemy import and_, delete, exists, func, or_, select, tuple_, union_all
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, joinedload, load_only, selectinload
+
+from timeline_api.entities.types import ACTOR_KINDS, PLACE_KINDS
+from timeline_api.entities.types import Entity as EntityValue
+from timeline_api.pipeline.events import EventDraft
+from timeline_api.store.cursor import InvalidCursor, decode_cursor, encode_cursor
+from timeline_api.store.models import (
+    Article,
+    Entity,
+    EntityAlias,
+    Event,
+    EventActor,
+    EventLocation,
+    EventSource,
+)
+
+
+def norm_name(name: str) -> str:
+    """The form names and aliases are matched in: case- and space-insensitive."""
+    return " ".join(name.casefold().split())
+
+
+def _insert(session: Session, model):
+    dialect = session.get_bind().dialect.name
+    return (pg_insert if dialect == "postgresql" else sqlite_insert)(model)
+
+
+# ---------------------------------------------------------------- entities
+
+def _depth(key: str, batch: dict[str, EntityValue]) -> int:
+    depth, seen = 0, set()
+    while key in batch and batch[key].parent_key and key not in seen:
+        seen.add(key)
+        key = batch[key].parent_key
+        depth += 1
+    return depth
+
+
+def ensure_entities(session: Session, entities: Iterable[EntityValue]) -> None:
+    """Insert the entities not stored yet (parents before children); concurrent
+    ingests may race on the same entity, so inserts ignore conflicts."""
+    batch = {e.key: e for e in entities}
+    if not batch:
+        return
+    stored = set(session.scalars(select(Entity.id).where(Entity.id.in_(list(batch)))))
+    new = sorted((k for k in batch if k not in stored), key=lambda k: _depth(k, batch))
+    if not new:
+        return
+    known = stored | set(batch)
+    rows, alias_rows = [], []
+    for key in new:
+        e = batch[key]
+        rows.append(dict(
+            id=e.key, name=e.name, name_norm=norm_name(e.name), kind=e.kind,
+            geonames_id=e.geonames_id, country_code=e.country_code, latitude=e.latitude,
+            longitude=e.longitude, population=e.population,
+            parent_id=e.parent_key if e.parent_key in known else None, curated=False,
+        ))
+        for alias in dict.fromkeys(a for a in e.aliases if norm_name(a) != norm_name(e.name)):
+            alias_rows.append(dict(entity_id=e.key, alias=alias[:255], alias_norm=norm_name(alias)[:255]))
+    for row in rows:  # one by one keeps parent-before-child order under FK checks
+        session.execute(_insert(session, Entity).values(**row).on_conflict_do_nothing())
+    if alias_rows:
+        session.execute(_insert(session, EntityAlias).values(alias_rows).on_conflict_do_nothing())
+
+
+def resolve_entity_refs(session: Session, refs: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Map ids, names or aliases (case-insensitive) to entity ids; also return the unknown refs."""
+    ids: list[str] = []
+    unknown: list[str] = []
+    for ref in refs:
+        n = norm_name(ref)
+        found = set(session.scalars(select(Entity.id).where(or_(Entity.id == ref, Entity.name_norm == n))))
+        found |= set(session.scalars(select(EntityAlias.entity_id).where(EntityAlias.alias_norm == n)))
+        if found:
+            ids.extend(sorted(found))
+        else:
+            unknown.append(ref)
+    return ids, unknown
+
+
+def _entity_event_counts():
+    links = union_all(
+        select(EventActor.entity_id.label("entity_id"), EventActor.event_id.label("event_id")),
+        select(EventLocation.entity_id, EventLocation.event_id).where(EventLocation.direct.is_(True)),
+    ).subquery()
+    return (select(links.c.entity_id, func.count(func.distinct(links.c.event_id)).label("n"))
+            .group_by(links.c.entity_id).subquery())
+
+
+def search_entities(session: Session, q: str | None, kind: str | None, limit: int,
+                    cursor: str | None) -> tuple[list[tuple[Entity, int]], str | None]:
+    counts = _entity_event_counts()
+    stmt = (select(Entity, func.coalesce(counts.c.n, 0))
+            .outerjoin(counts, counts.c.entity_id == Entity.id)
+            .options(selectinload(Entity.aliases)))
+    if kind == "actor":
+        stmt = stmt.where(Entity.kind.in_(ACTOR_KINDS))
+    elif kind == "location":
+        stmt = stmt.where(Entity.kind.in_(PLACE_KINDS))
+    elif kind:
+        stmt = stmt.where(Entity.kind == kind)
+    if q:
+        pattern = f"%{norm_name(q)}%"
+        stmt = stmt.where(or_(
+            Entity.name_norm.like(pattern),
+            exists().where(and_(EntityAlias.entity_id == Entity.id, EntityAlias.alias_norm.like(pattern))),
+        ))
+    if cursor:
+        name, key = decode_cursor(cursor, 2)
+        stmt = stmt.where(tuple_(Entity.name_norm, Entity.id) > tuple_(str(name), str(key)))
+    rows = session.execute(stmt.order_by(Entity.name_norm, Entity.id).limit(limit + 1)).all()
+    page = [(entity, count) for entity, count in rows[:limit]]
+    next_cursor = encode_cursor([page[-1][0].name_norm, page[-1][0].id]) if len(rows) > limit else None
+    return page, next_cursor
+
+
+def get_entity(session: Session, entity_id: str) -> tuple[Entity, int] | None:
+    counts = _entity_event_counts()
+    row = session.execute(
+        select(Entity, func.coalesce(counts.c.n, 0)).outerjoin(counts, counts.c.entity_id == Entity.id)
+        .where(Entity.id == entity_id).options(selectinload(Entity.aliases))
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+# ---------------------------------------------------------------- articles
+
+def find_existing_article(session: Session, *, url: str | None, external_id: str | None,
+                          content_hash: str) -> Article | None:
+    clauses = [Article.content_hash == content_hash]
+    if url:
+        clauses.append(Article.url == url)
+    if external_id:
+        clauses.append(Article.external_id == external_id)
+    return session.scalars(select(Article).where(or_(*clauses)).order_by(Article.id).limit(1)).first()
+
+
+def add_article(session: Session, article: Article, drafts: Sequence[EventDraft]) -> list[Event]:
+    """Stage the article and one event per draft; the caller commits once, so
+    the article and all its events land together or not at all."""
+    entities: dict[str, EntityValue] = {}
+    for draft in drafts:
+        for e in (*draft.actors, *(p.entity for p in draft.locations), *draft.location_scope):
+            entities.setdefault(e.key, e)
+    ensure_entities(session, entities.values())
+    session.add(article)
+    events = []
+    for draft in drafts:
+        event = Event(
+            date_value=draft.date.value, date_start=draft.date.start, date_end=draft.date.end,
+            granularity=draft.date.granularity, granularity_rank=draft.date.granularity_rank,
+            date_text=draft.date.text[:255], date_source=draft.date.source, date_mod=draft.date.mod,
+            summary=draft.summary, status=draft.status, confidence=draft.confidence,
+            first_published_at=article.published_at,
+        )
+        event.sources.append(EventSource(article=article, start=draft.start, end=draft.end,
+                                         quote=draft.quote, date_text=draft.date.text[:255]))
+        event.actor_links = [EventActor(entity_id=e.key) for e in draft.actors]
+        direct = {p.entity.key: p for p in draft.locations}
+        event.location_links = (
+            [EventLocation(entity_id=k, direct=True, qualifier=p.qualifier) for k, p in direct.items()]
+            + [EventLocation(entity_id=e.key, direct=False) for e in draft.location_scope if e.key not in direct]
+        )
+        session.add(event)
+        events.append(event)
+    session.flush()
+    return events
+
+
+def get_article(session: Session, article_id: int) -> Article | None:
+    return session.get(Article, article_id)
+
+
+def list_articles(session: Session, limit: int, cursor: str | None) -> tuple[list[Article], str | None]:
+    stmt = select(Article).options(load_only(
+        Article.id, Article.url, Article.external_id, Article.title, Article.source,
+        Article.language, Article.published_at, Article.created_at))
+    if cursor:
+        (last_id,) = decode_cursor(cursor, 1)
+        stmt = stmt.where(Article.id < int(last_id))
+    rows = list(session.scalars(stmt.order_by(Article.id.desc()).limit(limit + 1)))
+    next_cursor = encode_cursor([rows[limit - 1].id]) if len(rows) > limit else None
+    return rows[:limit], next_cursor
+
+
+def delete_article(session: Session, article_id: int) -> bool:
+    """Delete an article with its sources, and the events it leaves without any source."""
+    article = session.get(Article, article_id)
+    if article is None:
+        return False
+    event_ids = list(session.scalars(select(EventSource.event_id).where(EventSource.article_id == article_id)))
+    session.execute(delete(EventSource).where(EventSource.article_id == article_id))
+    session.execute(delete(Article).where(Article.id == article_id))
+    if event_ids:
+        orphaned = select(Event.id).where(
+            Event.id.in_(event_ids), ~exists().where(EventSource.event_id == Event.id))
+        orphan_ids = list(session.scalars(orphaned))
+        if orphan_ids:
+            session.execute(delete(EventActor).where(EventActor.event_id.in_(orphan_ids)))
+            session.execute(delete(EventLocation).where(EventLocation.event_id.in_(orphan_ids)))
+            session.execute(delete(Event).where(Event.id.in_(orphan_ids)))
+    return True
+
+
+# ---------------------------------------------------------------- events and timelines
+
+def _event_loading():
+    return (
+        selectinload(Event.sources).joinedload(EventSource.article).load_only(
+            Article.id, Article.url, Article.title, Article.published_at),
+        selectinload(Event.actor_links).joinedload(EventActor.entity),
+        selectinload(Event.location_links).joinedload(EventLocation.entity),
+    )
+
+
+def get_event(session: Session, event_id: int) -> Event | None:
+    return session.scalars(select(Event).where(Event.id == event_id).options(*_event_loading())).first()
+
+
+def _sort_key(event: Event) -> list:
+    return [event.date_start.isoformat(), event.granularity_rank,
+            event.first_published_at.isoformat(), event.id]
+
+
+@dataclass
+class TimelineQuery:
+    """A page of the timeline: filters, order and keyset position."""
+
+    actors: list[str] = field(default_factory=list)  # entity ids, already resolved
+    locations: list[str] = field(default_factory=list)
+    date_from: dt.datetime | None = None
+    date_to: dt.datetime | None = None
+    article_id: int | None = None
+    limit: int = 50
+    cursor: str | None = None
+    order: str = "asc"
+
+    def statement(self):
+        stmt = select(Event)
+        if self.actors:
+            stmt = stmt.where(exists().where(
+                EventActor.event_id == Event.id, EventActor.entity_id.in_(self.actors)))
+        if self.locations:
+            stmt = stmt.where(exists().where(
+                EventLocation.event_id == Event.id, EventLocation.entity_id.in_(self.locations)))
+        if self.article_id is not None:
+            stmt = stmt.where(exists().where(
+                EventSource.event_id == Event.id, EventSource.article_id == self.article_id))
+        # interval overlap with the half-open [from, to)
+        if self.date_from is not None:
+            stmt = stmt.where(Event.date_end > self.date_from)
+        if self.date_to is not None:
+            stmt = stmt.where(Event.date_start < self.date_to)
+        order_cols = (Event.date_start, Event.granularity_rank, Event.first_published_at, Event.id)
+        if self.cursor:
+            start, rank, first, last_id = decode_cursor(self.cursor, 4)
+            try:
+                key = tuple_(dt.datetime.fromisoformat(start), int(rank),
+                             dt.datetime.fromisoformat(first), int(last_id))
+            except (TypeError, ValueError) as exc:
+                raise InvalidCursor("cursor is not one this service issued") from exc
+            cols = tuple_(*order_cols)
+            stmt = stmt.where(cols > key if self.order == "asc" else cols < key)
+        ordering = order_cols if self.order == "asc" else tuple(c.desc() for c in order_cols)
+        return stmt.order_by(*ordering).limit(self.limit + 1).options(*_event_loading())
+
+    def run(self, session: Session) -> tuple[list[Event], str | None]:
+        rows = list(session.scalars(self.statement()))
+        page = rows[: self.limit]
+        next_cursor = encode_cursor(_sort_key(page[-1])) if len(rows) > self.limit else None
+        return page, next_cursor
