@@ -1,0 +1,75 @@
+"""Reader for the TBAQ-cleaned TimeML corpus in ../shared/corpora/tbaq.
+
+Only reads the shared data in place; nothing is copied into the project.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+TBAQ = SHARED / "corpora" / "tbaq"
+
+
+@dataclass
+class GoldTimex:
+    start: int
+    end: int
+    text: str
+    type: str
+    value: str
+    mod: str | None = None
+    attrs: dict = field(default_factory=dict)
+
+
+@dataclass
+class Document:
+    doc_id: str
+    path: Path
+    dct: dt.date
+    text: str
+    timexes: list[GoldTimex]
+
+
+def _walk(elem, parts, timexes, pos):
+    if elem.text:
+        parts.append(elem.text)
+        pos += len(elem.text)
+    for child in elem:
+        start = pos
+        pos = _walk(child, parts, timexes, pos)
+        if child.tag == "TIMEX3":
+            text = "".join(parts)[start:pos]
+            a = dict(child.attrib)
+            timexes.append(GoldTimex(start, pos, text, a.get("type", ""), a.get("value", ""),
+                                     a.get("mod"), a))
+        if child.tail:
+            parts.append(child.tail)
+            pos += len(child.tail)
+    return pos
+
+
+def read_document(path: Path) -> Document:
+    root = ET.parse(path).getroot()
+    dct_el = root.find("DCT/TIMEX3")
+    dct = dt.date.fromisoformat(dct_el.attrib["value"][:10])
+    doc_id = (root.findtext("DOCID") or path.stem).strip()
+    text_el = root.find("TEXT")
+    parts: list[str] = []
+    timexes: list[GoldTimex] = []
+    _walk(text_el, parts, timexes, 0)
+    text = "".join(parts)
+    timexes.sort(key=lambda t: t.start)
+    return Document(doc_id, path, dct, text, timexes)
+
+
+def read_corpus(root: Path = TBAQ) -> list[Document]:
+    return [read_document(p) for p in sorted(root.rglob("*.tml"))]
+
+
+if __name__ == "__main__":
+    docs = read_corpus()
+    print(len(docs), "documents", sum(len(d.timexes) for d in docs), "timexes",
+          sum(len(d.text) for d in docs), "chars")

@@ -1,0 +1,173 @@
+"""The tagging engine: compiles a language grammar once and applies it to texts.
+
+Steps for one text:
+1. every rule's compiled pattern is run over the text (``finditer``; patterns are
+   written so that each attempt fails fast), giving candidate spans;
+2. candidates are chosen greedily, longest first, then by rule priority, without
+   overlap;
+3. the chosen candidates are normalised in textual order, so that anaphoric
+   expressions ("two days later") see the last explicit date before them;
+4. modifiers next to an expression ("about", "early", "or later") are folded in.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from . import calendar as cal
+from .grammar import G, Ctx, R, Rule
+from .types import Timex
+
+_MACRO = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
+
+# Boundaries wrapped around every rule: not inside a word or a number, not after a
+# currency sign, not before a percent sign or a continuing number.
+_LEFT = r"(?<![\w$£€#@])(?<!\d[.,/:-])"
+_RIGHT = r"(?![\w%])(?![.,/:-]\d)"
+
+
+def expand(pattern: str, macros: dict[str, str], depth: int = 0) -> str:
+    if depth > 10:
+        raise ValueError("macro recursion too deep")
+
+    def sub(m):
+        return "(?:" + expand(macros[m.group(1)], macros, depth + 1) + ")"
+    return _MACRO.sub(sub, pattern)
+
+
+@dataclass
+class _Compiled:
+    rule: Rule
+    regex: re.Pattern
+
+
+class Engine:
+    """A compiled grammar for one language."""
+
+    def __init__(self, module):
+        self.lang = module
+        macros = module.MACROS
+        self.rules = []
+        for rule in module.RULES:
+            pat = _LEFT + "(?:" + expand(rule.pattern, macros) + ")" + _RIGHT
+            try:
+                rx = re.compile(pat, re.IGNORECASE | rule.flags)
+            except re.error as e:  # pragma: no cover - grammar bug
+                raise ValueError(f"rule {rule.name}: {e}") from e
+            self.rules.append(_Compiled(rule, rx))
+        self.mod_left = [(re.compile("(?:" + expand(p, macros) + r")\s*$", re.IGNORECASE), mod, types)
+                         for p, mod, types in module.MODIFIERS_LEFT]
+        self.mod_right = [(re.compile(r"\s*(?:" + expand(p, macros) + r")(?!\w)", re.IGNORECASE), mod, types)
+                          for p, mod, types in module.MODIFIERS_RIGHT]
+        self.prefilter = re.compile(expand(module.TRIGGER, macros), re.IGNORECASE) \
+            if getattr(module, "TRIGGER", None) else None
+
+    # -- candidates ---------------------------------------------------------
+    def candidates(self, text: str):
+        out = []
+        for c in self.rules:
+            prio = c.rule.priority
+            for m in c.regex.finditer(text):
+                s, e = m.span()
+                if e > s:
+                    out.append((s, e, prio, c.rule, m))
+        return out
+
+    def select(self, cands):
+        cands.sort(key=lambda c: (-(c[1] - c[0]), -c[2], c[0]))
+        taken: list[tuple] = []
+        occ = {}
+        for c in cands:
+            s, e = c[0], c[1]
+            if any(i in occ for i in range(s, e)):
+                continue
+            for i in range(s, e):
+                occ[i] = True
+            taken.append(c)
+        taken.sort(key=lambda c: c[0])
+        return taken
+
+    # -- resolution ------------------------------------------------------------
+    def tag(self, text: str, reference) -> list[Timex]:
+        if isinstance(reference, dt.datetime):
+            dct = reference.date()
+        else:
+            dct = reference
+        cands = self.candidates(text)
+        if not cands:
+            return []
+        chosen = self.select(cands)
+        ctx = Ctx(text=text, dct=dct, tense_fn=self.lang.tense)
+        out: list[Timex] = []
+        for s, e, _prio, rule, m in chosen:
+            ctx.start, ctx.end, ctx._tense = s, e, False
+            try:
+                r = rule.norm(G.of(m), ctx)
+            except (ValueError, OverflowError, KeyError):
+                r = None
+            if r is None:
+                continue
+            s2, e2 = s + r.trim_start, e - r.trim_end
+            if s2 >= e2:
+                continue
+            tx = self._finish(text, s2, e2, r, ctx)
+            if out and tx.start < out[-1].end:
+                continue
+            out.append(tx)
+            if tx.type in ("DATE", "TIME") and tx.interval is not None and r.explicit:
+                ctx.narrative = (tx.interval[0], tx.granularity)
+            if tx.granularity:
+                ctx.last_gran = tx.granularity
+        return out
+
+    def _finish(self, text, s, e, r: R, ctx) -> Timex:
+        mod = r.mod
+        # modifiers to the left ("about", "early", "the end of")
+        if mod is None:
+            window = text[max(0, s - 40):s]
+            for rx, m_name, types in self.mod_left:
+                if r.type not in types:
+                    continue
+                mm = rx.search(window)
+                if mm and (mm.start() == 0 or not window[mm.start() - 1].isalnum()):
+                    mod = m_name
+                    s = s - (len(window) - mm.start())
+                    break
+        if r.type in ("DATE", "TIME") or r.type == "DURATION":
+            for rx, m_name, types in self.mod_right:
+                if r.type not in types:
+                    continue
+                mm = rx.match(text, e)
+                if mm:
+                    mod = mod or m_name
+                    e = mm.end()
+                    break
+        interval = r.interval
+        gran = None
+        if r.type in ("DATE", "TIME"):
+            iv = cal.interval_of(r.value)
+            if iv:
+                gran = iv[1]
+                if interval is None:
+                    interval = iv[0]
+            else:
+                gran = cal.granularity_of(r.value)
+        extra = dict(r.extra) if r.extra else {}
+        return Timex(start=s, end=e, text=text[s:e], type=r.type, value=r.value, mod=mod,
+                     granularity=gran, interval=interval, anchor=r.anchor, extra=extra)
+
+
+_ENGINES: dict[str, Engine] = {}
+
+
+def get_engine(language: str = "en") -> Engine:
+    lang = (language or "en").split("-")[0].split("_")[0].lower()
+    eng = _ENGINES.get(lang)
+    if eng is None:
+        if lang == "en":
+            from .rules import en as module
+        else:
+            raise ValueError(f"unsupported language: {language!r}")
+        eng = _ENGINES[lang] = Engine(module)
+    return eng

@@ -1,0 +1,95 @@
+"""Building blocks for rule modules: the Rule record, the normaliser result and the
+resolution context handed to normalisers.
+
+A language's grammar (``rules/<lang>.py``) is data: a dict of regex MACROS, a list of
+RULES (pattern + normaliser), left/right MODIFIERS and a tense classifier. The engine
+(``engine.py``) compiles it once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable
+
+from . import calendar as cal
+
+
+@dataclass(slots=True)
+class R:
+    """What a normaliser returns: the TIMEX3 attributes of one expression."""
+
+    value: str
+    type: str = "DATE"
+    mod: str | None = None
+    anchor: str = "absolute"  # absolute | document | narrative
+    extra: dict | None = None
+    # the span may be adjusted by the normaliser (relative to the match start/end)
+    trim_start: int = 0
+    trim_end: int = 0
+    # a range: interval override (start, end) for "from March to May 2023"
+    interval: tuple[dt.datetime, dt.datetime] | None = None
+    # this expression may serve as the narrative anchor for later ones
+    explicit: bool = True
+
+
+@dataclass(slots=True)
+class Rule:
+    name: str
+    pattern: str
+    norm: Callable
+    priority: int = 0
+    flags: int = 0  # extra re flags; the engine always adds IGNORECASE
+
+
+@dataclass
+class Ctx:
+    """Resolution context given to normalisers for one candidate."""
+
+    text: str
+    dct: dt.date | None
+    start: int = 0
+    end: int = 0
+    # narrative anchor: (date, granularity) of the last explicit calendar date
+    narrative: tuple[dt.date, str] | None = None
+    tense_fn: Callable | None = None
+    last_gran: str | None = None
+    _tense: object = field(default=False, repr=False)
+
+    def tense(self) -> str | None:
+        """'past', 'future', 'present' or None, from the verbs around the expression."""
+        if self._tense is False:
+            self._tense = self.tense_fn(self.text, self.start, self.end) if self.tense_fn else None
+        return self._tense
+
+    @property
+    def base(self) -> tuple[dt.date, str] | None:
+        """The narrative anchor, falling back to the document date."""
+        if self.narrative:
+            return self.narrative
+        if self.dct:
+            return (self.dct, "day")
+        return None
+
+
+def fmt(d: dt.date, gran: str) -> str:
+    return cal.fmt(d, gran)
+
+
+class G(dict):
+    """The groups of a rule match: ``g["name"]`` is None for absent groups,
+    ``g.group(0)`` the matched text."""
+
+    def __getitem__(self, k):
+        return self.get(k)
+
+    def group(self, k=0):
+        return self.get(k)
+
+    def groupdict(self):
+        return {k: v for k, v in self.items() if isinstance(k, str)}
+
+    @classmethod
+    def of(cls, m) -> "G":
+        g = cls(m.groupdict())
+        g[0] = m.group(0)
+        return g

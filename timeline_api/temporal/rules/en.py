@@ -1,0 +1,1217 @@
+"""English grammar for the TIMEX3 tagger (news register).
+
+Data, read by ``engine.Engine``:
+- MACROS: named regex fragments, referenced in patterns as ``{NAME}``;
+- RULES: ``Rule(name, pattern, normaliser, priority)``; every pattern is matched
+  case-insensitively, except fragments wrapped in ``(?-i:...)`` (month and day
+  names must be capitalised, so "may" the verb and "march" the verb never match);
+- MODIFIERS_LEFT / MODIFIERS_RIGHT: words next to an expression that set its mod;
+- tense(): past / future / present classification of the governing clause.
+
+Normalisers take the regex match and a ``grammar.Ctx`` and return ``grammar.R``
+(or None to reject the candidate).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from .. import calendar as cal
+from ..grammar import G, R, Rule
+
+# ---------------------------------------------------------------------------
+# Lexicon
+# ---------------------------------------------------------------------------
+MONTHS = {"january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6,
+          "july": 7, "august": 8, "september": 9, "october": 10, "november": 11,
+          "december": 12}
+MONTH_ABBR = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
+              "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12}
+WEEKDAYS = {"monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5,
+            "saturday": 6, "sunday": 7}
+WEEKDAY_ABBR = {"mon": 1, "tue": 2, "tues": 2, "wed": 3, "thu": 4, "thur": 4, "thurs": 4,
+                "fri": 5, "sat": 6, "sun": 7}
+NUMBERS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+           "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+           "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+           "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+           "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+           "a": 1, "an": 1, "single": 1, "dozen": 12, "a dozen": 12, "hundred": 100,
+           "a hundred": 100, "one hundred": 100, "thousand": 1000, "a thousand": 1000,
+           "a couple of": 2, "a couple": 2, "couple of": 2, "a pair of": 2}
+VAGUE = {"a few", "few", "several", "some", "many", "a number of", "numerous", "the",
+         "more", "a lot of", "lots of", "countless", "multiple"}
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+            "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11,
+            "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
+            "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+            "twentieth": 20, "twenty-first": 21, "last": -1}
+UNITS = {"second": "S", "sec": "S", "minute": "M", "min": "M", "hour": "H", "hr": "H",
+         "day": "D", "night": "D", "week": "W", "fortnight": "2W", "month": "M",
+         "quarter": "Q", "year": "Y", "yr": "Y", "decade": "DE", "century": "CE",
+         "centurie": "CE", "weekend": "WE", "semester": "6M", "half": "6M"}
+UNIT_GRAN = {"S": "second", "M": "month", "H": "hour", "D": "day", "W": "week", "Q": "quarter",
+             "Y": "year", "DE": "decade", "CE": "century", "TM": "minute", "WE": "week"}
+SEASONS = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
+PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI",
+         "overnight": "NI", "tonight": "NI", "midday": "MI", "noon": "MI", "daytime": "DT"}
+
+_cap = lambda words: "|".join(sorted({w.capitalize() for w in words} | {w.upper() for w in words},
+                                     key=len, reverse=True))
+
+MACROS = {
+    "MONTH_FULL": "(?-i:" + _cap(MONTHS) + ")",
+    "MONTH_ABBR": "(?-i:(?:" + _cap(MONTH_ABBR) + r")\.?)",
+    "MONTH": "{MONTH_FULL}|{MONTH_ABBR}",
+    "WEEKDAY_FULL": "(?-i:" + _cap(WEEKDAYS) + ")",
+    "WEEKDAY": "(?-i:" + _cap(WEEKDAYS) + "|(?:" + _cap(WEEKDAY_ABBR) + r")\.)",
+    "DAYNUM": r"3[01]|[12]\d|0?[1-9]",
+    "DAY": r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?",
+    "YEAR4": r"1[0-9]\d\d|20\d\d",
+    "YEAR": r"1[0-9]\d\d|20\d\d|['’]\d\d",
+    "NUMW": r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
+            r"|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
+            r"|sixteen|seventeen|eighteen|nineteen|(?:a |one )?hundred|(?:a )?dozen|(?:a )?thousand",
+    "NUM": r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:\s+\d/\d)?|\d/\d",
+    "COUNT": r"{NUM}|{NUMW}|a couple(?: of)?|couple of|a pair of|an?|single",
+    "VAGUEQ": r"a few|few|several|some|many|a number of|numerous|more|a lot of|lots of|countless|multiple",
+    "QUANT": r"(?:{COUNT})(?:\s+and\s+a\s+half|\s*(?:to|or|-|–)\s*(?:{COUNT}))?|{VAGUEQ}",
+    "UNIT": r"seconds?|minutes?|hours?|days?|weeks?|fortnights?|months?|quarters?|years?|decades?|centur(?:y|ies)|weekends?",
+    "UNITP": r"minutes|hours|days|weeks|months|quarters|years|decades|centuries",
+    "PART": r"morning|afternoon|evening|night",
+    "AMPM": r"(?:a\.m\.?|p\.m\.?|am|pm)(?!\w)",
+    "TZ": r"(?-i:[ECMP][SD]T|GMT|UTC|BST|CET|CEST)",
+    "SEASON": r"spring|summer|fall|autumn|winter",
+    "REL": r"this|last|next|past|coming|previous|current|following|present",
+    "ORD": r"first|second|third|fourth|1st|2nd|3rd|4th",
+    "HOLIDAY": r"Christmas(?:\s+(?:Day|Eve))?|New\s+Year['’]?s(?:\s+(?:Day|Eve))?|Thanksgiving(?:\s+Day)?"
+               r"|Easter(?:\s+(?:Sunday|Monday))?|Good\s+Friday|Independence\s+Day|Labou?r\s+Day"
+               r"|Memorial\s+Day|Veterans['’]?\s+Day|Halloween|Valentine['’]?s\s+Day|Boxing\s+Day"
+               r"|Christmas\s+Eve|Columbus\s+Day|Presidents['’]?\s+Day|Martin\s+Luther\s+King\s+(?:Jr\.?\s+)?Day",
+}
+
+# ---------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------
+
+
+def month_num(s: str) -> int:
+    s = s.lower().rstrip(".")
+    return MONTHS.get(s) or MONTH_ABBR[s]
+
+
+def weekday_num(s: str) -> int:
+    s = s.lower().rstrip(".")
+    return WEEKDAYS.get(s) or WEEKDAY_ABBR[s]
+
+
+def year_num(s: str, cx) -> int:
+    s = s.strip()
+    if s[0] in "'’":
+        yy = int(s[1:])
+        base = cx.dct.year if cx.dct else 2000
+        y = (base // 100) * 100 + yy
+        if y > base + 10:
+            y -= 100
+        return y
+    return int(s)
+
+
+def parse_num(s: str | None):
+    """Number from digits or words; None for vague quantities ('several')."""
+    if s is None:
+        return None
+    s = " ".join(s.lower().replace("-", " ").split())
+    if s in VAGUE:
+        return None
+    if s in NUMBERS:
+        return NUMBERS[s]
+    m = re.fullmatch(r"(\d+)\s+(\d)/(\d)", s)
+    if m:
+        return int(m.group(1)) + int(m.group(2)) / int(m.group(3))
+    m = re.fullmatch(r"(\d)/(\d)", s)
+    if m:
+        return int(m.group(1)) / int(m.group(2))
+    try:
+        v = float(s.replace(",", ""))
+        return int(v) if v.is_integer() else v
+    except ValueError:
+        pass
+    total = 0
+    for w in s.split():
+        if w in ("and", "a"):
+            continue
+        if w == "hundred":
+            total = max(total, 1) * 100
+        elif w in NUMBERS:
+            total += NUMBERS[w]
+        else:
+            return None
+    return total or None
+
+
+def quant_num(s: str | None):
+    """Parse a QUANT: ranges keep their lower bound, 'two and a half' is 2.5."""
+    if s is None:
+        return None
+    s2 = s.lower()
+    m = re.match(r"(.+?)\s+and a half$", s2)
+    if m:
+        v = parse_num(m.group(1))
+        return None if v is None else v + 0.5
+    m = re.match(r"(.+?)\s+(?:to|or|-)\s+(.+)$", s2)
+    if m:
+        return ("range", parse_num(m.group(1)), parse_num(m.group(2)))
+    return parse_num(s2)
+
+
+def unit_code(u: str) -> str:
+    u = u.lower()
+    if u.endswith("ies"):
+        u = u[:-3] + "y"
+    elif u.endswith("s") and u not in ("s",):
+        u = u[:-1]
+    return UNITS[u]
+
+
+def _num_str(n) -> str:
+    if n is None:
+        return "X"
+    if isinstance(n, float):
+        return ("%.2f" % n).rstrip("0").rstrip(".")
+    return str(n)
+
+
+def duration_value(n, code: str) -> str:
+    """TIMEX3 duration value for n units of `code` (S, M for minutes? no: TM)."""
+    if code == "2W":
+        return f"P{_num_str(n * 2 if n is not None else None)}W"
+    if code == "6M":
+        return f"P{_num_str(n * 6 if n is not None else None)}M"
+    if code == "WE":
+        return f"P{_num_str(n)}WE"
+    if isinstance(n, float) and not n.is_integer() and code in ("H", "TH") and (n * 60).is_integer():
+        return f"PT{int(n)}H{int(round((n - int(n)) * 60))}M"
+    if isinstance(n, float) and not n.is_integer():
+        # prefer a whole number of a smaller unit: 1.5 years -> P18M
+        smaller = {"Y": (12, "M"), "M": (30, "D"), "D": (24, "TH"), "H": (60, "TM"),
+                   "DE": (10, "Y"), "W": (7, "D"), "TH": (60, "TM")}
+        if code in smaller:
+            f, c2 = smaller[code]
+            if (n * f).is_integer():
+                return duration_value(int(n * f), c2)
+    if code in ("H", "TM", "S", "TH"):
+        letter = {"H": "H", "TH": "H", "TM": "M", "S": "S"}[code]
+        return f"PT{_num_str(n)}{letter}"
+    return f"P{_num_str(n)}{code}"
+
+
+def _unit_for_duration(u: str) -> str:
+    c = unit_code(u)
+    if u.lower().startswith("min"):
+        return "TM"
+    return c
+
+
+def _gran_of_unit(u: str) -> str:
+    c = unit_code(u)
+    if u.lower().startswith("min"):
+        return "minute"
+    return {"S": "second", "M": "month", "H": "hour", "D": "day", "W": "week", "Q": "quarter",
+            "Y": "year", "DE": "decade", "CE": "century", "WE": "week", "2W": "week",
+            "6M": "half"}[c]
+
+
+def _shift_unit(u: str):
+    """(amount multiplier, calendar unit) to shift a date by one `u`."""
+    c = unit_code(u)
+    if u.lower().startswith("min"):
+        return 1, "minute"
+    return {"S": (1, "second"), "M": (1, "month"), "H": (1, "hour"), "D": (1, "day"),
+            "W": (1, "week"), "Q": (1, "quarter"), "Y": (1, "year"), "DE": (1, "decade"),
+            "CE": (1, "century"), "WE": (1, "week"), "2W": (2, "week"), "6M": (1, "half")}[c]
+
+
+def _m(m, name):
+    try:
+        return m.group(name)
+    except IndexError:
+        return None
+
+
+# -- year choice for partial dates ------------------------------------------
+
+def pick_year_month(month: int, cx, day: int | None = None) -> int | None:
+    """Year for a month (and day) given without a year, from the document date
+    and the tense of the clause: past -> latest such date not after the DCT,
+    future -> earliest not before it, otherwise the DCT's year."""
+    if cx.dct is None:
+        return None
+    d = cx.dct
+    tense = cx.tense()
+    key = (month, day or 1)
+    ref = (d.month, d.day if day else 1)
+    if tense == "past" and key > ref:
+        return d.year - 1
+    if tense == "future" and key < ref:
+        return d.year + 1
+    if tense is None and day is None:
+        # months far ahead of the DCT in a news report are usually last year's
+        if month - d.month >= 6:
+            return d.year - 1
+        if d.month - month >= 8:
+            return d.year + 1
+    return d.year
+
+
+def weekday_date(wd: int, cx, rel: str | None = None) -> dt.date | None:
+    if cx.dct is None:
+        return None
+    d = cx.dct
+    cur = d.isoweekday()
+    rel = (rel or "").lower()
+    if rel == "last":
+        back = (cur - wd) % 7 or 7
+        return d - dt.timedelta(days=back)
+    if rel in ("next", "coming"):
+        fwd = (wd - cur) % 7 or 7
+        return d + dt.timedelta(days=fwd)
+    if rel == "this":
+        return d + dt.timedelta(days=wd - cur)
+    tense = cx.tense()
+    if tense == "future" or (tense == "present" and wd != cur):
+        return d + dt.timedelta(days=(wd - cur) % 7)
+    return d - dt.timedelta(days=(cur - wd) % 7)
+
+
+def _undated(month=None, day=None):
+    if month and day:
+        return f"XXXX-{month:02d}-{day:02d}"
+    if month:
+        return f"XXXX-{month:02d}"
+    return "XXXX"
+
+
+def doc(value, **kw):
+    kw.setdefault("anchor", "document")
+    return R(value, **kw)
+
+
+# ---------------------------------------------------------------------------
+# normalisers
+# ---------------------------------------------------------------------------
+
+def n_iso(m, cx):
+    y, mo, d = int(m["y"]), int(m["mo"]), int(m["d"])
+    dt.date(y, mo, d)
+    if m["H"]:
+        return R(f"{y:04d}-{mo:02d}-{d:02d}T{m['H']}:{m['M']}", "TIME")
+    return R(f"{y:04d}-{mo:02d}-{d:02d}")
+
+
+def n_numeric(m, cx):
+    a, b, y = int(m["a"]), int(m["b"]), m["y"]
+    y = int(y) if len(y) == 4 else year_num("'" + y, cx)
+    mo, d = (a, b) if a <= 12 else (b, a)
+    dt.date(y, mo, d)
+    return R(f"{y:04d}-{mo:02d}-{d:02d}")
+
+
+def n_month_day(m, cx):
+    mo = month_num(m["mon"])
+    d = int(re.match(r"\d+", m["day"]).group())
+    if m["y"]:
+        y = year_num(m["y"], cx)
+        dt.date(y, mo, d)
+        return R(f"{y:04d}-{mo:02d}-{d:02d}")
+    # "May 3" alone: the month must not be the modal verb at a sentence start
+    y = pick_year_month(mo, cx, d)
+    if y is None:
+        return R(_undated(mo, d), anchor="document", explicit=False)
+    dt.date(y, mo, d)
+    return R(f"{y:04d}-{mo:02d}-{d:02d}", anchor="document")
+
+
+def n_month_year(m, cx):
+    mo = month_num(m["mon"])
+    y = year_num(m["y"], cx)
+    return R(f"{y:04d}-{mo:02d}")
+
+
+def n_month(m, cx):
+    word = m["mon"]
+    mo = month_num(word)
+    after = cx.text[cx.end:cx.end + 25]
+    before = cx.text[max(0, cx.start - 3):cx.start]
+    if mo == 5 and word[0] == "M" and word[1:] == "ay":
+        # "May" the modal: sentence-initial and followed by a pronoun / verb
+        if re.match(r"\s+(?:I|we|you|he|she|it|they|be|have|not|also|well|the)\b", after):
+            return None
+    if re.match(r"\s+(?-i:[A-Z][a-z])", after) and not re.match(
+            r"\s+(?:\d|(?-i:[A-Z][a-z]+day\b))", after):
+        # "March Madness", "April Smith": a capitalised name follows
+        if not re.match(r"\s+(?:" + MACROS["MONTH_FULL"] + ")", after):
+            return None
+    y = pick_year_month(mo, cx)
+    if y is None:
+        return R(_undated(mo), anchor="document", explicit=False)
+    return R(f"{y:04d}-{mo:02d}", anchor="document")
+
+
+def n_year(m, cx):
+    y = int(m["y"])
+    before = cx.text[max(0, cx.start - 12):cx.start].lower()
+    after = cx.text[cx.end:cx.end + 16]
+    if not m["pre"]:
+        if re.search(r"(?:no\.|number|#|page|route|flight|room|model|boeing|airbus|version|"
+                     r"\bv|about|nearly|some|over|than|almost|around|\$)\s*$", before):
+            return None
+        if re.match(r"\s*(?:%|percent|people|persons|men|women|troops|soldiers|workers|jobs|"
+                     r"cars|units|shares|points|miles|kilometers|km|feet|meters|tons|dollars|"
+                     r"pounds|euros|yen|rupees|residents|students|children|deaths|cases|votes)\b",
+                     after, re.I):
+            return None
+        if not 1000 <= y <= (cx.dct.year + 60 if cx.dct else 2100):
+            return None
+    return R(f"{y:04d}")
+
+
+def n_weekday(m, cx):
+    wd = weekday_num(m["wd"])
+    after = cx.text[cx.end:cx.end + 20]
+    # "Sunday Times", "Monday Night Football": a capitalised name follows
+    if re.match(r"\s+(?-i:[A-Z][a-z]+)", after) and not re.match(
+            r"\s+(?:" + MACROS["MONTH_FULL"] + r"|(?-i:At|And|But|In|On|Or|The)\b)", after):
+        return None
+    rel = _m(m, "rel")
+    part = _m(m, "part")
+    d = weekday_date(wd, cx, rel)
+    if d is None:
+        v = f"XXXX-WXX-{wd}"
+        if part:
+            return R(v + "T" + PARTS[part.lower()], "TIME", anchor="document", explicit=False)
+        return R(v, anchor="document", explicit=False)
+    v = cal.fmt(d, "day")
+    if part:
+        return R(v + "T" + PARTS[part.lower()], "TIME", anchor="document")
+    return R(v, anchor="document")
+
+
+def n_deictic_day(m, cx):
+    w = " ".join(m["w"].lower().split())
+    off = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1,
+           "the day before yesterday": -2, "the day after tomorrow": 2}[w]
+    part = _m(m, "part")
+    if w == "tonight":
+        part = "night"
+    if cx.dct is None:
+        return R("PRESENT_REF" if off == 0 and not part else "XXXX-XX-XX", anchor="document", explicit=False)
+    d = cx.dct + dt.timedelta(days=off)
+    v = cal.fmt(d, "day")
+    if part:
+        return R(v + "T" + PARTS[part.lower()], "TIME", anchor="document")
+    return R(v, anchor="document")
+
+
+def n_this_part(m, cx):
+    """'this morning', 'last night', 'overnight'."""
+    rel = (_m(m, "rel") or "this").lower()
+    part = m["part"].lower()
+    off = -1 if rel in ("last", "yesterday") else (1 if rel in ("tomorrow",) else 0)
+    if part == "overnight":
+        off = -1
+    if cx.dct is None:
+        return R("XXXX-XX-XXT" + PARTS[part], "TIME", anchor="document", explicit=False)
+    d = cx.dct + dt.timedelta(days=off)
+    return R(cal.fmt(d, "day") + "T" + PARTS[part], "TIME", anchor="document")
+
+
+_REF = {
+    "now": "PRESENT_REF", "right now": "PRESENT_REF", "currently": "PRESENT_REF",
+    "current": "PRESENT_REF", "at present": "PRESENT_REF", "presently": "PRESENT_REF",
+    "nowadays": "PRESENT_REF", "these days": "PRESENT_REF", "at the moment": "PRESENT_REF",
+    "for now": "PRESENT_REF", "now-current": "PRESENT_REF", "the present": "PRESENT_REF",
+    "recently": "PAST_REF", "recent": "PAST_REF", "lately": "PAST_REF", "the past": "PAST_REF",
+    "previously": "PAST_REF", "formerly": "PAST_REF", "earlier": "PAST_REF",
+    "once": "PAST_REF", "in the past": "PAST_REF", "more recently": "PAST_REF",
+    "until recently": "PAST_REF", "then-current": "PAST_REF", "then current": "PAST_REF",
+    "the future": "FUTURE_REF", "future": "FUTURE_REF", "soon": "FUTURE_REF",
+    "someday": "FUTURE_REF", "one day": "FUTURE_REF", "shortly": "FUTURE_REF",
+    "in the future": "FUTURE_REF", "the near future": "FUTURE_REF",
+}
+
+
+def n_ref(m, cx):
+    w = " ".join(m.group(0).lower().split())
+    v = _REF.get(w)
+    if v is None:
+        w2 = re.sub(r"^(?:in|the)\s+", "", w)
+        v = _REF.get(w2, "PAST_REF" if "past" in w else "FUTURE_REF" if "future" in w else "PRESENT_REF")
+    return R(v, anchor="document", explicit=False)
+
+
+def n_rel_unit(m, cx):
+    """'last week', 'this year', 'next month', 'the current quarter'."""
+    rel = m["rel"].lower()
+    unit = m["unit"].lower()
+    off = {"this": 0, "current": 0, "present": 0, "last": -1, "past": -1, "previous": -1,
+           "next": 1, "coming": 1, "following": 1}[rel]
+    if unit == "weekend":
+        if cx.dct is None:
+            return R("XXXX-WXX-WE", anchor="document", explicit=False)
+        d = cx.dct
+        # the weekend of the current ISO week, or the previous/next one
+        if off == 0:
+            tense = cx.tense()
+            off = -1 if (tense == "past" and d.isoweekday() < 6) else 0
+        d = d + dt.timedelta(weeks=off)
+        return R(cal.fmt(d, "week") + "-WE", anchor="document")
+    gran = _gran_of_unit(unit)
+    if rel in ("following", "previous") or (rel == "next" and cx.narrative and False):
+        base = cx.base
+        if base is None:
+            return None
+        d = cal.add(base[0], off, gran)
+        return R(cal.fmt(d, gran), anchor="narrative" if cx.narrative else "document")
+    if cx.dct is None:
+        return R({-1: "PAST_REF", 0: "PRESENT_REF", 1: "FUTURE_REF"}[off], anchor="document",
+                 explicit=False)
+    d = cal.add(cx.dct, off, gran)
+    return R(cal.fmt(d, gran), anchor="document")
+
+
+def n_rel_weekday(m, cx):
+    return n_weekday(m, cx)
+
+
+def n_rel_month(m, cx):
+    rel = m["rel"].lower()
+    mo = month_num(m["mon"])
+    if cx.dct is None:
+        return R(_undated(mo), anchor="document", explicit=False)
+    y = cx.dct.year
+    if rel == "last" or rel == "past":
+        y = y if mo < cx.dct.month else y - 1
+    elif rel in ("next", "coming"):
+        y = y if mo > cx.dct.month else y + 1
+    return R(f"{y:04d}-{mo:02d}", anchor="document")
+
+
+def n_ago(m, cx):
+    """'two years ago', 'three days from now'."""
+    n = quant_num(m["q"])
+    unit = m["unit"]
+    gran = _gran_of_unit(unit)
+    sign = 1 if m["dir"].lower() in ("from now", "hence", "from today") else -1
+    if isinstance(n, tuple):
+        n = n[1]
+    if n is None or cx.dct is None:
+        return R("PAST_REF" if sign < 0 else "FUTURE_REF", anchor="document", explicit=False)
+    k, cu = _shift_unit(unit)
+    base, bgran = cx.dct, gran
+    # "a year ago" in an earnings report compares with the quarter being reported
+    if cx.narrative and cx.narrative[1] in ("quarter", "half") and gran == "year":
+        base, bgran = cx.narrative
+    if isinstance(n, float) and not n.is_integer() and cu in ("year",):
+        d = cal.add(base, n * 12 * sign, "month")
+        gran = "month" if bgran == gran else bgran
+    else:
+        d = cal.add(base, n * k * sign, cu)
+    return R(cal.fmt(d, cal.finer(gran, bgran) if bgran != "day" or gran == "day" else gran),
+             anchor="document")
+
+
+def n_later(m, cx):
+    """'two days later', 'a year earlier' against the narrative anchor."""
+    n = quant_num(m["q"])
+    if isinstance(n, tuple):
+        n = n[1]
+    unit = m["unit"]
+    gran = _gran_of_unit(unit)
+    sign = 1 if m["dir"].lower() in ("later", "after", "afterwards", "afterward", "on") else -1
+    base = cx.base
+    if n is None or base is None:
+        return R("PAST_REF" if sign < 0 else "FUTURE_REF", anchor="narrative", explicit=False)
+    k, cu = _shift_unit(unit)
+    d = cal.add(base[0], n * k * sign, cu)
+    out_gran = base[1] if cal.is_finer(base[1], gran) else gran
+    if base[1] in ("hour", "minute", "second", "part_of_day") and not cal.is_finer(gran, "day"):
+        out_gran = "day"
+    return R(cal.fmt(d, out_gran), anchor="narrative" if cx.narrative else "document")
+
+
+def n_next_day(m, cx):
+    """'the next day', 'the following week', 'the day before', 'that day'."""
+    w = " ".join(m.group(0).lower().split())
+    unit = m["unit"].lower()
+    if w.startswith(("the next", "the following", "next")) or w.endswith("after") or w.startswith("the day after"):
+        off = 1
+    elif w.startswith(("the previous", "the preceding", "the prior")) or "before" in w:
+        off = -1
+    else:
+        off = 0  # that day, the same day
+    part = None
+    if unit in ("morning", "afternoon", "evening", "night"):
+        part, unit = unit, "day"
+    gran = _gran_of_unit(unit)
+    base = cx.base
+    if base is None:
+        return R("XXXX-XX-XX" if gran == "day" else "XXXX", anchor="narrative", explicit=False)
+    d = cal.add(base[0], off, gran)
+    v = cal.fmt(d, gran)
+    if part:
+        return R(v + "T" + PARTS[part], "TIME", anchor="narrative" if cx.narrative else "document")
+    return R(v, anchor="narrative" if cx.narrative else "document")
+
+
+def n_duration(m, cx):
+    q = _m(m, "q")
+    unit = m["unit"]
+    n = quant_num(q) if q else None
+    mod = None
+    if isinstance(n, tuple):
+        n = n[1]
+        mod = "EQUAL_OR_MORE"
+    elif q is None:
+        if not unit.lower().endswith("s") and unit.lower() not in ("centuries",):
+            n = 1
+    if q and q.lower() in ("a", "an", "single") and unit.lower() in ("second",):
+        return None  # "a second attack"
+    code = _unit_for_duration(unit)
+    if code == "WE":
+        return None
+    return R(duration_value(n, code), "DURATION", mod=mod, explicit=False)
+
+
+def n_set(m, cx):
+    g = G(m)
+    w = m.group(0).lower()
+    simple = {"daily": "P1D", "nightly": "P1D", "weekly": "P1W", "monthly": "P1M",
+              "yearly": "P1Y", "annually": "P1Y", "hourly": "PT1H", "quarterly": "P1Q",
+              "biweekly": "P2W", "bimonthly": "P2M", "semiannually": "P6M"}
+    if w in simple:
+        return R(simple[w], "SET", explicit=False)
+    if g.get("wd"):
+        v = f"XXXX-WXX-{weekday_num(g['wd'].rstrip('sS') if g['wd'].endswith(('s', 'S')) and g['wd'].lower().rstrip('s') in WEEKDAYS else g['wd'])}"
+        if g.get("part"):
+            v += "T" + PARTS[g["part"].lower().rstrip("s")]
+        return R(v, "SET", explicit=False)
+    if g.get("mon"):
+        return R(f"XXXX-{month_num(g['mon']):02d}", "SET", explicit=False)
+    unit = g["unit"]
+    n = parse_num(g.get("q")) if g.get("q") else 1
+    extra = {}
+    if g.get("freq"):
+        f = g["freq"].lower()
+        k = {"once": 1, "twice": 2, "thrice": 3}.get(f)
+        if k is None:
+            k = parse_num(re.sub(r"\s*times$", "", f))
+        if k:
+            extra["freq"] = f"{k}X"
+    else:
+        extra["quant"] = "EVERY"
+    return R(duration_value(n, _unit_for_duration(unit)), "SET", extra=extra, explicit=False)
+
+
+def n_time(m, cx):
+    """Clock times, optionally with a day: '10:35 a.m.', 'noon Thursday', '5 p.m. EST Nov. 9'."""
+    g = G(m)
+    if g.get("word"):
+        w = g["word"].lower()
+        h, mi = (12, 0) if w in ("noon", "midday") else (24, 0)
+    else:
+        h = int(g["h"])
+        mi = int(g["mi"]) if g.get("mi") else 0
+        ampm = (g.get("ampm") or "").lower()
+        if g.get("ampm2"):
+            ampm = {"morning": "am"}.get(g["ampm2"].lower(), "pm")
+        if ampm.startswith("p") and h < 12:
+            h += 12
+        elif ampm.startswith("a") and h == 12:
+            h = 0
+        if h > 24 or mi > 59:
+            return None
+        if not ampm and not g.get("mi"):
+            return None
+    dpart = g.get("dpart")
+    day = None
+    anchor = "document"
+    if dpart:
+        day = resolve_day_phrase(dpart, cx)
+        if day is None:
+            return None
+    elif cx.narrative and cx.narrative[1] in ("day", "part_of_day", "hour", "minute"):
+        day, anchor = cx.narrative[0], "narrative"
+    elif cx.dct:
+        day = cx.dct
+    hh = f"{h:02d}" + (f":{mi:02d}" if (mi or g.get("mi") or g.get("word")) else "")
+    if h == 24:
+        hh = "24"
+    if day is None:
+        return R("XXXX-XX-XXT" + hh, "TIME", anchor="document", explicit=False)
+    if isinstance(day, str):
+        return R(day + "T" + hh, "TIME", anchor="document", explicit=False)
+    return R(cal.fmt(day, "day") + "T" + hh, "TIME", anchor=anchor)
+
+
+class _FakeMatch(G):
+    pass
+
+
+_DAY_PHRASE = None
+
+
+def resolve_day_phrase(s: str, cx):
+    """Date (or undated value string) of a short day phrase inside a larger expression."""
+    s = " ".join(s.split())
+    low = s.lower()
+    if low in ("today", "tonight"):
+        return cx.dct or "XXXX-XX-XX"
+    if low == "yesterday":
+        return cx.dct - dt.timedelta(days=1) if cx.dct else "XXXX-XX-XX"
+    if low == "tomorrow":
+        return cx.dct + dt.timedelta(days=1) if cx.dct else "XXXX-XX-XX"
+    mm = re.fullmatch(r"(?:(last|next|this)\s+)?(\w+\.?)", s)
+    if mm and mm.group(2).lower().rstrip(".") in {**WEEKDAYS, **WEEKDAY_ABBR}:
+        d = weekday_date(weekday_num(mm.group(2)), cx, mm.group(1))
+        return d if d else f"XXXX-WXX-{weekday_num(mm.group(2))}"
+    mm = re.fullmatch(r"(\w+\.?)\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?", s)
+    if mm and mm.group(1).lower().rstrip(".") in {**MONTHS, **MONTH_ABBR}:
+        mo, d = month_num(mm.group(1)), int(mm.group(2))
+        y = int(mm.group(3)) if mm.group(3) else pick_year_month(mo, cx, d)
+        return dt.date(y, mo, d) if y else _undated(mo, d)
+    return None
+
+
+def n_day_part(m, cx):
+    """'Friday morning', 'yesterday afternoon', 'March 3 evening'."""
+    day = resolve_day_phrase(m["dpart"], cx)
+    if day is None:
+        return None
+    part = PARTS[m["part"].lower()]
+    if isinstance(day, str):
+        return R(day + "T" + part, "TIME", anchor="document", explicit=False)
+    return R(cal.fmt(day, "day") + "T" + part, "TIME", anchor="document")
+
+
+def n_decade(m, cx):
+    g = G(m)
+    if g.get("c"):
+        v = g["c"] + g["d"]
+    elif g.get("d2"):
+        d = int(g["d2"])
+        base = cx.dct.year if cx.dct else 2000
+        c = base // 100
+        if c * 100 + d * 10 > base:
+            c -= 1
+        v = f"{c:02d}{d}"
+    else:
+        words = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6,
+                 "seventies": 7, "eighties": 8, "nineties": 9}
+        d = words[g["w"].lower()]
+        base = cx.dct.year if cx.dct else 2000
+        c = base // 100
+        if c * 100 + d * 10 > base:
+            c -= 1
+        v = f"{c:02d}{d}"
+    mod = None
+    if g.get("mod"):
+        mod = {"early": "START", "mid": "MID", "late": "END"}[g["mod"].lower()]
+    return R(v, mod=mod)
+
+
+def n_century(m, cx):
+    o = m["o"].lower()
+    n = int(re.match(r"\d+", o).group()) if o[0].isdigit() else ORDINALS.get(o)
+    if n is None:
+        n = {"twenty-first": 21, "twenty first": 21}.get(o)
+    if not n or n < 1:
+        return None
+    return R(f"{n - 1:02d}")
+
+
+def n_quarter(m, cx):
+    o = m["o"].lower()
+    q = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
+         "4th": 4, "last": 4, "final": 4}[o]
+    unit = m["unit"].lower()
+    if unit.startswith("half"):
+        if q > 2:
+            return None
+        code, first_month = f"H{q}", 6 * q - 5
+    else:
+        code, first_month = f"Q{q}", 3 * q - 2
+    if m["y"]:
+        return R(f"{year_num(m['y'], cx):04d}-{code}")
+    if cx.narrative and cx.narrative[1] == "year" and cx.last_gran == "year":
+        return R(f"{cx.narrative[0].year:04d}-{code}", anchor="narrative")
+    if cx.dct is None:
+        return R(f"XXXX-{code}", anchor="document", explicit=False)
+    y = cx.dct.year
+    if first_month > cx.dct.month and cx.tense() != "future":
+        y -= 1
+    return R(f"{y:04d}-{code}", anchor="document")
+
+
+def n_the_quarter(m, cx):
+    """'the quarter', 'the latest quarter', 'the year-earlier quarter'."""
+    w = " ".join(m.group(0).lower().split())
+    unit = m["unit"].lower()
+    gran = "quarter" if unit.startswith("quarter") else ("half" if unit.startswith("half") else "year")
+    if cx.dct is None:
+        return R("XXXX-QX" if gran == "quarter" else "XXXX", anchor="document", explicit=False)
+    if cx.narrative and cx.narrative[1] == gran:
+        d = cx.narrative[0]
+    elif gran == "year":
+        d = cx.dct
+    else:
+        # the latest completed period before the document date
+        d = cal.add(cx.dct, -1, gran)
+    if re.search(r"year[- ](?:earlier|ago)|prior[- ]year|previous[- ]year|last year's", w):
+        d = cal.add(d, -1, "year")
+    return R(cal.fmt(d, gran), anchor="narrative" if cx.narrative else "document",
+             explicit=gran != "year")
+
+
+def n_year_earlier(m, cx):
+    """'year-earlier', 'year-ago' used as adjectives: the same period a year before."""
+    base = cx.base
+    if base is None:
+        return R("PAST_REF", anchor="narrative", explicit=False)
+    gran = base[1] if base[1] in ("quarter", "half", "month", "year") else "year"
+    d = cal.add(base[0], -1, "year")
+    return R(cal.fmt(d, gran), anchor="narrative", explicit=False)
+
+
+def n_season(m, cx):
+    g = G(m)
+    s = SEASONS[g["s"].lower()]
+    rel = (g.get("rel") or "").lower()
+    if g["s"].lower() == "fall" and not (rel or g.get("y") or g.get("the")):
+        return None
+    if g.get("y"):
+        return R(f"{year_num(g['y'], cx):04d}-{s}")
+    if cx.dct is None:
+        return R(f"XXXX-{s}", anchor="document", explicit=False)
+    cy, cs = cal.season_of(cx.dct)
+    order = ["SP", "SU", "FA", "WI"]
+    y = cx.dct.year
+    if s == "WI" and cx.dct.month <= 2:
+        y -= 1
+    if rel in ("last", "past", "previous"):
+        if order.index(s) >= order.index(cs) and (s != cs or True):
+            y -= 1 if (y, order.index(s)) >= (cy, order.index(cs)) else 0
+    elif rel in ("next", "coming"):
+        if (y, order.index(s)) <= (cy, order.index(cs)):
+            y += 1
+    elif not rel or rel == "the":
+        tense = cx.tense()
+        if tense == "past" and (y, order.index(s)) > (cy, order.index(cs)):
+            y -= 1
+        elif tense == "future" and (y, order.index(s)) < (cy, order.index(cs)):
+            y += 1
+    return R(f"{y:04d}-{s}", anchor="document")
+
+
+def _easter(y):
+    a = y % 19
+    b, c = divmod(y, 100)
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l = (32 + 2 * e + 2 * i - h - k) % 7
+    mm = (a + 11 * h + 22 * l) // 451
+    month = (h + l - 7 * mm + 114) // 31
+    day = (h + l - 7 * mm + 114) % 31 + 1
+    return dt.date(y, month, day)
+
+
+def _nth_weekday(y, month, wd, n):
+    if n > 0:
+        d = dt.date(y, month, 1)
+        d += dt.timedelta(days=(wd - d.isoweekday()) % 7)
+        return d + dt.timedelta(weeks=n - 1)
+    d = cal.add_months(dt.date(y, month, 1), 1) - dt.timedelta(days=1)
+    return d - dt.timedelta(days=(d.isoweekday() - wd) % 7)
+
+
+def holiday_date(name: str, y: int) -> dt.date:
+    n = re.sub(r"[\s'’.]+", " ", name.lower()).strip()
+    n = n.replace(" jr", "")
+    fixed = {"christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24),
+             "new year s day": (1, 1), "new years day": (1, 1), "new year s": (1, 1),
+             "new years": (1, 1), "new year s eve": (12, 31), "new years eve": (12, 31),
+             "independence day": (7, 4), "halloween": (10, 31), "valentine s day": (2, 14),
+             "valentines day": (2, 14), "boxing day": (12, 26), "veterans day": (11, 11),
+             "veterans  day": (11, 11)}
+    if n in fixed:
+        return dt.date(y, *fixed[n])
+    if n.startswith("thanksgiving"):
+        return _nth_weekday(y, 11, 4, 4)
+    if n.startswith("easter"):
+        e = _easter(y)
+        return e + dt.timedelta(days=1) if n.endswith("monday") else e
+    if n == "good friday":
+        return _easter(y) - dt.timedelta(days=2)
+    if n in ("labor day", "labour day"):
+        return _nth_weekday(y, 9, 1, 1)
+    if n == "memorial day":
+        return _nth_weekday(y, 5, 1, -1)
+    if n == "columbus day":
+        return _nth_weekday(y, 10, 1, 2)
+    if n.startswith("presidents"):
+        return _nth_weekday(y, 2, 1, 3)
+    if n.startswith("martin luther king"):
+        return _nth_weekday(y, 1, 1, 3)
+    raise KeyError(n)
+
+
+def n_holiday(m, cx):
+    name = m["h"]
+    if m["y"]:
+        y = year_num(m["y"], cx)
+        return R(cal.fmt(holiday_date(name, y), "day"))
+    if cx.dct is None:
+        return None
+    y = cx.dct.year
+    d = holiday_date(name, y)
+    tense = cx.tense()
+    if tense == "past" and d > cx.dct:
+        d = holiday_date(name, y - 1)
+    elif tense == "future" and d < cx.dct:
+        d = holiday_date(name, y + 1)
+    return R(cal.fmt(d, "day"), anchor="document")
+
+
+def n_fiscal_year(m, cx):
+    """'the fiscal year', 'this fiscal year', 'the year'."""
+    rel = (_m(m, "rel") or "the").lower()
+    if cx.dct is None:
+        return R("XXXX", anchor="document", explicit=False)
+    off = {"this": 0, "current": 0, "the": 0, "last": -1, "past": -1, "previous": -1,
+           "next": 1, "coming": 1}.get(rel, 0)
+    if rel == "the" and cx.narrative and cx.narrative[1] == "year":
+        return R(cal.fmt(cx.narrative[0], "year"), anchor="narrative", explicit=False)
+    return R(f"{cx.dct.year + off:04d}", anchor="document", explicit=rel != "the")
+
+
+def n_rel_mod(m, cx):
+    """'earlier this month', 'later this year', 'late last year', 'early next week'."""
+    r = n_rel_unit(m, cx)
+    if r is None:
+        return None
+    w = m["m"].lower()
+    r.mod = {"earlier": "START", "early": "START", "later": "END", "late": "END",
+             "mid": "MID", "middle": "MID"}[w.rstrip("-")]
+    return r
+
+
+def n_range_years(m, cx):
+    """'1998-99', '2009-2010', 'from 1990 to 1995' as one expression."""
+    y1 = int(m["y1"])
+    y2s = m["y2"]
+    y2 = int(y2s) if len(y2s) == 4 else (y1 // 100) * 100 + int(y2s)
+    if y2 <= y1 or y2 - y1 > 50:
+        return None
+    return R(f"{y1:04d}", extra={"range_end": f"{y2:04d}"},
+             interval=(dt.datetime(y1, 1, 1), dt.datetime(y2 + 1, 1, 1)))
+
+
+def n_range_days(m, cx):
+    """'between 3 and 5 May', 'May 3-5, 2023'."""
+    mo = month_num(m["mon"])
+    d1, d2 = int(m["d1"]), int(m["d2"])
+    if d2 <= d1:
+        return None
+    y = year_num(m["y"], cx) if m["y"] else pick_year_month(mo, cx, d1)
+    if y is None:
+        return R(_undated(mo, d1), anchor="document", explicit=False)
+    a, b = dt.date(y, mo, d1), dt.date(y, mo, d2)
+    return R(cal.fmt(a, "day"), extra={"range_end": cal.fmt(b, "day")},
+             interval=(dt.datetime(y, mo, d1), dt.datetime.combine(b + dt.timedelta(days=1), dt.time())),
+             anchor="absolute" if m["y"] else "document")
+
+
+def n_range_months(m, cx):
+    """'from March to May 2023', 'March-May 2023'."""
+    m1, m2 = month_num(m["m1"]), month_num(m["m2"])
+    y = year_num(m["y"], cx) if m["y"] else pick_year_month(m1, cx)
+    if y is None:
+        return None
+    y1 = y if m1 <= m2 else y - 1
+    start = dt.datetime(y1, m1, 1)
+    end = cal.add_months(dt.datetime(y, m2, 1), 1)
+    return R(f"{y1:04d}-{m1:02d}", extra={"range_end": f"{y:04d}-{m2:02d}"},
+             interval=(start, end), anchor="absolute" if m["y"] else "document")
+
+
+# ---------------------------------------------------------------------------
+# rules
+# ---------------------------------------------------------------------------
+RULES = [
+    # ---- absolute dates
+    Rule("iso_date", r"(?P<y>{YEAR4})-(?P<mo>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])"
+                     r"(?:T(?P<H>[01]\d|2[0-3]):(?P<M>[0-5]\d)(?::\d\d)?)?", n_iso, 10),
+    Rule("numeric_date", r"(?P<a>[01]?\d|[23]\d)/(?P<b>[0-3]?\d)/(?P<y>{YEAR4}|\d\d)", n_numeric, 5),
+    Rule("weekday_month_day",
+         r"(?:{WEEKDAY}\s*,?\s+)(?:(?P<mon>{MONTH})\s+(?P<day>{DAY})|(?P<day2>{DAY})\s+(?:of\s+)?(?P<mon2>{MONTH}))"
+         r"(?:\s*,?\s*(?P<y>{YEAR4}))?",
+         lambda m, cx: n_month_day(_swap(m), cx), 6),
+    Rule("month_day_year", r"(?P<mon>{MONTH})\s*(?P<day>{DAY})(?:\s*,\s*|\s+)(?P<y>{YEAR4})", n_month_day, 5),
+    Rule("day_month_year", r"(?:the\s+)?(?P<day>{DAY})(?:\s+of)?\s+(?P<mon>{MONTH})\s*,?\s*(?P<y>{YEAR4})",
+         n_month_day, 5),
+    Rule("month_day", r"(?P<mon>{MONTH})\s*(?P<day>{DAY})(?!\s*(?::\d|\d|%))", n_month_day, 3),
+    Rule("day_month", r"(?:the\s+)?(?P<day>{DAY})(?:\s+of)?\s+(?P<mon>{MONTH})", n_month_day, 3),
+    Rule("month_year", r"(?P<mon>{MONTH_FULL}|{MONTH_ABBR})\s*(?:,|of)?\s*(?P<y>{YEAR4}|['’]\d\d)", n_month_year, 4),
+    Rule("month", r"(?P<mon>{MONTH_FULL}|(?-i:Sept|Oct|Nov|Dec|Jan|Feb|Aug)\.)", n_month, 1),
+    Rule("year", r"(?:(?P<pre>(?:the\s+)?(?:year|(?:the\s+)?fiscal(?:\s+year)?|fiscal-year|(?-i:FY|fy))\s*)(?P<y>{YEAR4}|\d\d)"
+                 r"|(?P<y2>{YEAR4}))(?!\s*(?:-|–|to)\s*\d)",
+         lambda m, cx: n_year(_yearfix(m), cx), 2),
+    Rule("year_range", r"(?:from\s+|between\s+)?(?P<y1>{YEAR4})\s*(?:-|–|to|and|through)\s*(?P<y2>{YEAR4}|\d\d)",
+         n_range_years, 3),
+    Rule("month_range",
+         r"(?:from\s+|between\s+)?(?P<m1>{MONTH_FULL})\s*(?:-|–|to|and|through|until)\s*(?P<m2>{MONTH_FULL})(?:\s*,?\s*(?P<y>{YEAR4}))?",
+         n_range_months, 3),
+    Rule("day_range",
+         r"(?:between\s+|from\s+)?(?:(?P<d1>{DAYNUM})(?:st|nd|rd|th)?\s*(?:-|–|to|and|through)\s*(?P<d2>{DAYNUM})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTH})"
+         r"|(?P<mon_b>{MONTH})\s+(?P<d1b>{DAYNUM})\s*(?:-|–|to|and|through)\s*(?P<d2b>{DAYNUM})(?!\s*:))"
+         r"(?:\s*,?\s*(?P<y>{YEAR4}))?",
+         lambda m, cx: n_range_days(_rangefix(m), cx), 4),
+    Rule("decade", r"(?:the\s+)?(?:(?P<mod>early|mid|late)(?:\s+|-))?(?:(?P<c>1[0-9]|20)(?P<d>\d)0['’]?s|['’](?P<d2>\d)0['’]?s"
+                   r"|(?P<w>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))", n_decade, 4),
+    Rule("century", r"(?:the\s+)?(?P<o>\d{1,2}(?:st|nd|rd|th)|(?:twenty[- ])?first|second|third|fourth|fifth|sixth"
+                    r"|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth"
+                    r"|eighteenth|nineteenth|twentieth)[\s-]+century", n_century, 4),
+    Rule("quarter", r"(?:the\s+)?(?:(?:fiscal|calendar)\s+)?(?P<o>{ORD}|final)[\s-]+(?:fiscal\s+)?(?P<unit>quarter|half)"
+                    r"(?:\s+(?:of\s+)?(?:fiscal\s+|the\s+year\s+)?(?P<y>{YEAR4}|['’]\d\d))?", n_quarter, 4),
+    Rule("quarter_code", r"(?-i:Q(?P<q>[1-4])|(?P<q2>[1-4])Q)\s*(?P<y>{YEAR4}|['’]?\d\d)?",
+         lambda m, cx: _qcode(m, cx), 4),
+    Rule("the_quarter", r"(?:the|this|that)\s+(?:(?:latest|last|recent|most\s+recent|current|fiscal|same|comparable|"
+                        r"year[- ]earlier|year[- ]ago|prior[- ]year|previous[- ]year|just[- ]ended|latest\s+fiscal)\s+)*(?P<unit>quarter|period)"
+                        r"|last\s+year['’]s\s+(?P<unit2>quarter|period)",
+         lambda m, cx: n_the_quarter(_unitfix(m), cx), 2),
+    Rule("year_earlier", r"(?:the\s+)?year[- ](?:earlier|ago)(?=\s+(?:\w+\s+)?(?:period|quarter|level|figure|result|month|week))",
+         n_year_earlier, 2),
+    Rule("fiscal_year", r"(?P<rel>the|this|last|next|current|past|previous|coming)\s+(?:fiscal|financial|calendar)\s+year"
+                        r"|(?P<rel2>the|this)\s+year(?!\s*(?:{YEAR4}|-))",
+         lambda m, cx: n_fiscal_year(_relfix(m), cx), 2),
+    Rule("season", r"(?:(?P<the>the)\s+|(?P<rel>this|last|next|past|coming|previous)\s+)?(?P<s>{SEASON})"
+                   r"(?:\s+(?:of\s+)?(?P<y>{YEAR4}|['’]\d\d))?", n_season, 2),
+    Rule("holiday", r"(?-i:(?P<h>{HOLIDAY}))(?:\s*,?\s*(?P<y>{YEAR4}))?", n_holiday, 3),
+
+    # ---- times of day
+    Rule("clock", r"(?:(?P<word>noon|midnight|midday)|(?P<h>[01]?\d|2[0-4])(?::(?P<mi>[0-5]\d))?(?:\s*(?P<ampm>{AMPM})|\s+(?:in|of)\s+the\s+(?P<ampm2>morning|afternoon|evening|night)|(?=:)))"
+                  r"(?:\s*(?:{TZ}|local\s+time))?"
+                  r"(?:\s*,?\s*(?:on\s+)?(?P<dpart>(?:(?:last|next|this)\s+)?{WEEKDAY}|today|tonight|yesterday|tomorrow|{MONTH}\s+{DAYNUM}(?:st|nd|rd|th)?(?:,?\s+{YEAR4})?))?",
+         n_time, 5),
+    Rule("day_at_clock", r"(?P<dpart>{WEEKDAY}|today|yesterday|tomorrow)\s*,?\s+(?:at\s+)?(?=\d|noon|midnight)"
+                         r"(?:(?P<word>noon|midnight)|(?P<h>[01]?\d|2[0-4])(?::(?P<mi>[0-5]\d))?\s*(?P<ampm>{AMPM}))(?:\s*{TZ})?",
+         n_time, 6),
+    Rule("day_part", r"(?P<dpart>(?:(?:last|next|this)\s+)?{WEEKDAY}|yesterday|tomorrow|today|{MONTH}\s+{DAYNUM})\s+(?P<part>{PART})",
+         n_day_part, 5),
+    Rule("this_part", r"(?P<rel>this|last|tomorrow|yesterday)\s+(?P<part>{PART})|(?P<part2>tonight|overnight)",
+         lambda m, cx: n_this_part(_partfix(m), cx), 4),
+
+    # ---- deictic
+    Rule("deictic_day", r"(?P<w>today|tonight|yesterday|tomorrow|the\s+day\s+(?:before\s+yesterday|after\s+tomorrow))",
+         n_deictic_day, 3),
+    Rule("ref", r"(?:right\s+)?now|currently|at\s+present|presently|nowadays|these\s+days|at\s+the\s+moment"
+                r"|(?:more\s+|until\s+|only\s+)?recently|recent|lately|(?:in\s+)?the\s+(?:distant\s+|recent\s+)?past|previously|formerly"
+                r"|(?:in\s+)?the\s+(?:near\s+|distant\s+)?future|future|soon|someday|then[- ]current|current",
+         n_ref, 1),
+    Rule("rel_unit", r"(?P<rel>this|last|next|past|coming|previous|current|following|present)\s+(?P<unit>week|month|year|quarter|weekend|decade|century)",
+         n_rel_unit, 3),
+    Rule("rel_mod", r"(?P<m>earlier|later|early|late|mid-?|middle)\s+(?:in\s+)?(?P<rel>this|last|next|the\s+past)\s+(?P<unit>week|month|year|quarter|decade|century)",
+         lambda m, cx: n_rel_mod(_relclean(m), cx), 4),
+    Rule("rel_weekday", r"(?P<rel>last|next|this|coming)\s+(?P<wd>{WEEKDAY})", n_rel_weekday, 4),
+    Rule("rel_month", r"(?P<rel>last|next|this|past|coming)\s+(?P<mon>{MONTH_FULL})", n_rel_month, 4),
+    Rule("weekday", r"(?P<wd>{WEEKDAY_FULL})(?!['’]?s\s+(?-i:[A-Z]))", n_weekday, 2),
+    Rule("ago", r"(?P<q>{QUANT})\s+(?P<unit>{UNIT})\s+(?P<dir>ago|from\s+now|hence|from\s+today)", n_ago, 5),
+    Rule("later", r"(?P<q>{QUANT})\s+(?:more\s+)?(?P<unit>{UNIT})\s+(?P<dir>later|earlier|afterwards?|before(?=\s*[,.;]))",
+         n_later, 5),
+    Rule("next_day", r"(?:(?:the\s+)?(?:next|following|previous|preceding|prior)|that|the\s+same|that\s+same)\s+(?P<unit>day|morning|afternoon|evening|night|week|month|year)"
+                     r"|the\s+(?P<unit2>day)\s+(?:before|after)(?!\s+(?:yesterday|tomorrow))",
+         lambda m, cx: n_next_day(_unitfix(m), cx), 3),
+
+    # ---- durations
+    Rule("duration", r"(?:the\s+)?(?:(?:past|last|next|first|coming|previous|preceding|following|final|remaining|latest|initial|same)\s+)?"
+                     r"(?P<q>{QUANT})(?:\s+|-)(?:(?:more|additional|full|straight|consecutive|long|short|trading|business|working|calendar|"
+                     r"successive|whole|extra)\s+)?(?P<unit>{UNIT})(?:-long)?",
+         n_duration, 2),
+    Rule("duration_bare", r"(?:(?:the\s+)?(?:past|last|next|coming|recent|first)\s+)?(?P<unit>{UNITP})",
+         lambda m, cx: _bare_duration(m, cx), 0),
+    Rule("duration_unit_long", r"(?P<unit>day|week|month|year|hour|decade)s?-long", n_duration, 2),
+
+    # ---- sets
+    Rule("set_adverb", r"daily|nightly|weekly|monthly|yearly|annually|hourly|quarterly|biweekly|bimonthly|semiannually",
+         n_set, 2),
+    Rule("set_every", r"(?:every|each|per)\s+(?:other\s+)?(?:(?P<q>{NUM}|{NUMW})\s+)?(?P<unit>{UNIT})", n_set, 3),
+    Rule("set_every_wd", r"(?:every|each)\s+(?P<wd>{WEEKDAY_FULL})(?:\s+(?P<part>{PART}))?|(?P<wd2>(?-i:Mondays|Tuesdays|Wednesdays|Thursdays|Fridays|Saturdays|Sundays))",
+         lambda m, cx: n_set(_wdfix(m), cx) if _wdset_ok(m) else None, 3),
+    Rule("set_each_month", r"(?:every|each)\s+(?P<mon>{MONTH_FULL})", n_set, 3),
+    Rule("set_freq", r"(?P<freq>once|twice|thrice|(?:{NUMW}|\d+)\s+times)\s+(?:a|an|per|each|every)\s+(?P<unit>{UNIT})", n_set, 4),
+]
+
+
+def _swap(m):
+    g = G(m)
+    if g.get("day2"):
+        g["day"], g["mon"] = g["day2"], g["mon2"]
+    return _FakeMatch(g)
+
+
+def _yearfix(m):
+    g = G(m)
+    if g.get("y2"):
+        g["y"] = g["y2"]
+    elif g.get("y") and len(g["y"]) == 2:
+        g["y"] = str(year_num("'" + g["y"], _NoCtx))
+    return _FakeMatch(g)
+
+
+class _NoCtx:
+    dct = None
+
+
+def _rangefix(m):
+    g = G(m)
+    if g.get("mon_b"):
+        g["mon"], g["d1"], g["d2"] = g["mon_b"], g["d1b"], g["d2b"]
+    return _FakeMatch(g)
+
+
+def _unitfix(m):
+    g = G(m)
+    g["unit"] = g.get("unit") or g.get("unit2")
+    g[0] = m.group(0)
+    return _FakeMatch(g)
+
+
+def _relfix(m):
+    g = G(m)
+    g["rel"] = g.get("rel") or g.get("rel2")
+    return _FakeMatch(g)
+
+
+def _relclean(m):
+    g = G(m)
+    g["rel"] = g["rel"].split()[-1]
+    return _FakeMatch(g)
+
+
+def _partfix(m):
+    g = G(m)
+    if g.get("part2"):
+        g["part"] = g["part2"]
+    return _FakeMatch(g)
+
+
+def _wdfix(m):
+    g = G(m)
+    g[0] = m.group(0)
+    if g.get("wd2"):
+        g["wd"] = g["wd2"][:-1]
+    return _FakeMatch(g)
+
+
+def _wdset_ok(m):
+    return not m.group(0).lower().startswith("on ") or bool(m.group("part") and False)
+
+
+def _qcode(m, cx):
+    q = m["q"] or m["q2"]
+    y = m["y"]
+    if y:
+        y = int(y) if len(y) == 4 else year_num("'" + y.lstrip("'’"), cx)
+        return R(f"{y:04d}-Q{q}")
+    if cx.dct is None:
+        return R(f"XXXX-Q{q}", anchor="document", explicit=False)
+    y = cx.dct.year - (1 if 3 * int(q) - 2 > cx.dct.month else 0)
+    return R(f"{y:04d}-Q{q}", anchor="document")
+
+
+def _bare_duration(m, cx):
+    unit = m["unit"]
+    w = m.group(0).lower()
+    if "recent" in w and unit.lower() == "years":
+        return R("PAST_REF", anchor="document", explicit=False)
+    return R(duration_value(None, _unit_for_duration(unit)), "DURATION", explicit=False)
+
+
+# ---------------------------------------------------------------------------
+# modifiers
+# ---------------------------------------------------------------------------
+_DT = ("DATE", "TIME")
+_DUR = ("DURATION",)
+MODIFIERS_LEFT = [
+    (r"(?:the\s+)?(?:very\s+)?(?:early|earlier|beginning\s+of|start\s+of|dawn\s+of|the\s+beginning\s+of|the\s+start\s+of)(?:\s+in)?(?:\s+|-)", "START", _DT),
+    (r"(?:the\s+)?(?:mid|middle\s+of|the\s+middle\s+of)(?:\s+|-)", "MID", _DT),
+    (r"(?:the\s+)?(?:very\s+)?(?:late|later|end\s+of|the\s+end\s+of|close\s+of|the\s+close\s+of)(?:\s+in)?(?:\s+|-)", "END", _DT),
+    (r"(?:about|around|approximately|roughly|some|circa|nearly|almost)\s+", "APPROX", _DT),
+    (r"(?:before|prior\s+to)\s+", None, ()),
+    (r"(?:more\s+than|over|upwards\s+of)\s+", "MORE_THAN", _DUR),
+    (r"(?:less\s+than|under|fewer\s+than|nearly|almost|just\s+under)\s+", "LESS_THAN", _DUR),
+    (r"(?:at\s+least|no\s+less\s+than|a\s+minimum\s+of)\s+", "EQUAL_OR_MORE", _DUR),
+    (r"(?:at\s+most|up\s+to|no\s+more\s+than|within|a\s+maximum\s+of)\s+", "EQUAL_OR_LESS", _DUR),
+    (r"(?:about|around|approximately|roughly|some|an\s+estimated|or\s+so)\s+", "APPROX", _DUR),
+]
+MODIFIERS_RIGHT = [
+    (r"or\s+(?:later|after|beyond|more)|and\s+(?:beyond|later|after)|onwards?", "ON_OR_AFTER", _DT),
+    (r"or\s+(?:earlier|before)", "ON_OR_BEFORE", _DT),
+    (r"or\s+(?:so|thereabouts)", "APPROX", _DT + _DUR),
+    (r"or\s+more|plus", "EQUAL_OR_MORE", _DUR),
+    (r"or\s+less", "EQUAL_OR_LESS", _DUR),
+]
+
+
+# ---------------------------------------------------------------------------
+# tense of the governing clause
+# ---------------------------------------------------------------------------
+_FUT = re.compile(r"\b(?:will|shall|won['’]t|['’]ll|going\s+to|gonna|plans?\s+to|planned|planning|schedul\w*|expected|"
+                  r"expects?\s+to|due|set\s+to|is\s+to|are\s+to|intends?\s+to|upcoming|to\s+be\s+held|to\s+resume|to\s+meet|"
+                  r"would|next|tomorrow|will\s+be)\b", re.I)
+_PAST = re.compile(r"\b(?:said|says?|was|were|had|did|told|announced|reported|added|\w{3,}ed|came|went|began|took|made|"
+                   r"gave|got|left|met|held|won|lost|fell|rose|saw|spoke|wrote|became|broke|ran|sent|sold|paid|"
+                   r"found|struck|killed|ago|yesterday|last)\b", re.I)
+_PRESENT = re.compile(r"\b(?:is|are|begins|starts|opens|ends|closes|meets|takes\s+place)\b", re.I)
+_CLAUSE_END = re.compile(r"[.;:!?\n]|\b(?:but|and|while|after|before|when|which|who)\b", re.I)
+
+
+def tense(text: str, start: int, end: int) -> str | None:
+    """Past/future/present of the clause around text[start:end], by the nearest verb cue."""
+    left = text[max(0, start - 120):start]
+    right = text[end:end + 120]
+    # clause limits
+    cut = None
+    for cut in re.finditer(r"[.;!?\n]", left):
+        pass
+    if cut:
+        left = left[cut.end():]
+    mm = re.search(r"[.;!?\n]", right)
+    if mm:
+        right = right[:mm.start()]
+    best = None  # (distance, tense)
+    for rx, name in ((_FUT, "future"), (_PAST, "past"), (_PRESENT, "present")):
+        for mm in rx.finditer(left):
+            dist = len(left) - mm.end()
+            if best is None or dist < best[0]:
+                best = (dist, name)
+        mm = rx.search(right)
+        if mm:
+            dist = mm.start() + 3  # slight preference for the verb before
+            if best is None or dist < best[0]:
+                best = (dist, name)
+    if best is None:
+        return None
+    if best[1] == "present":
+        # "says Friday" etc.: present reporting is past in news; look further for a future cue
+        if _FUT.search(left) or _FUT.search(right):
+            return "future"
+        return "present"
+    return best[1]
+
+
+# one cheap test over the text, used to skip texts without any temporal word
+TRIGGER = None
