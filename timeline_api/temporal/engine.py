@@ -56,10 +56,10 @@ class Engine:
             except re.error as e:  # pragma: no cover - grammar bug
                 raise ValueError(f"rule {rule.name}: {e}") from e
             self.rules.append(_Compiled(rule, rx))
-        self.mod_left = [(re.compile("(?:" + expand(p, macros) + r")\s*$", re.IGNORECASE), mod, types)
-                         for p, mod, types in module.MODIFIERS_LEFT]
-        self.mod_right = [(re.compile(r"\s*(?:" + expand(p, macros) + r")(?!\w)", re.IGNORECASE), mod, types)
-                          for p, mod, types in module.MODIFIERS_RIGHT]
+        self.mod_left = [(re.compile(r"(?<!\w)(?:" + expand(p, macros) + r")$", re.IGNORECASE), mod, types, cond)
+                         for p, mod, types, cond in module.MODIFIERS_LEFT]
+        self.mod_right = [(re.compile(r"\s*(?:" + expand(p, macros) + r")(?!\w)", re.IGNORECASE), mod, types, cond)
+                          for p, mod, types, cond in module.MODIFIERS_RIGHT]
         self.prefilter = re.compile(expand(module.TRIGGER, macros), re.IGNORECASE) \
             if getattr(module, "TRIGGER", None) else None
 
@@ -111,7 +111,7 @@ class Engine:
             s2, e2 = s + r.trim_start, e - r.trim_end
             if s2 >= e2:
                 continue
-            tx = self._finish(text, s2, e2, r, ctx)
+            tx = self._finish(text, s2, e2, r, ctx, out[-1].end if out else 0)
             if out and tx.start < out[-1].end:
                 continue
             out.append(tx)
@@ -121,28 +121,7 @@ class Engine:
                 ctx.last_gran = tx.granularity
         return out
 
-    def _finish(self, text, s, e, r: R, ctx) -> Timex:
-        mod = r.mod
-        # modifiers to the left ("about", "early", "the end of")
-        if mod is None:
-            window = text[max(0, s - 40):s]
-            for rx, m_name, types in self.mod_left:
-                if r.type not in types:
-                    continue
-                mm = rx.search(window)
-                if mm and (mm.start() == 0 or not window[mm.start() - 1].isalnum()):
-                    mod = m_name
-                    s = s - (len(window) - mm.start())
-                    break
-        if r.type in ("DATE", "TIME") or r.type == "DURATION":
-            for rx, m_name, types in self.mod_right:
-                if r.type not in types:
-                    continue
-                mm = rx.match(text, e)
-                if mm:
-                    mod = mod or m_name
-                    e = mm.end()
-                    break
+    def _finish(self, text, s, e, r: R, ctx, min_start: int = 0) -> Timex:
         interval = r.interval
         gran = None
         if r.type in ("DATE", "TIME"):
@@ -153,6 +132,29 @@ class Engine:
                     interval = iv[0]
             else:
                 gran = cal.granularity_of(r.value)
+        mod = r.mod
+        expr = text[s:e]
+        if mod is None:
+            # modifiers to the left ("about", "early", "the end of"): the longest wins
+            window = text[max(0, s - 40, min_start):s]
+            best = None
+            for rx, m_name, types, cond in self.mod_left:
+                if r.type not in types:
+                    continue
+                mm = rx.search(window)
+                if mm and (best is None or mm.start() < best[0]) and (cond is None or cond(expr, gran)):
+                    best = (mm.start(), m_name)
+            if best:
+                mod = best[1]
+                s = s - (len(window) - best[0])
+        for rx, m_name, types, cond in self.mod_right:
+            if r.type not in types:
+                continue
+            mm = rx.match(text, e)
+            if mm and (cond is None or cond(expr, gran)):
+                mod = mod or m_name
+                e = mm.end()
+                break
         extra = dict(r.extra) if r.extra else {}
         return Timex(start=s, end=e, text=text[s:e], type=r.type, value=r.value, mod=mod,
                      granularity=gran, interval=interval, anchor=r.anchor, extra=extra)

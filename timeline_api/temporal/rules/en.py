@@ -69,6 +69,10 @@ MACROS = {
     "DAY": r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?",
     "YEAR4": r"1[0-9]\d\d|20\d\d",
     "YEAR": r"1[0-9]\d\d|20\d\d|['’]\d\d",
+    "YEARANY": r"1[0-9]\d\d|20\d\d|{YEARW}",
+    "YEARW": r"nineteen[- ](?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|(?:oh[- ])?(?:one|two|three|four|five|six|seven|eight|nine)|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+             r"|two[- ]thousand(?:[- ](?:and[- ])?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[- ](?:one|two|three|four|five))?))?"
+             r"|twenty[- ](?:oh[- ])?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[- ](?:one|two|three|four|five))?)",
     "NUMW": r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
             r"|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
             r"|sixteen|seventeen|eighteen|nineteen|(?:a |one )?hundred|(?:a )?dozen|(?:a )?thousand",
@@ -105,8 +109,21 @@ def weekday_num(s: str) -> int:
     return WEEKDAYS.get(s) or WEEKDAY_ABBR[s]
 
 
+def year_words(s: str) -> int:
+    """'nineteen ninety-six' -> 1996, 'two thousand and one' -> 2001."""
+    w = s.lower().replace("-", " ").split()
+    if w[:2] == ["two", "thousand"]:
+        rest = [x for x in w[2:] if x != "and"]
+        return 2000 + (parse_num(" ".join(rest)) or 0 if rest else 0)
+    head = NUMBERS[w[0]]
+    rest = [x for x in w[1:] if x != "oh"]
+    return head * 100 + (parse_num(" ".join(rest)) or 0)
+
+
 def year_num(s: str, cx) -> int:
     s = s.strip()
+    if s[:1].isalpha():
+        return year_words(s)
     if s[0] in "'’":
         yy = int(s[1:])
         base = cx.dct.year if cx.dct else 2000
@@ -438,6 +455,7 @@ _REF = {
     "the future": "FUTURE_REF", "future": "FUTURE_REF", "soon": "FUTURE_REF",
     "someday": "FUTURE_REF", "one day": "FUTURE_REF", "shortly": "FUTURE_REF",
     "in the future": "FUTURE_REF", "the near future": "FUTURE_REF",
+    "the near term": "FUTURE_REF", "the short term": "FUTURE_REF", "the long term": "FUTURE_REF",
 }
 
 
@@ -454,7 +472,7 @@ def n_rel_unit(m, cx):
     """'last week', 'this year', 'next month', 'the current quarter'."""
     rel = m["rel"].lower()
     unit = m["unit"].lower()
-    off = {"this": 0, "current": 0, "present": 0, "last": -1, "past": -1, "previous": -1,
+    off = {"the": 0, "this": 0, "current": 0, "present": 0, "last": -1, "past": -1, "previous": -1,
            "next": 1, "coming": 1, "following": 1}[rel]
     if unit == "weekend":
         if cx.dct is None:
@@ -463,7 +481,10 @@ def n_rel_unit(m, cx):
         # the weekend of the current ISO week, or the previous/next one
         if off == 0:
             tense = cx.tense()
-            off = -1 if (tense == "past" and d.isoweekday() < 6) else 0
+            if rel == "the" and tense != "future":
+                off = -1 if d.isoweekday() < 6 else 0
+            elif tense == "past" and d.isoweekday() < 6:
+                off = -1
         d = d + dt.timedelta(weeks=off)
         return R(cal.fmt(d, "week") + "-WE", anchor="document")
     gran = _gran_of_unit(unit)
@@ -575,8 +596,18 @@ def n_duration(m, cx):
     elif q is None:
         if not unit.lower().endswith("s") and unit.lower() not in ("centuries",):
             n = 1
-    if q and q.lower() in ("a", "an", "single") and unit.lower() in ("second",):
-        return None  # "a second attack"
+    ql = (q or "").lower()
+    if ql in ("a", "an", "single") and (unit.lower() in ("second",) or unit.lower().endswith("s")):
+        return None  # "a second attack", "a years"
+    if re.fullmatch(r"(?:1[5-9]|20)\d\d", ql) and not unit.lower().endswith("s"):
+        return None  # "the 1988 second quarter"
+    after = cx.text[cx.end:cx.end + 6]
+    if re.match(r"[- ]olds?\b", after):
+        return None  # ages: "a 6-year-old boy"
+    if "-" in m.group(0) and m.group(0).lower().startswith("the "):
+        r = R(duration_value(n, _unit_for_duration(unit)), "DURATION", mod=mod, explicit=False)
+        r.trim_start = 4  # "the 14-day deadline": the determiner belongs to the noun
+        return r
     code = _unit_for_duration(unit)
     if code == "WE":
         return None
@@ -644,7 +675,7 @@ def n_time(m, cx):
         day, anchor = cx.narrative[0], "narrative"
     elif cx.dct:
         day = cx.dct
-    hh = f"{h:02d}" + (f":{mi:02d}" if (mi or g.get("mi") or g.get("word")) else "")
+    hh = f"{h:02d}:{mi:02d}"
     if h == 24:
         hh = "24"
     if day is None:
@@ -959,16 +990,18 @@ RULES = [
          r"(?:{WEEKDAY}\s*,?\s+)(?:(?P<mon>{MONTH})\s+(?P<day>{DAY})|(?P<day2>{DAY})\s+(?:of\s+)?(?P<mon2>{MONTH}))"
          r"(?:\s*,?\s*(?P<y>{YEAR4}))?",
          lambda m, cx: n_month_day(_swap(m), cx), 6),
-    Rule("month_day_year", r"(?P<mon>{MONTH})\s*(?P<day>{DAY})(?:\s*,\s*|\s+)(?P<y>{YEAR4})", n_month_day, 5),
+    Rule("month_day_year", r"(?P<mon>{MONTH})\s*(?P<day>{DAY})(?:\s*,\s*|\s+)(?P<y>{YEARANY})", n_month_day, 5),
     Rule("day_month_year", r"(?:the\s+)?(?P<day>{DAY})(?:\s+of)?\s+(?P<mon>{MONTH})\s*,?\s*(?P<y>{YEAR4})",
          n_month_day, 5),
     Rule("month_day", r"(?P<mon>{MONTH})\s*(?P<day>{DAY})(?!\s*(?::\d|\d|%))", n_month_day, 3),
     Rule("day_month", r"(?:the\s+)?(?P<day>{DAY})(?:\s+of)?\s+(?P<mon>{MONTH})", n_month_day, 3),
-    Rule("month_year", r"(?P<mon>{MONTH_FULL}|{MONTH_ABBR})\s*(?:,|of)?\s*(?P<y>{YEAR4}|['’]\d\d)", n_month_year, 4),
+    Rule("month_year", r"(?P<mon>{MONTH_FULL}|{MONTH_ABBR})\s*(?:,|of)?\s*(?P<y>{YEARANY}|['’]\d\d)", n_month_year, 4),
     Rule("month", r"(?P<mon>{MONTH_FULL}|(?-i:Sept|Oct|Nov|Dec|Jan|Feb|Aug)\.)", n_month, 1),
     Rule("year", r"(?:(?P<pre>(?:the\s+)?(?:year|(?:the\s+)?fiscal(?:\s+year)?|fiscal-year|(?-i:FY|fy))\s*)(?P<y>{YEAR4}|\d\d)"
                  r"|(?P<y2>{YEAR4}))(?!\s*(?:-|–|to)\s*\d)",
          lambda m, cx: n_year(_yearfix(m), cx), 2),
+    Rule("year_words", r"(?:(?P<pre>the\s+year\s+)(?P<y>{YEARW})|(?P<y2>(?!two)(?:{YEARW})))", 
+         lambda m, cx: R(f"{year_words(m['y'] or m['y2']):04d}"), 2),
     Rule("year_range", r"(?:from\s+|between\s+)?(?P<y1>{YEAR4})\s*(?:-|–|to|and|through)\s*(?P<y2>{YEAR4}|\d\d)",
          n_range_years, 3),
     Rule("month_range",
@@ -998,7 +1031,7 @@ RULES = [
                         r"|(?P<rel2>the|this)\s+year(?!\s*(?:{YEAR4}|-))",
          lambda m, cx: n_fiscal_year(_relfix(m), cx), 2),
     Rule("season", r"(?:(?P<the>the)\s+|(?P<rel>this|last|next|past|coming|previous)\s+)?(?P<s>{SEASON})"
-                   r"(?:\s+(?:of\s+)?(?P<y>{YEAR4}|['’]\d\d))?", n_season, 2),
+                   r"(?:\s+(?:of\s+)?(?P<y>{YEARANY}|['’]\d\d))?", n_season, 2),
     Rule("holiday", r"(?-i:(?P<h>{HOLIDAY}))(?:\s*,?\s*(?P<y>{YEAR4}))?", n_holiday, 3),
 
     # ---- times of day
@@ -1017,11 +1050,13 @@ RULES = [
     # ---- deictic
     Rule("deictic_day", r"(?P<w>today|tonight|yesterday|tomorrow|the\s+day\s+(?:before\s+yesterday|after\s+tomorrow))",
          n_deictic_day, 3),
-    Rule("ref", r"(?:right\s+)?now|currently|at\s+present|presently|nowadays|these\s+days|at\s+the\s+moment"
-                r"|(?:more\s+|until\s+|only\s+)?recently|recent|lately|(?:in\s+)?the\s+(?:distant\s+|recent\s+)?past|previously|formerly"
-                r"|(?:in\s+)?the\s+(?:near\s+|distant\s+)?future|future|soon|someday|then[- ]current|current",
+    Rule("ref", r"(?<!as\s)(?<!from\s)(?<!until\s)now(?!\s+that)|currently|at\s+present|presently|nowadays|these\s+days|at\s+the\s+moment"
+                r"|(?:more\s+|until\s+|only\s+)?recently|recent|lately|the\s+(?:distant\s+|recent\s+)?past"
+                r"|the\s+(?:near\s+|distant\s+)?future|future|(?<!as\s)soon(?!\s+as|\s+after|\s+before)|someday|then[- ]current|current"
+                r"|the\s+(?:near|short|long)\s+term",
          n_ref, 1),
-    Rule("rel_unit", r"(?P<rel>this|last|next|past|coming|previous|current|following|present)\s+(?P<unit>week|month|year|quarter|weekend|decade|century)",
+    Rule("weekend", r"(?P<rel>the|this|last|next|coming|past)\s+(?P<unit>weekend)", n_rel_unit, 3),
+    Rule("rel_unit", r"(?P<rel>this|last|next|past|coming|previous|current|following|present)\s+(?P<unit>week|month|year|quarter|decade|century)(?![- ](?:old|long))",
          n_rel_unit, 3),
     Rule("rel_mod", r"(?P<m>earlier|later|early|late|mid-?|middle)\s+(?:in\s+)?(?P<rel>this|last|next|the\s+past)\s+(?P<unit>week|month|year|quarter|decade|century)",
          lambda m, cx: n_rel_mod(_relclean(m), cx), 4),
@@ -1145,31 +1180,45 @@ def _bare_duration(m, cx):
 # ---------------------------------------------------------------------------
 _DT = ("DATE", "TIME")
 _DUR = ("DURATION",)
+def _coarser_than_day(text, gran):
+    """START/MID/END make sense for months, years, decades, not for 'late Monday'."""
+    return gran not in ("day", "part_of_day", "hour", "minute", "second")
+
+
+def _not_the_period(text, gran):
+    """'over the past 20 years', 'within the next two weeks': a preposition, not a mod."""
+    return not re.match(r"(?:the\s+)?(?:past|last|next|coming|first|previous|following)\b", text, re.I)
+
+
+# (pattern before the expression, mod, types it applies to, condition(expr_text, granularity))
 MODIFIERS_LEFT = [
-    (r"(?:the\s+)?(?:very\s+)?(?:early|earlier|beginning\s+of|start\s+of|dawn\s+of|the\s+beginning\s+of|the\s+start\s+of)(?:\s+in)?(?:\s+|-)", "START", _DT),
-    (r"(?:the\s+)?(?:mid|middle\s+of|the\s+middle\s+of)(?:\s+|-)", "MID", _DT),
-    (r"(?:the\s+)?(?:very\s+)?(?:late|later|end\s+of|the\s+end\s+of|close\s+of|the\s+close\s+of)(?:\s+in)?(?:\s+|-)", "END", _DT),
-    (r"(?:about|around|approximately|roughly|some|circa|nearly|almost)\s+", "APPROX", _DT),
-    (r"(?:before|prior\s+to)\s+", None, ()),
-    (r"(?:more\s+than|over|upwards\s+of)\s+", "MORE_THAN", _DUR),
-    (r"(?:less\s+than|under|fewer\s+than|nearly|almost|just\s+under)\s+", "LESS_THAN", _DUR),
-    (r"(?:at\s+least|no\s+less\s+than|a\s+minimum\s+of)\s+", "EQUAL_OR_MORE", _DUR),
-    (r"(?:at\s+most|up\s+to|no\s+more\s+than|within|a\s+maximum\s+of)\s+", "EQUAL_OR_LESS", _DUR),
-    (r"(?:about|around|approximately|roughly|some|an\s+estimated|or\s+so)\s+", "APPROX", _DUR),
+    (r"(?:the\s+)?(?:very\s+)?(?:early|beginning\s+of|start\s+of|dawn\s+of|the\s+beginning\s+of|the\s+start\s+of)(?:\s+in)?(?:\s+|-)", "START", _DT, _coarser_than_day),
+    (r"earlier\s+(?:in\s+)?", "START", _DT, lambda t, g: _coarser_than_day(t, g) and re.match(r"th(?:is|at)\b", t, re.I)),
+    (r"(?:the\s+)?(?:mid|middle\s+of|the\s+middle\s+of)(?:\s+|-)", "MID", _DT, _coarser_than_day),
+    (r"(?:the\s+)?(?:very\s+)?(?:late|end\s+of|the\s+end\s+of|close\s+of|the\s+close\s+of)(?:\s+in)?(?:\s+|-)", "END", _DT, _coarser_than_day),
+    (r"later\s+(?:in\s+)?", "END", _DT, lambda t, g: _coarser_than_day(t, g) and re.match(r"th(?:is|at)\b", t, re.I)),
+    (r"(?:about|around|approximately|roughly|circa|nearly|almost)\s+", "APPROX", _DT, None),
+    (r"post-", "AFTER", ("DATE",), lambda t, g: t[:1].isdigit()),
+    (r"pre-", "BEFORE", ("DATE",), lambda t, g: t[:1].isdigit()),
+    (r"(?:more\s+than|over|upwards\s+of)\s+", "MORE_THAN", _DUR, _not_the_period),
+    (r"(?:less\s+than|under|fewer\s+than|nearly|almost|just\s+under)\s+", "LESS_THAN", _DUR, None),
+    (r"(?:at\s+least|no\s+less\s+than|a\s+minimum\s+of)\s+", "EQUAL_OR_MORE", _DUR, None),
+    (r"(?:at\s+most|up\s+to|no\s+more\s+than|within|a\s+maximum\s+of)\s+", "EQUAL_OR_LESS", _DUR, _not_the_period),
+    (r"(?:about|around|approximately|roughly|some|an\s+estimated)\s+", "APPROX", _DUR, None),
 ]
 MODIFIERS_RIGHT = [
-    (r"or\s+(?:later|after|beyond|more)|and\s+(?:beyond|later|after)|onwards?", "ON_OR_AFTER", _DT),
-    (r"or\s+(?:earlier|before)", "ON_OR_BEFORE", _DT),
-    (r"or\s+(?:so|thereabouts)", "APPROX", _DT + _DUR),
-    (r"or\s+more|plus", "EQUAL_OR_MORE", _DUR),
-    (r"or\s+less", "EQUAL_OR_LESS", _DUR),
+    (r"or\s+(?:later|after|beyond)|and\s+beyond|onwards?", "ON_OR_AFTER", _DT, None),
+    (r"or\s+(?:earlier|before)", "ON_OR_BEFORE", _DT, None),
+    (r"or\s+(?:so|thereabouts)", "APPROX", _DT + _DUR, None),
+    (r"or\s+more|plus", "EQUAL_OR_MORE", _DUR, None),
+    (r"or\s+less", "EQUAL_OR_LESS", _DUR, None),
 ]
 
 
 # ---------------------------------------------------------------------------
 # tense of the governing clause
 # ---------------------------------------------------------------------------
-_FUT = re.compile(r"\b(?:will|shall|won['’]t|['’]ll|going\s+to|gonna|plans?\s+to|planned|planning|schedul\w*|expected|"
+_FUT = re.compile(r"\b(?:will|shall|won['’]t|['’]ll|going\s+to|gonna|plans?\s+to|schedul\w*|expected|"
                   r"expects?\s+to|due|set\s+to|is\s+to|are\s+to|intends?\s+to|upcoming|to\s+be\s+held|to\s+resume|to\s+meet|"
                   r"would|next|tomorrow|will\s+be)\b", re.I)
 _PAST = re.compile(r"\b(?:said|says?|was|were|had|did|told|announced|reported|added|\w{3,}ed|came|went|began|took|made|"
@@ -1179,9 +1228,15 @@ _PRESENT = re.compile(r"\b(?:is|are|begins|starts|opens|ends|closes|meets|takes\
 _CLAUSE_END = re.compile(r"[.;:!?\n]|\b(?:but|and|while|after|before|when|which|who)\b", re.I)
 
 
+_FUT_PREP = re.compile(r"(?:\b(?:by|until|till|before|through|ahead\s+of|as\s+(?:early|soon|late)\s+as|no\s+later\s+than|"
+                       r"between\s+now\s+and|starting|from\s+now\s+(?:until|to))\s+(?:on\s+)?)$", re.I)
+
+
 def tense(text: str, start: int, end: int) -> str | None:
     """Past/future/present of the clause around text[start:end], by the nearest verb cue."""
     left = text[max(0, start - 120):start]
+    if _FUT_PREP.search(left[-30:]) and not re.search(r"\b(?:had|was|were)\b[^.;]*$", left[-60:]):
+        return "future"
     right = text[end:end + 120]
     # clause limits
     cut = None
