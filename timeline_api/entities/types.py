@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 # kinds of entity; places are the GeoNames kinds plus curated landmarks
 PLACE_KINDS = ("continent", "country", "region", "city", "landmark")
-ACTOR_KINDS = ("country", "person", "organization", "group")
+ACTOR_KINDS = ("country", "person", "organization", "group", "product")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,3 +53,7 @@ class Mention:
     text: str
     roles: frozenset[str] = field(default_factory=frozenset)
     qualifier: str | None = None
+    # how the span names the entity: "name" (its name or a gazetteer alias), "demonym"
+    # ("Ukrainian"), "alias" (a short form defined in the article: "Jobs", "GM"),
+    # "metonym" ("the Kremlin said" -> Russia), "pronoun" ("he"), "anaphor" ("the company")
+    link: str = "name"

