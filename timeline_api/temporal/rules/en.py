@@ -259,26 +259,36 @@ def _m(m, name):
 # -- year choice for partial dates ------------------------------------------
 
 def pick_year_month(month: int, cx, day: int | None = None) -> int | None:
-    """Year for a month (and day) given without a year, from the document date
-    and the tense of the clause: past -> latest such date not after the DCT,
-    future -> earliest not before it, otherwise the DCT's year."""
+    """Year for a month (and day) given without a year.
+
+    News mostly talks about the months around its date: the DCT's year is kept
+    unless the tense of the clause contradicts it by a clear margin (a past event
+    more than two months ahead of the DCT happened last year; a future one more
+    than two months behind it happens next year)."""
     if cx.dct is None:
         return None
     d = cx.dct
-    tense = cx.tense()
-    key = (month, day or 1)
-    ref = (d.month, d.day if day else 1)
-    if tense == "past" and key > ref:
-        return d.year - 1
-    if tense == "future" and key < ref:
-        return d.year + 1
-    if tense is None and day is None:
-        # months far ahead of the DCT in a news report are usually last year's
-        if month - d.month >= 6:
-            return d.year - 1
-        if d.month - month >= 8:
-            return d.year + 1
-    return d.year
+    y = d.year
+    if day:
+        try:
+            cand = dt.date(y, month, day)
+        except ValueError:
+            cand = dt.date(y, month, 28)
+        delta = (cand - d).days
+        margin = 60
+    else:
+        delta = (month - d.month) * 30
+        margin = 59
+    if delta > margin or delta < -margin:
+        tense = cx.tense()
+        if delta > margin and tense == "past":
+            return y - 1
+        if delta < -margin and tense == "future":
+            return y + 1
+        if tense is None and day is None:
+            if delta >= 180:
+                return y - 1
+    return y
 
 
 def weekday_date(wd: int, cx, rel: str | None = None) -> dt.date | None:
@@ -539,7 +549,7 @@ def n_ago(m, cx):
     else:
         d = cal.add(base, n * k * sign, cu)
     return R(cal.fmt(d, cal.finer(gran, bgran) if bgran != "day" or gran == "day" else gran),
-             anchor="document")
+             anchor="document", explicit=not (n == 1 and gran == "year"))
 
 
 def n_later(m, cx):
@@ -558,7 +568,8 @@ def n_later(m, cx):
     out_gran = base[1] if cal.is_finer(base[1], gran) else gran
     if base[1] in ("hour", "minute", "second", "part_of_day") and not cal.is_finer(gran, "day"):
         out_gran = "day"
-    return R(cal.fmt(d, out_gran), anchor="narrative" if cx.narrative else "document")
+    return R(cal.fmt(d, out_gran), anchor="narrative" if cx.narrative else "document",
+             explicit=sign > 0)
 
 
 def n_next_day(m, cx):
@@ -774,8 +785,6 @@ def n_quarter(m, cx):
         code, first_month = f"Q{q}", 3 * q - 2
     if m["y"]:
         return R(f"{year_num(m['y'], cx):04d}-{code}")
-    if cx.narrative and cx.narrative[1] == "year" and cx.last_gran == "year":
-        return R(f"{cx.narrative[0].year:04d}-{code}", anchor="narrative")
     if cx.dct is None:
         return R(f"XXXX-{code}", anchor="document", explicit=False)
     y = cx.dct.year
@@ -785,23 +794,30 @@ def n_quarter(m, cx):
 
 
 def n_the_quarter(m, cx):
-    """'the quarter', 'the latest quarter', 'the year-earlier quarter'."""
+    """'the quarter', 'the latest quarter', 'the year-earlier period', 'this quarter'."""
     w = " ".join(m.group(0).lower().split())
     unit = m["unit"].lower()
-    gran = "quarter" if unit.startswith("quarter") else ("half" if unit.startswith("half") else "year")
+    narr = cx.narrative if cx.narrative and cx.narrative[1] in ("quarter", "half", "month") else None
+    if unit == "period":
+        gran = narr[1] if narr else "quarter"
+    else:
+        gran = "quarter" if unit.startswith("quarter") else "half"
     if cx.dct is None:
         return R("XXXX-QX" if gran == "quarter" else "XXXX", anchor="document", explicit=False)
-    if cx.narrative and cx.narrative[1] == gran:
-        d = cx.narrative[0]
-    elif gran == "year":
+    anchor = "document"
+    if re.search(r"\b(?:current|this)\b", w):
         d = cx.dct
+    elif re.search(r"\b(?:latest|last|recent|just[- ]ended)\b", w) and "year" not in w:
+        d = cal.add(cx.dct, -1, gran)
+    elif narr and narr[1] == gran:
+        d, anchor = narr[0], "narrative"
     else:
         # the latest completed period before the document date
         d = cal.add(cx.dct, -1, gran)
-    if re.search(r"year[- ](?:earlier|ago)|prior[- ]year|previous[- ]year|last year's", w):
+    if re.search(r"year[- ](?:earlier|ago)|prior[- ]year|previous[- ]year|last year['’]s|comparable|same", w):
         d = cal.add(d, -1, "year")
-    return R(cal.fmt(d, gran), anchor="narrative" if cx.narrative else "document",
-             explicit=gran != "year")
+        return R(cal.fmt(d, gran), anchor=anchor, explicit=False)
+    return R(cal.fmt(d, gran), anchor=anchor)
 
 
 def n_year_earlier(m, cx):
