@@ -74,7 +74,9 @@ def _redacted(url: str) -> str:
 def _parse_reference(value: str | None) -> dt.datetime | None:
     if not value:
         return None
-    return dt.datetime.fromisoformat(value) if "T" in value else dt.datetime.combine(dt.date.fromisoformat(value), dt.time())
+    if "T" in value:
+        return dt.datetime.fromisoformat(value)
+    return dt.datetime.combine(dt.date.fromisoformat(value), dt.time())
 
 
 @main.command()

@@ -37,7 +37,7 @@ class Settings:
     migrate_on_start: bool = True
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         kwargs: dict = {}
         for f in fields(cls):

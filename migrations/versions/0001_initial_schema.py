@@ -6,9 +6,8 @@ Create Date: 2026-11-27 03:19:26.526507
 """
 from __future__ import annotations
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0001'
 down_revision = None
@@ -45,7 +44,7 @@ def upgrade() -> None:
     sa.Column('country_code', sa.String(length=8), nullable=True),
     sa.Column('latitude', sa.Float(), nullable=True),
     sa.Column('longitude', sa.Float(), nullable=True),
-    sa.Column('population', sa.Integer(), nullable=True),
+    sa.Column('population', sa.BigInteger(), nullable=True),
     sa.Column('parent_id', sa.String(length=128), nullable=True),
     sa.Column('curated', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['parent_id'], ['entities.id'], name=op.f('fk_entities_parent_id_entities'), ondelete='SET NULL'),

@@ -6,7 +6,7 @@ from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from timeline_api.api.common import FlexibleDateTime, PageArgs, db_session, page_limit, settings
+from timeline_api.api.common import FlexibleDateTime, PageArgs, ResponseSchema, db_session, page_limit, settings
 from timeline_api.api.events import EventSchema, event_to_dict
 from timeline_api.entities import EntityMatcher
 from timeline_api.ingest import ArticleInput, ingest_article
@@ -42,7 +42,7 @@ class ArticleCreateSchema(ma.Schema):
             raise ma.ValidationError("Text must not contain NUL characters.")
 
 
-class ArticleSchema(ma.Schema):
+class ArticleSchema(ResponseSchema):
     id = ma.fields.Integer(required=True)
     url = ma.fields.String(allow_none=True)
     external_id = ma.fields.String(allow_none=True)
@@ -61,12 +61,12 @@ class ArticleWithEventsSchema(ArticleDetailSchema):
     events = ma.fields.List(ma.fields.Nested(EventSchema), required=True)
 
 
-class ArticlePageSchema(ma.Schema):
+class ArticlePageSchema(ResponseSchema):
     articles = ma.fields.List(ma.fields.Nested(ArticleSchema), required=True)
     next_cursor = ma.fields.String(allow_none=True, required=True)
 
 
-class EventPageSchema(ma.Schema):
+class EventPageSchema(ResponseSchema):
     events = ma.fields.List(ma.fields.Nested(EventSchema), required=True)
     next_cursor = ma.fields.String(allow_none=True, required=True)
 

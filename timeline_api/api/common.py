@@ -32,6 +32,14 @@ def close_db_session(_exc=None) -> None:
         session.close()
 
 
+class ResponseSchema(ma.Schema):
+    """Base of what the API returns: documented without additionalProperties: false,
+    so clients generated from the OpenAPI document accept fields added later."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
+
 class FlexibleDateTime(ma.fields.DateTime):
     """ISO 8601 date or date-time; offsets are converted to UTC and dropped,
     since the store keeps naive UTC. Dumped values carry ``Z``."""
@@ -50,7 +58,7 @@ class FlexibleDateTime(ma.fields.DateTime):
         except ValueError:
             raise self.make_error("invalid") from None
         if parsed.tzinfo is not None:
-            parsed = parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
+            parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
         if not 1 <= parsed.year <= 9998:
             raise self.make_error("invalid")
         return parsed
@@ -59,7 +67,7 @@ class FlexibleDateTime(ma.fields.DateTime):
         if value is None:
             return None
         if value.tzinfo is None:
-            value = value.replace(tzinfo=dt.timezone.utc)
+            value = value.replace(tzinfo=dt.UTC)
         return value.isoformat().replace("+00:00", "Z")
 
 

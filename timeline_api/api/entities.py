@@ -5,7 +5,7 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from timeline_api.api.common import PageArgs, db_session, page_limit
+from timeline_api.api.common import PageArgs, ResponseSchema, db_session, page_limit
 from timeline_api.entities.types import ACTOR_KINDS, PLACE_KINDS
 from timeline_api.store import repository
 from timeline_api.store.cursor import InvalidCursor
@@ -22,7 +22,7 @@ class EntityArgs(PageArgs):
                             metadata={"description": "actor, location, or one entity kind"})
 
 
-class EntitySchema(ma.Schema):
+class EntitySchema(ResponseSchema):
     id = ma.fields.String(required=True, metadata={"description": "Stable id: geonames:<id>, org:<slug>, ..."})
     name = ma.fields.String(required=True)
     kind = ma.fields.String(required=True)
@@ -35,7 +35,7 @@ class EntitySchema(ma.Schema):
     event_count = ma.fields.Integer(required=True)
 
 
-class EntityPageSchema(ma.Schema):
+class EntityPageSchema(ResponseSchema):
     entities = ma.fields.List(ma.fields.Nested(EntitySchema), required=True)
     next_cursor = ma.fields.String(allow_none=True, required=True)
 

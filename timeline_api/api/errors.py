@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 class ProblemSchema(ma.Schema):
     """RFC 9457 problem details, with a per-field ``errors`` map for validation failures."""
 
+    class Meta:
+        unknown = ma.EXCLUDE
+
     type = ma.fields.String(metadata={"description": "URI reference that identifies the problem type"})
     title = ma.fields.String(metadata={"description": "Short summary of the problem type"})
     status = ma.fields.Integer(metadata={"description": "HTTP status code"})

@@ -5,7 +5,7 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from timeline_api.api.common import FlexibleDateTime, db_session
+from timeline_api.api.common import FlexibleDateTime, ResponseSchema, db_session
 from timeline_api.store import repository
 from timeline_api.store.models import Event
 
@@ -14,7 +14,7 @@ blp = Blueprint("events", __name__, url_prefix="/v1/events", description="Dated 
 GRANULARITIES = ("year", "quarter", "month", "week", "day", "hour", "minute")
 
 
-class EventDateSchema(ma.Schema):
+class EventDateSchema(ResponseSchema):
     value = ma.fields.String(required=True, metadata={"description": "TIMEX3 value: 2023-05-03, 2023-05, 2023-W18"})
     start = ma.fields.String(required=True, metadata={"description": "Interval start (inclusive), ISO 8601"})
     end = ma.fields.String(required=True, metadata={"description": "Interval end (exclusive), ISO 8601"})
@@ -24,7 +24,7 @@ class EventDateSchema(ma.Schema):
     mod = ma.fields.String(allow_none=True, metadata={"description": "TIMEX3 mod (BEFORE, AFTER, APPROX...)"})
 
 
-class EntityRefSchema(ma.Schema):
+class EntityRefSchema(ResponseSchema):
     id = ma.fields.String(required=True, metadata={"description": "Stable entity id, e.g. geonames:524901"})
     name = ma.fields.String(required=True)
     kind = ma.fields.String(required=True)
@@ -34,7 +34,7 @@ class LocationRefSchema(EntityRefSchema):
     qualifier = ma.fields.String(allow_none=True, metadata={"description": "e.g. 'southern'"})
 
 
-class EventSourceSchema(ma.Schema):
+class EventSourceSchema(ResponseSchema):
     article_id = ma.fields.Integer(required=True)
     url = ma.fields.String(allow_none=True)
     title = ma.fields.String(allow_none=True)
@@ -44,7 +44,7 @@ class EventSourceSchema(ma.Schema):
     quote = ma.fields.String(required=True)
 
 
-class EventSchema(ma.Schema):
+class EventSchema(ResponseSchema):
     id = ma.fields.Integer(required=True)
     date = ma.fields.Nested(EventDateSchema, required=True)
     summary = ma.fields.String(required=True)

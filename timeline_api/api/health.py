@@ -6,12 +6,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from sqlalchemy.exc import SQLAlchemyError
 
-from timeline_api.api.common import database
+from timeline_api.api.common import ResponseSchema, database
 
 blp = Blueprint("health", __name__, url_prefix="", description="Probes for orchestrators")
 
 
-class StatusSchema(ma.Schema):
+class StatusSchema(ResponseSchema):
     status = ma.fields.String(required=True)
 
 

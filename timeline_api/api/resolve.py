@@ -5,7 +5,7 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from timeline_api.api.common import FlexibleDateTime, settings
+from timeline_api.api.common import FlexibleDateTime, ResponseSchema, settings
 from timeline_api.temporal import resolve_timexes
 
 blp = Blueprint("resolve", __name__, url_prefix="/v1/resolve", description="Temporal expressions in a text")
@@ -23,12 +23,12 @@ class ResolveRequestSchema(ma.Schema):
     language = ma.fields.String(load_default="en", validate=ma.validate.OneOf(("en",)))
 
 
-class IntervalSchema(ma.Schema):
+class IntervalSchema(ResponseSchema):
     start = ma.fields.String(required=True, metadata={"description": "Inclusive, ISO 8601"})
     end = ma.fields.String(required=True, metadata={"description": "Exclusive, ISO 8601"})
 
 
-class TimexSchema(ma.Schema):
+class TimexSchema(ResponseSchema):
     start = ma.fields.Integer(required=True, metadata={"description": "Character offset in the text"})
     end = ma.fields.Integer(required=True)
     text = ma.fields.String(required=True)
@@ -39,7 +39,7 @@ class TimexSchema(ma.Schema):
     interval = ma.fields.Nested(IntervalSchema, allow_none=True, required=True)
 
 
-class ResolveResponseSchema(ma.Schema):
+class ResolveResponseSchema(ResponseSchema):
     timexes = ma.fields.List(ma.fields.Nested(TimexSchema), required=True)
 
 

@@ -5,7 +5,7 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from timeline_api.api.common import FlexibleDateTime, PageArgs, db_session, page_limit
+from timeline_api.api.common import FlexibleDateTime, PageArgs, ResponseSchema, db_session, page_limit
 from timeline_api.api.events import EventSchema, event_to_dict
 from timeline_api.store import repository
 from timeline_api.store.cursor import InvalidCursor
@@ -32,11 +32,12 @@ class TimelineArgs(PageArgs):
             raise ma.ValidationError("'from' must be before 'to'.", field_name="from")
 
 
-class TimelineSchema(ma.Schema):
+class TimelineSchema(ResponseSchema):
     events = ma.fields.List(ma.fields.Nested(EventSchema), required=True)
     next_cursor = ma.fields.String(allow_none=True, required=True,
                                    metadata={"description": "Pass as `cursor` for the next page; null on the last"})
-    warnings = ma.fields.List(ma.fields.String(), metadata={"description": "e.g. filter values that name no known entity"})
+    warnings = ma.fields.List(ma.fields.String(),
+                              metadata={"description": "e.g. filter values that name no known entity"})
 
 
 @blp.route("")

@@ -4,15 +4,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Words after which a period does not end a sentence.
-_ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof sr jr st gen col lt sgt capt maj cmdr adm gov sen rep rev hon pres
-    inc corp co ltd llc bros dept est approx vs etc al fig no nos vol ch pp
-    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
-    u.s u.k u.n e.g i.e a.m p.m""".split()
+# Abbreviations a sentence practically never ends with: the period never splits.
+# Capitalised ones count only when capitalised ("Sun." the day, not "the sun.").
+_NEVER_FINAL = frozenset(
+    """Mr Mrs Ms Dr Prof Sr Jr St Gen Col Lt Sgt Capt Maj Cmdr Adm Gov Sen Rep Rev Hon Pres
+    Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Mon Tue Tues Wed Thu Thur Thurs Fri Sat Sun
+    U.S U.K U.N No Nos Vol Fig e.g i.e vs approx pp""".split()
 )
+# Abbreviations that may end a sentence: split only when a capital follows.
+_MAYBE_FINAL = frozenset("inc corp co ltd llc bros dept est etc al a.m p.m".split())
 
-# A candidate boundary: terminal punctuation, optional closing quotes/brackets, then space.
 _BOUNDARY = re.compile(r"""[.!?]+["'”’)\]]*(?=\s)|\n\s*\n|\n(?=\s*[A-Z"“‘(\[])""")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 
@@ -25,13 +26,21 @@ class Sentence:
     paragraph: int
 
 
-def _ends_with_abbreviation(chunk: str) -> bool:
+def _abbreviation_before(chunk: str) -> str | None:
     match = _WORD_BEFORE.search(chunk)
-    if not match:
+    return match.group(1) if match else None
+
+
+def _is_boundary(text: str, chunk: str, end: int) -> bool:
+    word = _abbreviation_before(chunk.rstrip("\"'”’)]"))
+    if word is None:
+        return True
+    if word in _NEVER_FINAL or (len(word) == 1 and word.isupper()):  # "J. R. Jones"
         return False
-    word = match.group(1).lower()
-    # single capital initials ("J. Smith") and known abbreviations
-    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+    if word.lower() in _MAYBE_FINAL:
+        following = text[end:end + 3].lstrip()[:1]
+        return following.isupper() or following in "\"“‘"
+    return True
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -43,13 +52,8 @@ def split_sentences(text: str) -> list[Sentence]:
         end = match.end()
         chunk = text[start:end]
         is_break = "\n" in match.group(0)
-        if not is_break and _ends_with_abbreviation(chunk.rstrip("\"'”’)]")):
-            # "U.S. officials" goes on; "in the U.S. The next day" is rare enough to accept
-            nxt = text[end:end + 2].strip()[:1]
-            if not nxt or not nxt.isupper() or chunk.rstrip().endswith(("Mr.", "Mrs.", "Dr.", "Ms.", "St.")):
-                continue
-            if chunk.rstrip().endswith(("U.S.", "U.K.", "U.N.")):
-                continue
+        if not is_break and not _is_boundary(text, chunk, end):
+            continue
         _append(sentences, text, start, end, paragraph)
         if is_break and "\n\n" in match.group(0).replace(" ", "").replace("\t", "").replace("\r", ""):
             paragraph += 1

@@ -1,9 +1,9 @@
 """Engine and session factory for the configured database URL."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 from weakref import WeakSet
 
 from sqlalchemy import create_engine, event, text
@@ -36,7 +36,7 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
-_databases: "WeakSet[Database]" = WeakSet()
+_databases: WeakSet[Database] = WeakSet()
 
 
 def dispose_all() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -33,7 +34,7 @@ NAMING = {
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class Base(DeclarativeBase):
@@ -56,7 +57,7 @@ class Article(Base):
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
-    sources: Mapped[list["EventSource"]] = relationship(
+    sources: Mapped[list[EventSource]] = relationship(
         back_populates="article", cascade="all, delete-orphan", passive_deletes=True
     )
 
@@ -81,14 +82,14 @@ class Event(Base):
     first_published_at: Mapped[dt.datetime] = mapped_column(DateTime)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
-    sources: Mapped[list["EventSource"]] = relationship(
+    sources: Mapped[list[EventSource]] = relationship(
         back_populates="event", cascade="all, delete-orphan", passive_deletes=True,
         order_by="EventSource.id",
     )
-    actor_links: Mapped[list["EventActor"]] = relationship(
+    actor_links: Mapped[list[EventActor]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True
     )
-    location_links: Mapped[list["EventLocation"]] = relationship(
+    location_links: Mapped[list[EventLocation]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True
     )
 
@@ -130,11 +131,11 @@ class Entity(Base):
     country_code: Mapped[str | None] = mapped_column(String(8))
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
-    population: Mapped[int | None] = mapped_column(Integer)
+    population: Mapped[int | None] = mapped_column(BigInteger)
     parent_id: Mapped[str | None] = mapped_column(ForeignKey("entities.id", ondelete="SET NULL"))
     curated: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    aliases: Mapped[list["EntityAlias"]] = relationship(
+    aliases: Mapped[list[EntityAlias]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by="EntityAlias.id"
     )
 

@@ -1,0 +1,21 @@
+"""POST /v1/resolve: the tagger over HTTP."""
+from __future__ import annotations
+
+
+def test_resolves_absolute_and_anaphoric_dates(client):
+    text = "The attack came on 3 May; two days later officials spoke."
+    response = client.post("/v1/resolve", json={"text": text, "reference_date": "2023-06-05"})
+    assert response.status_code == 200
+    timexes = response.get_json()["timexes"]
+    assert [t["value"] for t in timexes] == ["2023-05-03", "2023-05-05"]
+    for t in timexes:
+        assert text[t["start"]:t["end"]] == t["text"]
+        assert t["type"] == "DATE"
+        assert t["interval"]["start"] < t["interval"]["end"]
+    assert timexes[0]["interval"] == {"start": "2023-05-03T00:00:00", "end": "2023-05-04T00:00:00"}
+
+
+def test_resolves_relative_to_the_reference_date(client):
+    response = client.post("/v1/resolve", json={"text": "He resigned yesterday.", "reference_date": "2024-01-01"})
+    (timex,) = response.get_json()["timexes"]
+    assert timex["value"] == "2023-12-31" and timex["text"] == "yesterday"
