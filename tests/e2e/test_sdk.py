@@ -1,0 +1,281 @@
+"""End to end: the service under gunicorn, driven through a client generated
+from the committed openapi/openapi.yaml by openapi-python-client.
+
+What this catches that the in-process API tests cannot: the gunicorn config
+and app factory string actually boot, the committed OpenAPI document yields a
+working typed SDK (operation ids, request bodies, query arrays, problem
+responses), and the contract's fields survive a real HTTP round trip.
+
+gunicorn and the client generation happen once per module; every test here
+shares one xdist group so they land on the same worker.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from timeline_api.store.migrate import upgrade
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-sdk")]
+
+ROOT = Path(__file__).resolve().parents[2]
+OPENAPI = ROOT / "openapi" / "openapi.yaml"
+PACKAGE = "timeline_api_client"
+# how long gunicorn may take to answer /readyz before the fixture gives up (a guard, not a measurement)
+BOOT_LIMIT_S = 90
+
+ARTICLE = (
+    "Ukraine accused Moscow of shelling the port of Odesa on 3 May 2023, regional officials said. "
+    "The Kremlin did not comment on the accusation."
+)
+ARTICLE_URL = "https://news.example.org/2023/05/odesa-shelling"
+
+
+# ------------------------------------------------------------------ fixtures
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _tail(path: Path, lines: int = 60) -> str:
+    try:
+        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+    except FileNotFoundError:
+        return "(no log)"
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """SIGTERM the gunicorn process group (master and workers), SIGKILL if it lingers."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait(timeout=10)
+
+
+def _start_gunicorn(workdir: Path, database_url: str, log: Path) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "INFO"}
+    env.pop("WEB_CONCURRENCY", None)
+    argv = [sys.executable, "-m", "gunicorn",
+            "--config", "python:timeline_api.gunicorn_conf",
+            "--workers", "1", "--threads", "2",
+            "--bind", f"127.0.0.1:{port}",
+            "timeline_api:create_app()"]
+    with log.open("ab") as out:
+        # a session of its own, so teardown can signal master and workers together
+        proc = subprocess.Popen(argv, cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def _wait_ready(proc: subprocess.Popen, base_url: str, log: Path) -> bool:
+    """True once /readyz answers 200; False if gunicorn exited (e.g. the port was taken)."""
+    deadline = time.monotonic() + BOOT_LIMIT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False
+        try:
+            if httpx.get(f"{base_url}/readyz", timeout=2).status_code == 200:
+                return True
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    _stop(proc)
+    pytest.fail(f"gunicorn did not become ready within {BOOT_LIMIT_S}s:\n{_tail(log)}", pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> str:
+    """gunicorn serving a freshly migrated SQLite database; yields its base URL."""
+    workdir = tmp_path_factory.mktemp("e2e-server")
+    database_url = f"sqlite:///{workdir / 'timeline.db'}"
+    upgrade(database_url)
+    log = workdir / "gunicorn.log"
+    for _attempt in range(3):  # the free port can be taken between probing and binding
+        proc, base_url = _start_gunicorn(workdir, database_url, log)
+        try:
+            ready = _wait_ready(proc, base_url, log)
+        except BaseException:
+            _stop(proc)
+            raise
+        if ready:
+            break
+        _stop(proc)
+    else:
+        pytest.fail(f"gunicorn exited before it was ready:\n{_tail(log)}", pytrace=False)
+    try:
+        yield base_url
+    finally:
+        _stop(proc)
+    assert proc.returncode is not None
+
+
+@pytest.fixture(scope="module")
+def sdk(tmp_path_factory):
+    """The Python client generated from the committed OpenAPI document, imported from a temp dir."""
+    assert OPENAPI.is_file(), f"{OPENAPI} is missing: run `make openapi` and commit it"
+    outdir = tmp_path_factory.mktemp("e2e-sdk")
+    config = outdir / "generator.yaml"
+    # no post hooks: the generated code is imported, not committed, so it need not be ruff-formatted
+    config.write_text(f"package_name_override: {PACKAGE}\npost_hooks: []\n", encoding="utf-8")
+    generator = Path(sys.executable).with_name("openapi-python-client")
+    result = subprocess.run(
+        [str(generator), "generate", "--path", str(OPENAPI), "--output-path", str(outdir / PACKAGE),
+         "--meta", "none", "--config", str(config)],
+        capture_output=True, text=True, cwd=outdir, timeout=300,
+    )
+    assert result.returncode == 0, f"openapi-python-client failed:\n{result.stdout}\n{result.stderr}"
+    assert (outdir / PACKAGE / "__init__.py").is_file(), result.stdout + result.stderr
+    sys.path.insert(0, str(outdir))
+    try:
+        yield importlib.import_module(PACKAGE)
+    finally:
+        sys.path.remove(str(outdir))
+        for name in [n for n in sys.modules if n == PACKAGE or n.startswith(PACKAGE + ".")]:
+            del sys.modules[name]
+
+
+@pytest.fixture(scope="module")
+def api(sdk, server):
+    """Generated client, its operation modules and models, bound to the running server."""
+    client = sdk.Client(base_url=server, raise_on_unexpected_status=True, timeout=httpx.Timeout(60.0))
+    with client as bound:
+        yield bound
+
+
+def _op(group: str, name: str):
+    return importlib.import_module(f"{PACKAGE}.api.{group}.{name}")
+
+
+def _models():
+    return importlib.import_module(f"{PACKAGE}.models")
+
+
+@pytest.fixture(scope="module")
+def posted(api):
+    """The fixture article, posted once through the SDK: (response, parsed article)."""
+    models = _models()
+    body = models.ArticleCreate(
+        text=ARTICLE,
+        published_at=dt.datetime(2023, 5, 4, 9, 30, tzinfo=dt.timezone.utc),
+        title="Odesa port shelled",
+        url=ARTICLE_URL,
+        source="Example News",
+    )
+    response = _op("articles", "create_article").sync_detailed(client=api, body=body)
+    return response, response.parsed
+
+
+# ------------------------------------------------------------------ tests
+
+def test_probes_answer_through_the_sdk(api):
+    health = _op("health", "get_health").sync_detailed(client=api)
+    ready = _op("health", "get_readiness").sync_detailed(client=api)
+    assert health.status_code == 200 and health.parsed.status == "ok"
+    assert ready.status_code == 200 and ready.parsed.status == "ready"
+
+
+def test_post_article_returns_created_article_with_its_events(posted):
+    response, article = posted
+    models = _models()
+    assert response.status_code == 201, response.content
+    assert isinstance(article, models.ArticleWithEvents)
+    assert article.id > 0
+    assert article.url == ARTICLE_URL
+    assert article.text == ARTICLE
+    assert article.events, "the article names a full date; it must yield at least one event"
+    assert response.headers["Location"].endswith(f"/v1/articles/{article.id}")
+
+
+def test_posting_the_same_url_again_returns_the_existing_article(api, posted):
+    _, first = posted
+    models = _models()
+    again = _op("articles", "create_article").sync_detailed(
+        client=api,
+        body=models.ArticleCreate(text=ARTICLE, published_at=dt.datetime(2023, 5, 4, 9, 30), url=ARTICLE_URL),
+    )
+    assert again.status_code == 200, again.content
+    assert isinstance(again.parsed, models.ArticleWithEvents)
+    assert again.parsed.id == first.id
+    assert [e.id for e in again.parsed.events] == [e.id for e in first.events]
+
+
+def test_timeline_by_actor_gives_the_dated_event_with_its_evidence(api, posted):
+    _, article = posted
+    models = _models()
+    response = _op("timeline", "get_timeline").sync_detailed(client=api, actor=["Ukraine"])
+    assert response.status_code == 200, response.content
+    timeline = response.parsed
+    assert isinstance(timeline, models.Timeline)
+    assert timeline.next_cursor is None
+
+    dated = [e for e in timeline.events if e.date.value == "2023-05-03"]
+    assert len(dated) == 1, [(e.date.value, e.summary) for e in timeline.events]
+    event = dated[0]
+    assert event.date.granularity == models.EventDateGranularity.DAY
+    assert event.date.source == models.EventDateSource.EXPLICIT
+    assert event.date.start.startswith("2023-05-03") and event.date.end.startswith("2023-05-04")
+    assert "Ukraine" in [actor.name for actor in event.actors]
+
+    assert len(event.sources) == 1
+    source = event.sources[0]
+    assert source.article_id == article.id
+    assert source.url == ARTICLE_URL
+    assert "3 May 2023" in source.quote
+    # the offsets locate the quoted sentence in the article text
+    assert ARTICLE[source.start:source.end] == source.quote
+    assert source.quote.startswith("Ukraine accused Moscow")
+
+
+def test_event_read_by_id_matches_the_timeline(api, posted):
+    _, article = posted
+    event_id = next(e.id for e in article.events if e.date.value == "2023-05-03")
+    response = _op("events", "get_event").sync_detailed(event_id, client=api)
+    assert response.status_code == 200, response.content
+    assert response.parsed.id == event_id
+    assert response.parsed.date.value == "2023-05-03"
+    assert response.parsed.sources[0].article_id == article.id
+
+
+def test_missing_article_is_a_typed_problem(api):
+    models = _models()
+    response = _op("articles", "get_article").sync_detailed(2_000_000_000, client=api)
+    assert response.status_code == 404
+    assert response.headers["Content-Type"].startswith("application/problem+json")
+    problem = response.parsed
+    assert isinstance(problem, models.Problem)
+    assert problem.status == 404
+    assert problem.title == "Not Found"
+    assert problem.instance == "/v1/articles/2000000000"
+
+
+def test_invalid_article_is_a_typed_validation_problem(api):
+    models = _models()
+    response = _op("articles", "create_article").sync_detailed(
+        client=api, body=models.ArticleCreate(text="   ", published_at=dt.datetime(2023, 5, 4)),
+    )
+    assert response.status_code == 422, response.content
+    assert response.headers["Content-Type"].startswith("application/problem+json")
+    problem = response.parsed
+    assert isinstance(problem, models.Problem)
+    assert problem.status == 422
+    assert "text" in problem.errors.additional_properties
