@@ -91,7 +91,7 @@ MACROS = {
     "HOLIDAY": r"Christmas(?:\s+(?:Day|Eve))?|New\s+Year['’]?s(?:\s+(?:Day|Eve))?|Thanksgiving(?:\s+Day)?"
                r"|Easter(?:\s+(?:Sunday|Monday))?|Good\s+Friday|Independence\s+Day|Labou?r\s+Day"
                r"|Memorial\s+Day|Veterans['’]?\s+Day|Halloween|Valentine['’]?s\s+Day|Boxing\s+Day"
-               r"|Christmas\s+Eve|Columbus\s+Day|Presidents['’]?\s+Day|Martin\s+Luther\s+King\s+(?:Jr\.?\s+)?Day",
+               r"|Christmas\s+Eve|Election\s+Day|Columbus\s+Day|Presidents['’]?\s+Day|Martin\s+Luther\s+King\s+(?:Jr\.?\s+)?Day",
 }
 
 # ---------------------------------------------------------------------------
@@ -539,6 +539,8 @@ def n_ago(m, cx):
     if n is None or cx.dct is None:
         return R("PAST_REF" if sign < 0 else "FUTURE_REF", anchor="document", explicit=False)
     k, cu = _shift_unit(unit)
+    if gran in ("decade", "century"):
+        gran = "year"
     base, bgran = cx.dct, gran
     # "a year ago" in an earnings report compares with the quarter being reported
     if cx.narrative and cx.narrative[1] in ("quarter", "half") and gran == "year":
@@ -895,6 +897,8 @@ def holiday_date(name: str, y: int) -> dt.date:
              "veterans  day": (11, 11)}
     if n in fixed:
         return dt.date(y, *fixed[n])
+    if n == "election day":
+        return _nth_weekday(y, 11, 1, 1) + dt.timedelta(days=1)
     if n.startswith("thanksgiving"):
         return _nth_weekday(y, 11, 4, 4)
     if n.startswith("easter"):
@@ -955,9 +959,39 @@ def n_rel_mod(m, cx):
     return r
 
 
+def n_year_end(m, cx):
+    """'year-end', "year's end", 'the end of the month'."""
+    unit = (m["unit"] or "year").lower()
+    mod = {"end": "END", "beginning": "START", "start": "START", "middle": "MID"}[(m["pos"] or "end").lower()]
+    if cx.dct is None:
+        return R("XXXX", mod=mod, anchor="document", explicit=False)
+    gran = _gran_of_unit(unit)
+    base = cx.narrative if cx.narrative and cal.is_finer(cx.narrative[1], gran) else None
+    d = base[0] if base else cx.dct
+    return R(cal.fmt(d, gran), mod=mod, anchor="narrative" if base else "document", explicit=False)
+
+
+def n_year_period(m, cx):
+    """'the 1988 second quarter', 'the 1989 period' (the same period in another year)."""
+    y = int(m["y"])
+    if m["o"]:
+        q = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+             "final": 4}[m["o"].lower()]
+        if m["unit"].lower() == "half":
+            return R(f"{y:04d}-H{min(q, 2)}")
+        return R(f"{y:04d}-Q{q}")
+    base = cx.narrative if cx.narrative and cx.narrative[1] in ("quarter", "half", "month") else None
+    if base is None:
+        if cx.dct is None:
+            return R(f"{y:04d}")
+        base = (cal.add(cx.dct, -1, "quarter"), "quarter")
+    d = base[0].replace(year=y, day=1)
+    return R(cal.fmt(d, base[1]), anchor="narrative", explicit=False)
+
+
 def n_range_years(m, cx):
     """'1998-99', '2009-2010', 'from 1990 to 1995' as one expression."""
-    y1 = int(m["y1"])
+    y1 = int(m["y1"] or m["y1b"])
     y2s = m["y2"]
     y2 = int(y2s) if len(y2s) == 4 else (y1 // 100) * 100 + int(y2s)
     if y2 <= y1 or y2 - y1 > 50:
@@ -983,7 +1017,7 @@ def n_range_days(m, cx):
 
 def n_range_months(m, cx):
     """'from March to May 2023', 'March-May 2023'."""
-    m1, m2 = month_num(m["m1"]), month_num(m["m2"])
+    m1, m2 = month_num(m["m1"] or m["m1b"]), month_num(m["m2"])
     y = year_num(m["y"], cx) if m["y"] else pick_year_month(m1, cx)
     if y is None:
         return None
@@ -1016,16 +1050,22 @@ RULES = [
     Rule("year", r"(?:(?P<pre>(?:the\s+)?(?:year|(?:the\s+)?fiscal(?:\s+year)?|fiscal-year|(?-i:FY|fy))\s*)(?P<y>{YEAR4}|\d\d)"
                  r"|(?P<y2>{YEAR4}))(?!\s*(?:-|–|to)\s*\d)",
          lambda m, cx: n_year(_yearfix(m), cx), 2),
+    Rule("year_end", r"(?:the\s+)?(?:year[- ]end|year['’]s\s+end|end[- ]of[- ](?:the[- ])?year)|the\s+(?P<pos>end|beginning|start|middle)\s+of\s+the\s+(?P<unit>month|year|week|quarter)",
+         n_year_end, 3),
+    Rule("full_year", r"the\s+(?:full|whole|entire|calendar)\s+year", 
+         lambda m, cx: R(f"{cx.dct.year:04d}", anchor="document", explicit=False) if cx.dct else None, 2),
+    Rule("year_period", r"the\s+(?P<y>{YEAR4})\s+(?:(?:fiscal|calendar)\s+)?(?:(?P<o>{ORD}|final)[\s-]+)?(?P<unit>quarter|period|half)",
+         n_year_period, 5),
     Rule("year_words", r"(?:(?P<pre>the\s+year\s+)(?P<y>{YEARW})|(?P<y2>(?!two)(?:{YEARW})))", 
          lambda m, cx: R(f"{year_words(m['y'] or m['y2']):04d}"), 2),
-    Rule("year_range", r"(?:from\s+|between\s+)?(?P<y1>{YEAR4})\s*(?:-|–|to|and|through)\s*(?P<y2>{YEAR4}|\d\d)",
+    Rule("year_range", r"(?:between\s+(?P<y1b>{YEAR4})\s+and|(?:from\s+)?(?P<y1>{YEAR4})\s*(?:-|–|to|through|until))\s*(?P<y2>{YEAR4}|\d\d)",
          n_range_years, 3),
     Rule("month_range",
-         r"(?:from\s+|between\s+)?(?P<m1>{MONTH_FULL})\s*(?:-|–|to|and|through|until)\s*(?P<m2>{MONTH_FULL})(?:\s*,?\s*(?P<y>{YEAR4}))?",
+         r"(?:between\s+(?P<m1b>{MONTH_FULL})\s+and|(?:from\s+)?(?P<m1>{MONTH_FULL})\s*(?:-|–|to|through|until))\s*(?P<m2>{MONTH_FULL})(?:\s*,?\s*(?P<y>{YEAR4}))?",
          n_range_months, 3),
     Rule("day_range",
-         r"(?:between\s+|from\s+)?(?:(?P<d1>{DAYNUM})(?:st|nd|rd|th)?\s*(?:-|–|to|and|through)\s*(?P<d2>{DAYNUM})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTH})"
-         r"|(?P<mon_b>{MONTH})\s+(?P<d1b>{DAYNUM})\s*(?:-|–|to|and|through)\s*(?P<d2b>{DAYNUM})(?!\s*:))"
+         r"(?:(?:between\s+(?P<d1>{DAYNUM})(?:st|nd|rd|th)?\s+and|(?:from\s+)?(?P<d1x>{DAYNUM})(?:st|nd|rd|th)?\s*(?:-|–|to|through|until))\s*(?P<d2>{DAYNUM})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTH})"
+         r"|(?P<mon_b>{MONTH})\s+(?P<d1b>{DAYNUM})\s*(?:-|–|to|through|until)\s*(?P<d2b>{DAYNUM})(?!\s*:)(?!\d))"
          r"(?:\s*,?\s*(?P<y>{YEAR4}))?",
          lambda m, cx: n_range_days(_rangefix(m), cx), 4),
     Rule("decade", r"(?:the\s+)?(?:(?P<mod>early|mid|late)(?:\s+|-))?(?:(?P<c>1[0-9]|20)(?P<d>\d)0['’]?s|['’](?P<d2>\d)0['’]?s"
@@ -1066,7 +1106,7 @@ RULES = [
     # ---- deictic
     Rule("deictic_day", r"(?P<w>today|tonight|yesterday|tomorrow|the\s+day\s+(?:before\s+yesterday|after\s+tomorrow))",
          n_deictic_day, 3),
-    Rule("ref", r"(?<!as\s)(?<!from\s)(?<!until\s)now(?!\s+that)|currently|at\s+present|presently|nowadays|these\s+days|at\s+the\s+moment"
+    Rule("ref", r"(?<!from\s)now|currently|at\s+present|presently|nowadays|these\s+days|at\s+the\s+moment"
                 r"|(?:more\s+|until\s+|only\s+)?recently|recent|lately|the\s+(?:distant\s+|recent\s+)?past"
                 r"|the\s+(?:near\s+|distant\s+)?future|future|(?<!as\s)soon(?!\s+as|\s+after|\s+before)|someday|then[- ]current|current"
                 r"|the\s+(?:near|short|long)\s+term",
@@ -1130,6 +1170,7 @@ def _rangefix(m):
     g = G(m)
     if g.get("mon_b"):
         g["mon"], g["d1"], g["d2"] = g["mon_b"], g["d1b"], g["d2b"]
+    g["d1"] = g.get("d1") or g.get("d1x")
     return _FakeMatch(g)
 
 
@@ -1235,7 +1276,7 @@ MODIFIERS_RIGHT = [
 # tense of the governing clause
 # ---------------------------------------------------------------------------
 _FUT = re.compile(r"\b(?:will|shall|won['’]t|['’]ll|going\s+to|gonna|plans?\s+to|schedul\w*|expected|"
-                  r"expects?\s+to|due|set\s+to|is\s+to|are\s+to|intends?\s+to|upcoming|to\s+be\s+held|to\s+resume|to\s+meet|"
+                  r"expects?\s+to|plan(?:s|ned|ning)?\s+to|due|set\s+to|is\s+to|are\s+to|intends?\s+to|upcoming|to\s+be\s+held|to\s+resume|to\s+meet|"
                   r"would|next|tomorrow|will\s+be)\b", re.I)
 _PAST = re.compile(r"\b(?:said|says?|was|were|had|did|told|announced|reported|added|\w{3,}ed|came|went|began|took|made|"
                    r"gave|got|left|met|held|won|lost|fell|rose|saw|spoke|wrote|became|broke|ran|sent|sold|paid|"
@@ -1244,7 +1285,7 @@ _PRESENT = re.compile(r"\b(?:is|are|begins|starts|opens|ends|closes|meets|takes\
 _CLAUSE_END = re.compile(r"[.;:!?\n]|\b(?:but|and|while|after|before|when|which|who)\b", re.I)
 
 
-_FUT_PREP = re.compile(r"(?:\b(?:by|until|till|before|through|ahead\s+of|as\s+(?:early|soon|late)\s+as|no\s+later\s+than|"
+_FUT_PREP = re.compile(r"(?:\b(?:by|until|till|ahead\s+of|as\s+(?:early|soon|late)\s+as|no\s+later\s+than|"
                        r"between\s+now\s+and|starting|from\s+now\s+(?:until|to))\s+(?:on\s+)?)$", re.I)
 
 
