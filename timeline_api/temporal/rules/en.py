@@ -1107,8 +1107,8 @@ RULES = [
     Rule("deictic_day", r"(?P<w>today|tonight|yesterday|tomorrow|the\s+day\s+(?:before\s+yesterday|after\s+tomorrow))",
          n_deictic_day, 3),
     Rule("ref", r"(?<!from\s)now|currently|at\s+present|presently|nowadays|these\s+days|at\s+the\s+moment"
-                r"|(?:more\s+|until\s+|only\s+)?recently|recent|lately|the\s+(?:distant\s+|recent\s+)?past"
-                r"|the\s+(?:near\s+|distant\s+)?future|future|(?<!as\s)soon(?!\s+as|\s+after|\s+before)|someday|then[- ]current|current"
+                r"|(?:more\s+|until\s+|only\s+)?recently|recent(?=\s+(?:years|months|weeks|days|times|history|decades|past))|lately|the\s+(?:distant\s+|recent\s+)?past"
+                r"|the\s+(?:near\s+|distant\s+)?future|future(?=\s+(?:quarters|years|months|weeks|periods))|(?<!as\s)soon(?!\s+as|\s+after|\s+before)|someday|then[- ]current|current"
                 r"|the\s+(?:near|short|long)\s+term",
          n_ref, 1),
     Rule("weekend", r"(?P<rel>the|this|last|next|coming|past)\s+(?P<unit>weekend)", n_rel_unit, 3),
@@ -1136,7 +1136,7 @@ RULES = [
     Rule("duration_unit_long", r"(?P<unit>day|week|month|year|hour|decade)s?-long", n_duration, 2),
 
     # ---- sets
-    Rule("set_adverb", r"daily|nightly|weekly|monthly|yearly|annually|hourly|quarterly|biweekly|bimonthly|semiannually",
+    Rule("set_adverb", r"daily|nightly|weekly|monthly|yearly|annually|hourly|biweekly|bimonthly|semiannually",
          n_set, 2),
     Rule("set_every", r"(?:every|each|per)\s+(?:other\s+)?(?:(?P<q>{NUM}|{NUMW})\s+)?(?P<unit>{UNIT})", n_set, 3),
     Rule("set_every_wd", r"(?:every|each)\s+(?P<wd>{WEEKDAY_FULL})(?:\s+(?P<part>{PART}))?|(?P<wd2>(?-i:Mondays|Tuesdays|Wednesdays|Thursdays|Fridays|Saturdays|Sundays))",
