@@ -85,7 +85,7 @@ def test_landmark_nested_in_city(matcher):
 
 def test_seat_of_power_acting_is_the_government(matcher):
     ms = matcher.find("The Kremlin denied any role, and the White House said nothing.")
-    k = by_text(ms, "Kremlin")
+    k = by_text(ms, "The Kremlin")
     assert k.entity.country_code == "RU" and k.entity.kind == "country"
     assert k.roles == {"actor"} and k.link == "metonym"
     assert by_text(ms, "the White House").entity.country_code == "US"

@@ -1,22 +1,67 @@
 """Turning gazetteer spans and proper-name runs of one article into mentions.
 
-Phase 1: gazetteer spans only (places, countries and their demonyms, curated landmarks and
-organisations), with directional qualifiers ("southern Russia"), affiliations
-("pro-Ukrainian") and seats of power acting for their government ("the Kremlin said").
+* Gazetteer spans (places, countries and their demonyms, curated landmarks and organisations)
+  get their roles, directional qualifiers ("southern Russia"), affiliations ("pro-Ukrainian"),
+  and seats of power acting for their government ("the Kremlin said").
+* Proper-name runs ("Steve Jobs", "Apple Computer", "Royal Courts of Justice", "iPhone 4") are
+  read from capitalisation, skipping sentence-initial words the article never capitalises
+  elsewhere, months, weekdays, and titles ("Apple CEO Steve Jobs" -> Apple, Steve Jobs).
+* Within the article, later short forms link back: surnames and given names of people
+  ("Jobs", "Steve"), acronyms defined in brackets or built from initials ("GM"), the first word
+  of "Apple Inc.", plurals ("iPods"), shorter or longer variants sharing first and last word
+  ("iTunes Store" / "iTunes Music Store"), possessors ("the Beatles' Apple Corps").
+* Pronouns and definite descriptions ("he", "the company") link to the latest fitting entity.
 """
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from . import lexicon as L
 from .gazetteer import DEMONYM, Gazetteer
-from .tokens import Token
+from .tokens import Token, slugify
 from .types import Entity, Mention
 
 if TYPE_CHECKING:
     from .matcher import EntityMatcher, _GSpan
 
 ACTOR, LOCATION = "actor", "location"
+_CAMEL = re.compile(r"^[a-z]{1,3}[A-Z]")  # iPod, iTunes, eBay
+_ACRONYM = re.compile(r"^(?:[A-Z][A-Z0-9&]*[A-Z0-9]|(?:[A-Z]\.){2,})$")  # CNN, AT&T, WWDC, U.S.
+_MODEL = re.compile(r"^(?!\d{4}$)(?=.*\d)[A-Za-z0-9]{1,4}$|^[A-Z]$")  # 4, 3G, 3GS, A4, 787, X
+_POSSESSIVE = frozenset(("'s", "’s", "'", "’"))
+_PERSON_CUES_AFTER = frozenset("said says told added explained wrote , who".split())
+_KIND_PREFIX = {"person": "person", "organization": "org", "group": "group", "product": "product"}
+_ANAPHORS = {
+    "company": "organization", "firm": "organization", "corporation": "organization",
+    "group": "organization", "organization": "organization", "organisation": "organization",
+    "device": "product", "phone": "product", "handset": "product", "player": "product", "product": "product",
+    "gadget": "product", "smartphone": "product", "computer": "product", "laptop": "product",
+}
+
+
+@dataclass
+class _AEnt:
+    """An entity first named in this article."""
+
+    ident: int
+    name: str
+    kind: str
+    aliases: list[str] = field(default_factory=list)
+    entity: Entity | None = None  # a known entity (gazetteer, registry) it turned out to be
+
+    def add_alias(self, a: str) -> None:
+        if a != self.name and a not in self.aliases:
+            self.aliases.append(a)
+
+
+@dataclass
+class _Item:
+    i: int
+    j: int
+    span: "_GSpan | None" = None  # a gazetteer span
+    person_hint: bool = False
 
 
 class ArticleNames:
@@ -24,17 +69,340 @@ class ArticleNames:
         self.text = text
         self.toks = toks
         self.g = g
+        # words the article capitalises where capitals are not forced (mid-sentence)
+        self.cap_mid = {t.text for t in toks if not t.initial and t.text[:1].isupper()}
+        self.headline = self._headline_tokens()
+        self.aents: list[_AEnt] = []
+        self.alias_map: dict[tuple[str, ...], tuple[_AEnt, bool]] = {}  # tokens -> (entity, overrides places)
+        self.known_map: dict[str, _AEnt] = {}  # known entity key -> its article record
 
+    # -- entry point ----------------------------------------------------------------------
     def resolve(self, spans: list["_GSpan"], matcher: "EntityMatcher") -> list[Mention]:
-        out: list[Mention] = []
+        items = self._items(spans)
+        raw: list[tuple[int, int, object, set[str], str | None, str]] = []
+        pending_possessor: tuple[str, int] | None = None
+        toks = self.toks
+        for it in items:
+            res = self._resolve_item(it)
+            if res is None:
+                continue
+            ent, start_tok, roles, qualifier, link = res
+            raw.append((toks[start_tok].start, toks[it.j - 1].end, ent, roles, qualifier, link))
+            # possessor: "the Beatles' Apple Corps", "the Beatles' record company, Apple Corps"
+            if pending_possessor is not None and isinstance(ent, _AEnt):
+                surface, limit = pending_possessor
+                if it.i <= limit:
+                    ent.add_alias(f"{surface} {ent.name}")
+                    ent.add_alias(f"{surface}'s {ent.name}" if not surface.endswith("s") else f"{surface}' {ent.name}")
+            pending_possessor = None
+            if it.j < len(toks) and toks[it.j].text in _POSSESSIVE and (ent is not None):
+                k = it.j + 1
+                gap = 0
+                while k < len(toks) and gap < 4 and (toks[k].text[:1].islower() or toks[k].text == ","):
+                    k += 1
+                    gap += 1
+                pending_possessor = (self._surface(it), k)
+            # an acronym defined in brackets: "Worldwide Developers Conference (WWDC)"
+            acr = self._bracket_acronym(it.j)
+            if acr is not None and isinstance(ent, _AEnt):
+                self._register(acr, ent, True)
+                ent.add_alias(acr)
+        mentions = self._finish(raw)
+        mentions = self._anaphora(mentions)
+        return mentions
+
+    # -- building items -------------------------------------------------------------------
+    def _items(self, spans: list["_GSpan"]) -> list[_Item]:
+        runs = self._runs()
+        by_start = {sp.i: sp for sp in spans}
+        items: list[_Item] = []
+        covered: set[int] = set()
+        for i, j, hint in runs:
+            inside = [sp for sp in spans if sp.i >= i and sp.j <= j]
+            overl = [sp for sp in spans if sp.i < j and sp.j > i and not (sp.i >= i and sp.j <= j)]
+            if overl:
+                continue  # a gazetteer name crossing the run ("the Kremlin"): the gazetteer wins
+            if len(inside) == 1 and inside[0].i == i and inside[0].j == j:
+                continue  # exactly a gazetteer name: handled as a span
+            # a country or demonym heading a run without an organisation word is split off:
+            # "Russian Vladimir Putin" no; "US officials" never reaches here; "British Airways" stays
+            parts = self._split_gazetteer_head(i, j, inside, hint)
+            for a, b, h in parts:
+                if any(sp.i == a and sp.j == b for sp in inside):
+                    continue
+                items.append(_Item(a, b, None, h))
+                covered.update(range(a, b))
         for sp in spans:
-            m = self.gazetteer_mention(sp)
-            if m is not None:
-                out.append(m)
+            if sp.i in covered:
+                continue
+            items.append(_Item(sp.i, sp.j, sp))
+        items.sort(key=lambda x: x.i)
+        # drop overlaps (keep the earlier, longer)
+        out: list[_Item] = []
+        for it in items:
+            if out and it.i < out[-1].j:
+                continue
+            out.append(it)
         return out
 
+    def _split_gazetteer_head(self, i, j, inside, hint):
+        if not inside:
+            return [(i, j, hint)]
+        head = inside[0]
+        if head.i == i and head.chosen is not None:
+            e = self.g.entities[head.chosen.key]
+            rest = [t.text for t in self.toks[head.j:j]]
+            if (e.kind == "country" or head.chosen.how == DEMONYM) and not any(w in L.ORG_WORDS for w in rest):
+                return [(i, head.j, False), (head.j, j, hint)]
+        return [(i, j, hint)]
+
+    def _is_name_word(self, t: Token) -> bool:
+        s = t.text
+        if not s[:1].isalpha():
+            return False
+        return s[0].isupper() or bool(_CAMEL.match(s))
+
+    def _confirmed(self, t: Token) -> bool:
+        s = t.text
+        return (s in self.cap_mid or s in self.g.given_names or s in self.g.max_len
+                or bool(_CAMEL.match(s)) or bool(_ACRONYM.match(s)))
+
+    def _runs(self) -> list[tuple[int, int, bool]]:
+        """Proper-name runs as (first token, end token, preceded by a person title)."""
+        toks = self.toks
+        n = len(toks)
+        raw: list[tuple[int, int]] = []
+        i = 0
+        while i < n:
+            t = toks[i]
+            if not self._is_name_word(t) or (t.text in L.NOT_NAMES and t.text not in L.PERSON_TITLES):
+                i += 1
+                continue
+            j = i + 1
+            while j < n:
+                u = toks[j]
+                if self._is_name_word(u) and not (u.text in L.NOT_NAMES and u.text not in L.PERSON_TITLES) \
+                        and not u.initial:
+                    j += 1
+                    continue
+                nxt = toks[j + 1] if j + 1 < n else None
+                if nxt is not None and self._is_name_word(nxt) and not nxt.initial:
+                    if u.text in ("of", "for", "and") and toks[j - 1].text in L.OF_HEADS:
+                        j += 2
+                        continue
+                    if u.text in L.CONNECTORS and u.text not in ("of", "for", "and"):
+                        j += 2
+                        continue
+                    if u.text == "-" or u.text == "&":
+                        j += 2
+                        continue
+                # an initial: "Timothy D. Cook"
+                if u.text == "." and len(toks[j - 1].text) == 1 and nxt is not None and self._is_name_word(nxt):
+                    j += 1
+                    continue
+                # a model number: "iPhone 4", "iPhone 3G", "Boeing 787", "iPod Software 1"
+                if _MODEL.match(u.text) and u.text[:1].isdigit() or (_MODEL.match(u.text) and any(
+                        c.isdigit() for c in u.text)):
+                    if u.start == toks[j - 1].end + 1 or u.start == toks[j - 1].end:
+                        j += 1
+                        continue
+                break
+            raw.append((i, j))
+            i = j
+        out: list[tuple[int, int, bool]] = []
+        for i, j in raw:
+            if i in self.headline:
+                continue
+            out.extend(self._clean_run(i, j))
+        return out
+
+    def _clean_run(self, i: int, j: int) -> list[tuple[int, int, bool]]:
+        toks = self.toks
+        hint = False
+        # sentence-initial word the article never capitalises elsewhere: an ordinary word
+        if toks[i].initial and not self._confirmed(toks[i]):
+            i += 1
+        out: list[tuple[int, int, bool]] = []
+        # split at titles followed by a name: "Apple CEO Steve Jobs", "Presiding Judge Martin Mann"
+        k = i
+        seg_start = i
+        while k < j:
+            if toks[k].text in L.PERSON_TITLES:
+                q = k
+                while q < j and (toks[q].text in L.PERSON_TITLES or toks[q].text in (".", "-")):
+                    q += 1
+                rest = [t.text for t in toks[q:j]]
+                if q < j and not any(w in L.ORG_WORDS for w in rest) and toks[q].text[:1].isupper():
+                    if k > seg_start:
+                        out.append((seg_start, k, hint))
+                    seg_start, hint = q, True
+                    k = q
+                    continue
+                if q == j:  # trailing titles: "Apple Chief Executive Officer"
+                    if k > seg_start:
+                        out.append((seg_start, k, hint))
+                    seg_start = j
+                    break
+                k = q
+                continue
+            k += 1
+        if seg_start < j:
+            out.append((seg_start, j, hint))
+        cleaned = []
+        for a, b, h in out:
+            while a < b and (toks[a].text in L.CONNECTORS or not toks[a].text[:1].isalnum()
+                             or toks[a].text in L.NOT_NAMES):
+                a += 1
+            while b > a and (toks[b - 1].text in L.CONNECTORS or not toks[b - 1].text[:1].isalnum()
+                             or toks[b - 1].text in L.NOT_NAMES):
+                b -= 1
+            if b > a:
+                cleaned.append((a, b, h))
+        # the whole run preceded by a title in the text ("Mr Papermaster")
+        if cleaned and cleaned[0][0] > 0 and toks[cleaned[0][0] - 1].text in L.PERSON_TITLES:
+            a, b, _ = cleaned[0]
+            cleaned[0] = (a, b, True)
+        return cleaned
+
+    def _headline_tokens(self) -> set[int]:
+        """Tokens of title-case lines (headlines), where capitals say nothing."""
+        toks = self.toks
+        out: set[int] = set()
+        start = 0
+        n = len(toks)
+        for k in range(n + 1):
+            if k == n or (k > start and "\n" in self.text[toks[k - 1].end:toks[k].start]):
+                words = [t for t in toks[start:k] if t.text[:1].isalpha() and t.text not in L.CONNECTORS
+                         and t.text not in ("a", "an", "the", "to", "in", "on", "at", "by", "with")]
+                if len(words) >= 4 and sum(1 for t in words if t.text[0].isupper()) >= 0.8 * len(words):
+                    out.update(range(start, k))
+                start = k
+        return out
+
+    # -- resolving ------------------------------------------------------------------------
+    def _surface(self, it: _Item) -> str:
+        return self.text[self.toks[it.i].start:self.toks[it.j - 1].end]
+
+    def _register(self, toks: tuple[str, ...] | str, ent: _AEnt, strong: bool) -> None:
+        key = toks if isinstance(toks, tuple) else tuple(toks.split())
+        old = self.alias_map.get(key)
+        if old is not None and old[0] is not ent and not strong and old[1]:
+            return
+        self.alias_map[key] = (ent, strong)
+
+    def _resolve_item(self, it: _Item):
+        toks = self.toks
+        words = tuple(t.text for t in toks[it.i:it.j])
+        if it.span is not None:
+            hit = self.alias_map.get(words)
+            if hit is not None and hit[1]:
+                return hit[0], it.i, {ACTOR}, None, "alias"
+            m = self._gazetteer(it.span)
+            if m is None:
+                return None
+            return m
+        # a name run
+        hit = self.alias_map.get(words)
+        if hit is not None:
+            return hit[0], it.i, {ACTOR}, None, "alias" if " ".join(words) != hit[0].name else "name"
+        if len(words) == 1:
+            w = words[0]
+            if w.endswith("s") and (w[:-1],) in self.alias_map:  # "iPods"
+                return self.alias_map[(w[:-1],)][0], it.i, {ACTOR}, None, "alias"
+            if w in L.PERSON_TITLES or w in L.NOT_NAMES or len(w) < 2:
+                return None
+            if w in self.g.given_names and not it.person_hint:
+                return None  # a lone given name nobody in the article bears
+            if toks[it.i].initial and not (w in self.cap_mid or _CAMEL.match(w) or _ACRONYM.match(w)):
+                return None
+        ent = self._variant_of(words)
+        if ent is None:
+            ent = self._new_entity(it, words)
+        else:
+            ent.add_alias(self._surface(it))
+            self._register(words, ent, True)
+        return ent, it.i, {ACTOR}, None, "name" if ent.name == self._surface(it) else "alias"
+
+    def _variant_of(self, words: tuple[str, ...]) -> _AEnt | None:
+        """An article entity this run is a variant of: same first and last word, one a
+        subsequence of the other ("iTunes Store" / "iTunes Music Store"), or the name followed
+        by a company suffix ("Apple" then "Apple Inc.")."""
+        if len(words) >= 2:
+            rest = [w for w in words[1:] if w != "."]
+            if rest and all(w in L.ORG_SUFFIXES for w in rest):
+                hit = self.alias_map.get((words[0],))
+                if hit is not None and hit[0].kind != "person":
+                    return hit[0]
+        for ent in reversed(self.aents):
+            if ent.kind == "person":
+                continue
+            other = tuple(ent.name.split())
+            if len(other) < 2 or len(words) < 2 or other == words:
+                continue
+            if other[0] == words[0] and other[-1] == words[-1] and (
+                    _subseq(words, other) or _subseq(other, words)):
+                return ent
+        return None
+
+    def _new_entity(self, it: _Item, words: tuple[str, ...]) -> _AEnt:
+        toks = self.toks
+        kind = self._kind(it, words)
+        name = self._surface(it)
+        name = re.sub(r"\s+", " ", name)
+        ent = _AEnt(len(self.aents), name, kind)
+        self.aents.append(ent)
+        self._register(words, ent, True)
+        content = [w for w in words if w not in L.CONNECTORS and w not in (".", "-")]
+        if kind == "person" and len(content) >= 2:
+            last = content[-1]
+            if last in ("Jr", "Sr", "II", "III") and len(content) >= 3:
+                last = content[-2]
+            self._register((last,), ent, True)  # "Jobs" after "Steve Jobs": beats places too
+            self._register((content[0],), ent, content[0] not in self.g.max_len)  # "Steve"
+            ent.add_alias(last)
+        elif kind != "person" and len(content) >= 2:
+            caps = [w for w in content if w[:1].isupper() or _CAMEL.match(w)]
+            if len(caps) >= 2:
+                acr = "".join(w[0].upper() for w in caps)
+                if (acr,) not in self.alias_map:
+                    self._register((acr,), ent, False)
+            if all(w in L.ORG_SUFFIXES for w in content[1:]):
+                self._register((content[0],), ent, False)  # "Apple" after "Apple Computer"
+                ent.add_alias(content[0])
+            if len(content) == 3 and content[-1] in L.ORG_WORDS and len(words) == 3:
+                short = f"{content[0]} {content[-1]}"  # "iTunes Store" for "iTunes Music Store"
+                self._register(tuple(short.split()), ent, False)
+                ent.add_alias(short)
+        return ent
+
+    def _kind(self, it: _Item, words: tuple[str, ...]) -> str:
+        toks = self.toks
+        content = [w for w in words if w not in L.CONNECTORS and w not in (".", "-")]
+        if any(w in L.ORG_WORDS for w in content[1:]) or (len(content) == 1 and content[0] in L.ORG_WORDS):
+            return "organization"
+        if any(_CAMEL.match(w) for w in words) or any(any(c.isdigit() for c in w) for w in words):
+            return "product"
+        if it.person_hint and all(w[:1].isupper() for w in content):
+            return "person"
+        if len(content) >= 2 and content[0] in self.g.given_names:
+            return "person"
+        if len(content) in (2, 3) and all(re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]", w) for w in content):
+            nxt = toks[it.j].text if it.j < len(toks) else ""
+            prev = toks[it.i - 1].text if it.i > 0 else ""
+            if nxt in _PERSON_CUES_AFTER or prev in ("said", "says", "by"):
+                return "person"
+        return "organization"
+
+    def _bracket_acronym(self, j: int) -> str | None:
+        toks = self.toks
+        if j + 2 < len(toks) and toks[j].text == "(" and toks[j + 2].text == ")":
+            a = toks[j + 1].text
+            if _ACRONYM.match(a) and len(a) >= 2:
+                return a
+        return None
+
     # -- gazetteer spans ----------------------------------------------------------------
-    def gazetteer_mention(self, sp: "_GSpan") -> Mention | None:
+    def _gazetteer(self, sp: "_GSpan"):
         if sp.chosen is None:
             return None
         g, toks = self.g, self.toks
@@ -44,7 +412,7 @@ class ArticleNames:
         roles: set[str]
         if e.kind == "country":
             roles = {ACTOR} if sp.chosen.how == DEMONYM else {ACTOR, LOCATION}
-        elif e.kind in ("organization", "group", "person", "product"):
+        elif e.kind in L_ACTOR_ONLY:
             roles = {ACTOR}
         else:
             roles = {LOCATION}
@@ -69,10 +437,9 @@ class ArticleNames:
             roles = {ACTOR}
             qualifier = "government"
             link = "metonym"
-        start = toks[start_tok].start
-        end = toks[sp.j - 1].end
-        return Mention(entity=e, start=start, end=end, text=self.text[start:end], roles=frozenset(roles),
-                       qualifier=qualifier, link=link)
+            if sp.i > 0 and toks[sp.i - 1].text in ("The", "the"):
+                start_tok = sp.i - 1
+        return e, start_tok, roles, qualifier, link
 
     def _acting(self, sp: "_GSpan") -> bool:
         toks = self.toks
@@ -83,3 +450,83 @@ class ArticleNames:
             return True
         before = " ".join(t.text.lower() for t in toks[max(0, sp.i - 3):sp.i])
         return before.endswith("according to") or before.endswith("according to the")
+
+    # -- output -------------------------------------------------------------------------
+    def _finish(self, raw) -> list[Mention]:
+        built: dict[int, Entity] = {}
+        keys: dict[str, int] = {}
+        for a in self.aents:
+            prefix = _KIND_PREFIX.get(a.kind, "org")
+            key = f"{prefix}:{slugify(a.name)}"
+            known = self.g.entities.get(key)
+            if known is not None:
+                built[a.ident] = known
+                continue
+            built[a.ident] = Entity(key=key, name=a.name, kind=a.kind, aliases=tuple(a.aliases))
+        out: list[Mention] = []
+        for s, e, ent, roles, qualifier, link in raw:
+            entity = built[ent.ident] if isinstance(ent, _AEnt) else ent
+            out.append(Mention(entity=entity, start=s, end=e, text=self.text[s:e], roles=frozenset(roles),
+                               qualifier=qualifier, link=link))
+        return out
+
+    # -- pronouns and definite descriptions ------------------------------------------------
+    def _anaphora(self, mentions: list[Mention]) -> list[Mention]:
+        """"He"/"she" at the head of a sentence -> the latest person named in the two sentences
+        before; "the company" -> the latest organisation; "the store" -> the latest entity
+        whose name ends with that word."""
+        toks = self.toks
+        if not mentions:
+            return mentions
+        out: list[Mention] = []
+        mi = 0
+        recent: list[tuple[int, Mention]] = []  # (sentence number, mention)
+        sent = 0
+        taken = {(m.start) for m in mentions}
+        extra: list[Mention] = []
+        for k, t in enumerate(toks):
+            if t.initial:
+                sent += 1
+            while mi < len(mentions) and mentions[mi].start <= t.start:
+                recent.append((sent, mentions[mi]))
+                mi += 1
+            w = t.text
+            if t.start in taken:
+                continue
+            if w in ("He", "She", "he", "she"):
+                if any(s == sent and m.entity.kind == "person" for s, m in recent):
+                    continue
+                cand = [m for s, m in reversed(recent) if s >= sent - 2 and m.entity.kind == "person"]
+                if cand:
+                    pm = Mention(entity=cand[0].entity, start=t.start, end=t.end, text=w,
+                                 roles=frozenset({ACTOR}), link="pronoun")
+                    extra.append(pm)
+                    recent.append((sent, pm))
+            elif w.lower() == "the" and k + 1 < len(toks):
+                noun = toks[k + 1].text
+                if not noun.islower() or (k + 2 < len(toks) and toks[k + 2].text[:1].isupper()):
+                    continue
+                want = _ANAPHORS.get(noun)
+                for s, m in reversed(recent):
+                    if s < sent - 3:
+                        break
+                    ek = m.entity.kind
+                    last = m.entity.name.split()[-1].lower()
+                    if (want and ek == want) or (ek != "person" and last == noun and m.entity.is_actor):
+                        extra.append(Mention(entity=m.entity, start=t.start, end=toks[k + 1].end,
+                                             text=self.text[t.start:toks[k + 1].end],
+                                             roles=frozenset({ACTOR}), link="anaphor"))
+                        break
+        if extra:
+            mentions = sorted(mentions + extra, key=lambda m: m.start)
+        return mentions
+
+
+L_ACTOR_ONLY = frozenset(("organization", "group", "person", "product"))
+
+
+def _subseq(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    if len(short) >= len(long):
+        return False
+    it = iter(long)
+    return all(any(w == x for x in it) for w in short)
