@@ -60,18 +60,67 @@ class Engine:
                          for p, mod, types, cond in module.MODIFIERS_LEFT]
         self.mod_right = [(re.compile(r"\s*(?:" + expand(p, macros) + r")(?!\w)", re.IGNORECASE), mod, types, cond)
                           for p, mod, types, cond in module.MODIFIERS_RIGHT]
-        self.prefilter = re.compile(expand(module.TRIGGER, macros), re.IGNORECASE) \
-            if getattr(module, "TRIGGER", None) else None
+        triggers = getattr(module, "TRIGGERS", None) or {}
+        if triggers:
+            # one leading word boundary: positions inside words fail at once
+            alt = r"\b(?:" + "|".join(f"(?P<{k}>{p})" for k, p in triggers.items()) + ")"
+            self.trigger = re.compile(alt)
+            self.trigger_i = re.compile(alt, re.IGNORECASE)
+        else:
+            self.trigger = None
 
     # -- candidates ---------------------------------------------------------
     def candidates(self, text: str):
         out = []
+        windows = self._windows(text) if self.trigger is not None else None
         for c in self.rules:
             prio = c.rule.priority
-            for m in c.regex.finditer(text):
-                s, e = m.span()
-                if e > s:
-                    out.append((s, e, prio, c.rule, m))
+            kinds = c.rule.kinds
+            if windows is None or not kinds:
+                spans = ((0, len(text)),)
+            else:
+                spans = windows.get(kinds)
+                if spans is None:
+                    spans = windows[kinds] = _merge(sorted(
+                        w for k in kinds for w in windows.get(k, ())))
+            finditer = c.regex.finditer
+            for a, b in spans:
+                for m in finditer(text, a, b):
+                    s, e = m.span()
+                    if e > s:
+                        out.append((s, e, prio, c.rule, m))
+        return out
+
+    def _windows(self, text: str) -> dict:
+        """Trigger kind -> windows (start, end) around its occurrences."""
+        low = text.lower()
+        rx = self.trigger
+        if len(low) != len(text):  # lower() changed offsets (rare Unicode): scan the text itself
+            low, rx = text, self.trigger_i
+        n = len(text)
+        raw: dict[str, list] = {}
+        for m in rx.finditer(low):
+            k = m.lastgroup
+            lst = raw.get(k)
+            if lst is None:
+                lst = raw[k] = []
+            lst.append(m.start())
+        out = {}
+        for k, starts in raw.items():
+            wins = []
+            cur_a = cur_b = -1
+            for p in starts:
+                a = p - _BEFORE if p > _BEFORE else 0
+                b = p + _AFTER
+                if a <= cur_b:
+                    cur_b = b
+                else:
+                    if cur_b >= 0:
+                        wins.append((cur_a, cur_b))
+                    cur_a, cur_b = a, b
+            if cur_b >= 0:
+                wins.append((cur_a, cur_b))
+            out[k] = [(a, _snap_end(text, b, n)) for a, b in wins]
         return out
 
     def select(self, cands):
@@ -158,6 +207,29 @@ class Engine:
         extra = dict(r.extra) if r.extra else {}
         return Timex(start=s, end=e, text=text[s:e], type=r.type, value=r.value, mod=mod,
                      granularity=gran, interval=interval, anchor=r.anchor, extra=extra)
+
+
+_BEFORE, _AFTER = 48, 56  # characters searched on each side of a trigger
+_WS = re.compile(r"\s")
+
+
+def _snap_end(text: str, b: int, n: int) -> int:
+    """Move a window end to a whitespace so that look-aheads see the real text."""
+    if b >= n:
+        return n
+    m = _WS.search(text, b)
+    return m.start() if m else n
+
+
+def _merge(wins):
+    out = []
+    for a, b in wins:
+        if out and a <= out[-1][1]:
+            if b > out[-1][1]:
+                out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
 
 
 _ENGINES: dict[str, Engine] = {}

@@ -39,6 +39,9 @@ class Rule:
     norm: Callable
     priority: int = 0
     flags: int = 0  # extra re flags; the engine always adds IGNORECASE
+    # trigger kinds (letters of the grammar's TRIGGERS): the rule is only tried
+    # near such a trigger; "" means everywhere
+    kinds: str = ""
 
 
 @dataclass

@@ -1325,5 +1325,36 @@ def tense(text: str, start: int, end: int) -> str | None:
     return best[1]
 
 
-# one cheap test over the text, used to skip texts without any temporal word
-TRIGGER = None
+# ---------------------------------------------------------------------------
+# triggers: every rule's match contains a word of one of its kinds; the engine
+# finds all triggers in one scan of the lower-cased text and runs each rule only
+# in windows around its own triggers.
+# ---------------------------------------------------------------------------
+TRIGGERS = {
+    "D": r"\d+",  # (all patterns follow one leading word boundary)
+    "M": r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december"
+         r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b",
+    "W": r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|(?:mon|tues?|wed|thu|thur|thurs|fri|sat|sun)\.)",
+    "U": r"\b(?:second|minute|hour|day|week|fortnight|month|quarter|year|decade|centur|period|half|semester)",
+    "R": r"\b(?:today|tonight|yesterday|tomorrow|now|current|present|recent|lately|past|future|soon|someday"
+         r"|nowadays|moment|previous|former|term|overnight|noon|midnight|midday|morning|afternoon|evening|night|these\s+days)",
+    "N": r"\b(?:nineteen|twenty|two\s+thousand|(?:twen|thir|for|fif|six|seven|eigh|nine)ties)",
+    "Q": r"\b(?:spring|summer|fall|autumn|winter)",
+    "S": r"\b(?:daily|nightly|weekly|monthly|yearly|annually|hourly|biweekly|bimonthly|semiannually)\b",
+    "H": r"\b(?:christmas|new\s+year|thanksgiving|easter|good\s+friday|independence\s+day|labou?r\s+day|memorial\s+day"
+         r"|veterans|halloween|valentine|boxing\s+day|columbus\s+day|presidents|luther\s+king|election\s+day)",
+}
+_KINDS = {
+    "iso_date": "D", "numeric_date": "D", "weekday_month_day": "W", "month_day_year": "M",
+    "day_month_year": "M", "month_day": "M", "day_month": "M", "month_year": "M", "month": "M",
+    "year": "D", "year_end": "U", "full_year": "U", "year_period": "D", "year_words": "N",
+    "year_range": "D", "month_range": "M", "day_range": "M", "decade": "DN", "century": "U",
+    "quarter": "U", "quarter_code": "D", "the_quarter": "U", "year_earlier": "U", "fiscal_year": "U",
+    "season": "Q", "holiday": "HU", "clock": "DR", "day_at_clock": "WR", "day_part": "R",
+    "this_part": "R", "deictic_day": "R", "ref": "R", "weekend": "U", "rel_unit": "U",
+    "rel_mod": "U", "rel_weekday": "W", "rel_month": "M", "weekday": "W", "ago": "U", "later": "U",
+    "next_day": "UR", "duration": "U", "duration_bare": "U", "duration_unit_long": "U",
+    "set_adverb": "SU", "set_every": "U", "set_every_wd": "W", "set_each_month": "M", "set_freq": "U",
+}
+for _r in RULES:
+    _r.kinds = _KINDS.get(_r.name, "")
