@@ -17,6 +17,7 @@ import datetime as dt
 import re
 
 from .. import calendar as cal
+from ..absolute import parse_absolute
 from ..grammar import G, R, Rule
 
 # ---------------------------------------------------------------------------
@@ -337,11 +338,15 @@ def n_iso(m, cx):
 
 
 def n_numeric(m, cx):
-    a, b, y = int(m["a"]), int(m["b"]), m["y"]
-    y = int(y) if len(y) == 4 else year_num("'" + y, cx)
-    mo, d = (a, b) if a <= 12 else (b, a)
-    dt.date(y, mo, d)
-    return R(f"{y:04d}-{mo:02d}-{d:02d}")
+    """'12/25/1998', '25.12.1998': numeric dates, normalised by dateparser
+    (month first, as in US English, unless the first number cannot be a month)."""
+    s = m.group(0)
+    if m["sep"] != "/" and len(m["y"]) != 4:
+        return None
+    r = parse_absolute(s, "en", "MDY" if int(m["a"]) <= 12 else "DMY")
+    if r is None:
+        return None
+    return R(cal.fmt(r[0], "day"))
 
 
 def n_month_day(m, cx):
@@ -1035,7 +1040,7 @@ RULES = [
     # ---- absolute dates
     Rule("iso_date", r"(?P<y>{YEAR4})-(?P<mo>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])"
                      r"(?:T(?P<H>[01]\d|2[0-3]):(?P<M>[0-5]\d)(?::\d\d)?)?", n_iso, 10),
-    Rule("numeric_date", r"(?P<a>[01]?\d|[23]\d)/(?P<b>[0-3]?\d)/(?P<y>{YEAR4}|\d\d)", n_numeric, 5),
+    Rule("numeric_date", r"(?P<a>[0-3]?\d)(?P<sep>[/.-])(?P<b>[0-3]?\d)(?P=sep)(?P<y>{YEAR4}|\d\d)", n_numeric, 5),
     Rule("weekday_month_day",
          r"(?:{WEEKDAY}\s*,?\s+)(?:(?P<mon>{MONTH})\s+(?P<day>{DAY})|(?P<day2>{DAY})\s+(?:of\s+)?(?P<mon2>{MONTH}))"
          r"(?:\s*,?\s*(?P<y>{YEAR4}))?",
