@@ -23,6 +23,9 @@ ALT_NAME_MIN_POPULATION = 1_000_000
 # cities at least this big get their names in other scripts ("Москва", "Київ")
 SCRIPT_NAME_MIN_POPULATION = 50_000
 
+# accent-free variants only for places scoring at least this (cities of 100,000+)
+FOLD_MIN_SCORE = 50.0
+
 # how a name relates to its entity
 NAME, ALIAS, DEMONYM = "name", "alias", "demonym"
 
@@ -63,7 +66,9 @@ class Gazetteer:
         if len(toks) > self.max_len.get(toks[0], 0):
             self.max_len[toks[0]] = len(toks)
         folded = fold(name)
-        if folded != name:
+        # "Sao Paulo" for "São Paulo"; not for small places, whose folded names collide with
+        # English words ("Göd" -> "God", "Būsh" -> "Bush")
+        if folded != name and (score >= FOLD_MIN_SCORE or len(toks) > 1) and len(folded) > 3:
             self.add_name(folded, key, how, score - 0.5)
 
     def copy(self) -> "Gazetteer":
@@ -168,7 +173,7 @@ def build_gazetteer() -> Gazetteer:
             g.add_name(a, key, ALIAS, COUNTRY_SCORE)
         for d in _split(row[2]):
             g.add_name(d, key, DEMONYM, COUNTRY_SCORE)
-            if not d.endswith("s") and not d.endswith("ese") and d[-1] not in "hi":
+            if not d.endswith(("s", "sh", "ch", "ese", "x", "z")):
                 g.add_name(d + "s", key, DEMONYM, COUNTRY_SCORE)  # "Ukrainians", "Americans"
     us_key = country_key["US"]
 
@@ -216,6 +221,8 @@ def build_gazetteer() -> Gazetteer:
             return state_key.get(rest)
         if kind == "landmark":
             return f"landmark:{rest}"
+        if kind == "continent":
+            return continent_key.get(rest)
         if kind == "city":
             parts = rest.split(":")
             best = None

@@ -33,7 +33,8 @@ PERSON_TITLES = frozenset(
     "Representative Rep Congressman Congresswoman Councillor Councilman Attorney Minister Foreign Defence "
     "Defense Interior Finance Economy Health Justice Trade Duke Duchess Count Countess Baron Baroness "
     "Pastor Father Brother Sister Saint Private Corporal Agent Analyst Reporter Correspondent Editor "
-    "Chief-Executive Officer President-elect Senior Junior Mrs. Mr. Dr. Ms.".split()
+    "Chief-Executive Officer President-elect Senior Junior Superintendent Commissioner Chancellor "
+    "Governor-General Secretary-General Undersecretary Envoy Negotiator Lawyer Prosecutor Chaplain".split()
 )
 
 # a run containing one of these names an organisation ("Apple Corps", "Bank of America")
@@ -82,6 +83,17 @@ ACTING_CUES = frozenset(
     "spokesman spokeswoman spokesperson press official officials statement stated declared declares "
     "vowed vows urged urges demanded demands sought seeks wants wanted refused refuses agreed agrees "
     "decided decides approved approves condemned condemns welcomed welcomes".split()
+)
+
+# adjectives and group nouns that are capitalised but name no single actor or place
+NOT_ENTITIES = frozenset(
+    "Arab Arabs Asian Asians African Africans European Europeans Western Westerners Eastern Northern "
+    "Southern Muslim Muslims Moslem Moslems Islamic Christian Christians Jewish Jews Catholic Catholics "
+    "Protestant Hindu Buddhist Sunni Sunnis Shiite Shiites Shia Latin Nordic Scandinavian Baltic Balkan "
+    "Caucasian Hispanic Communist Communists Socialist Socialists Liberal Liberals Conservative "
+    "Conservatives Federal National International Royal Imperial General First Second Third Fourth "
+    "English Spanish Arabic Hebrew Mandarin Cantonese Hindi Urdu Persian Farsi Latino Celsius Fahrenheit "
+    "Very Well Yes Oh Okay Please Thanks Sorry".split()
 )
 
 DETERMINERS = frozenset("a an the this that his her its their our my your".split())

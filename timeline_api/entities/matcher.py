@@ -120,10 +120,14 @@ class EntityMatcher:
                 i += 1
                 continue
             hit = None
-            for variant in _variants(t.text):
+            caps = _all_caps(t.text) and (len(t.text) > 3 or (i + 1 < n and _all_caps(toks[i + 1].text)))
+            for variant in ((t.text, t.text.title()) if caps else (t.text,)):
                 m = max_len.get(variant, 0)
                 for L_ in range(min(m, n - i), 0, -1):
-                    key = (variant, *(x.text for x in toks[i + 1:i + L_]))
+                    rest = (x.text for x in toks[i + 1:i + L_])
+                    if variant is not t.text:  # a dateline in capitals: "THE HAGUE"
+                        rest = (x.text.title() if _all_caps(x.text) else x.text for x in toks[i + 1:i + L_])
+                    key = (variant, *rest)
                     entries = index.get(key)
                     if entries:
                         hit = _GSpan(i, i + L_, list(entries))
@@ -152,6 +156,10 @@ class EntityMatcher:
             # "a turkey", "the china": a common noun, not the country
             if single and first.text in L.COMMON_NOUN_PLACES and prev.lower() in L.DETERMINERS:
                 sp.entries = []
+                continue
+            # "March", "Sunday": never a town
+            if single and (first.text in L.MONTHS or first.text in L.WEEKDAYS):
+                sp.entries = [e for e in sp.entries if ents[e.key].kind in ("country", "continent")]
                 continue
             # city names that are ordinary words need a locative cue
             if single and first.text in g.common_words:
@@ -185,7 +193,7 @@ class EntityMatcher:
                 # context: the article's other places inside this candidate, or enclosing it
                 own = context.get(e.key, 0)
                 inside = sum(context.get(c, 0) for c in chain if c != e.key and ents[c].kind not in ("continent",))
-                if own or any(context.get(c) for c in chain - {e.key}):
+                if own or any(context.get(c) for c in chain - {e.key} if ents[c].kind != "continent"):
                     score += 100
                 score += min(inside, 5)
                 if near & chain:
@@ -195,10 +203,8 @@ class EntityMatcher:
             sp.chosen = best
 
 
-def _variants(tok: str) -> tuple[str, ...]:
-    if len(tok) > 3 and tok.isupper() and tok.isalpha():
-        return (tok, tok.title())  # headlines and datelines in capitals
-    return (tok,)
+def _all_caps(tok: str) -> bool:
+    return len(tok) > 2 and tok.isupper() and tok.isalpha()
 
 
 def _is_cap(s: str) -> bool:

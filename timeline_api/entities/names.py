@@ -27,11 +27,12 @@ if TYPE_CHECKING:
     from .matcher import EntityMatcher, _GSpan
 
 ACTOR, LOCATION = "actor", "location"
-_CAMEL = re.compile(r"^[a-z]{1,3}[A-Z]")  # iPod, iTunes, eBay
+_CAMEL = re.compile(r"^[a-z][A-Z]")  # iPod, iTunes, eBay, iOS
+_CONTRACTION = re.compile(r"['’](?:ve|re|ll|d|m|t)$", re.I)
 _ACRONYM = re.compile(r"^(?:[A-Z][A-Z0-9&]*[A-Z0-9]|(?:[A-Z]\.){2,})$")  # CNN, AT&T, WWDC, U.S.
 _MODEL = re.compile(r"^(?!\d{4}$)(?=.*\d)[A-Za-z0-9]{1,4}$|^[A-Z]$")  # 4, 3G, 3GS, A4, 787, X
 _POSSESSIVE = frozenset(("'s", "’s", "'", "’"))
-_PERSON_CUES_AFTER = frozenset("said says told added explained wrote , who".split())
+_PERSON_CUES_AFTER = frozenset("said says told added explained wrote who".split())
 _KIND_PREFIX = {"person": "person", "organization": "org", "group": "group", "product": "product"}
 _ANAPHORS = {
     "company": "organization", "firm": "organization", "corporation": "organization",
@@ -71,6 +72,11 @@ class ArticleNames:
         self.g = g
         # words the article capitalises where capitals are not forced (mid-sentence)
         self.cap_mid = {t.text for t in toks if not t.initial and t.text[:1].isupper()}
+        self.cap_count: dict[str, int] = {}
+        for t in toks:
+            if t.text[:1].isupper():
+                self.cap_count[t.text] = self.cap_count.get(t.text, 0) + 1
+        self.solo: set[str] = set()  # words standing alone as a name somewhere in the article
         self.headline = self._headline_tokens()
         self.aents: list[_AEnt] = []
         self.alias_map: dict[tuple[str, ...], tuple[_AEnt, bool]] = {}  # tokens -> (entity, overrides places)
@@ -128,7 +134,9 @@ class ArticleNames:
             # "Russian Vladimir Putin" no; "US officials" never reaches here; "British Airways" stays
             parts = self._split_gazetteer_head(i, j, inside, hint)
             for a, b, h in parts:
-                if any(sp.i == a and sp.j == b for sp in inside):
+                while a < b and not self.toks[a].text[:1].isalnum():
+                    a += 1
+                if a >= b or any(sp.i == a and sp.j == b for sp in inside):
                     continue
                 items.append(_Item(a, b, None, h))
                 covered.update(range(a, b))
@@ -148,17 +156,24 @@ class ArticleNames:
     def _split_gazetteer_head(self, i, j, inside, hint):
         if not inside:
             return [(i, j, hint)]
+        tail = inside[-1]
+        # a demonym ends no name: "Alleged Ukrainian (drone strike)" -> "Alleged" + "Ukrainian"
+        if tail.j == j and tail.i > i and tail.chosen is not None and tail.chosen.how == DEMONYM:
+            return [(i, tail.i, hint)]
         head = inside[0]
         if head.i == i and head.chosen is not None:
             e = self.g.entities[head.chosen.key]
             rest = [t.text for t in self.toks[head.j:j]]
-            if (e.kind == "country" or head.chosen.how == DEMONYM) and not any(w in L.ORG_WORDS for w in rest):
+            # "Russian Vladimir Putin"; but "British Airways", "Khmer Rouge" stay whole
+            if (e.kind == "country" or head.chosen.how == DEMONYM) and rest and (
+                    hint or rest[0] in self.g.given_names or rest[0] in self.solo) \
+                    and not any(w in L.ORG_WORDS for w in rest):
                 return [(i, head.j, False), (head.j, j, hint)]
         return [(i, j, hint)]
 
     def _is_name_word(self, t: Token) -> bool:
         s = t.text
-        if not s[:1].isalpha():
+        if not s[:1].isalpha() or _CONTRACTION.search(s):
             return False
         return s[0].isupper() or bool(_CAMEL.match(s))
 
@@ -181,13 +196,18 @@ class ArticleNames:
             j = i + 1
             while j < n:
                 u = toks[j]
+                nxt = toks[j + 1] if j + 1 < n else None
+                # an initial: "James A. Baker"
+                if len(u.text) == 1 and u.text.isupper() and nxt is not None and nxt.text == "." \
+                        and j + 2 < n and self._is_name_word(toks[j + 2]):
+                    j += 2
+                    continue
                 if self._is_name_word(u) and not (u.text in L.NOT_NAMES and u.text not in L.PERSON_TITLES) \
                         and not u.initial:
                     j += 1
                     continue
-                nxt = toks[j + 1] if j + 1 < n else None
                 if nxt is not None and self._is_name_word(nxt) and not nxt.initial:
-                    if u.text in ("of", "for", "and") and toks[j - 1].text in L.OF_HEADS:
+                    if u.text in ("of", "for") and toks[j - 1].text in L.OF_HEADS:
                         j += 2
                         continue
                     if u.text in L.CONNECTORS and u.text not in ("of", "for", "and"):
@@ -214,6 +234,9 @@ class ArticleNames:
             if i in self.headline:
                 continue
             out.extend(self._clean_run(i, j))
+        for i, j, _ in out:
+            if j - i == 1 and (toks[i].text,) not in self.g.index:
+                self.solo.add(toks[i].text)
         return out
 
     def _clean_run(self, i: int, j: int) -> list[tuple[int, int, bool]]:
@@ -229,8 +252,13 @@ class ArticleNames:
         while k < j:
             if toks[k].text in L.PERSON_TITLES:
                 q = k
-                while q < j and (toks[q].text in L.PERSON_TITLES or toks[q].text in (".", "-")):
-                    q += 1
+                while q < j:
+                    if toks[q].text in L.PERSON_TITLES or toks[q].text in (".", "-"):
+                        q += 1
+                    elif toks[q].text in ("of", "for") and q + 2 < j:  # "Secretary of State"
+                        q += 2
+                    else:
+                        break
                 rest = [t.text for t in toks[q:j]]
                 if q < j and not any(w in L.ORG_WORDS for w in rest) and toks[q].text[:1].isupper():
                     if k > seg_start:
@@ -258,6 +286,11 @@ class ArticleNames:
                 b -= 1
             if b > a:
                 cleaned.append((a, b, h))
+        # "Steven Snyder TWA": an acronym after a person's name is the organisation
+        if cleaned:
+            a, b, h = cleaned[-1]
+            if b - a >= 3 and toks[a].text in self.g.given_names and _ACRONYM.match(toks[b - 1].text):
+                cleaned[-1:] = [(a, b - 1, h), (b - 1, b, False)]
         # the whole run preceded by a title in the text ("Mr Papermaster")
         if cleaned and cleaned[0][0] > 0 and toks[cleaned[0][0] - 1].text in L.PERSON_TITLES:
             a, b, _ = cleaned[0]
@@ -309,7 +342,12 @@ class ArticleNames:
             w = words[0]
             if w.endswith("s") and (w[:-1],) in self.alias_map:  # "iPods"
                 return self.alias_map[(w[:-1],)][0], it.i, {ACTOR}, None, "alias"
-            if w in L.PERSON_TITLES or w in L.NOT_NAMES or len(w) < 2:
+            if (w in L.PERSON_TITLES or w in L.NOT_NAMES or w in L.NOT_ENTITIES or w in L.ORG_WORDS
+                    or len(w) < 2):
+                return None
+            # a capitalised word seen once is weak evidence of a name
+            if self.cap_count.get(w, 0) < 2 and not (it.person_hint or _CAMEL.match(w) or _ACRONYM.match(w)
+                                                     or any(c.isdigit() for c in w)):
                 return None
             if w in self.g.given_names and not it.person_hint:
                 return None  # a lone given name nobody in the article bears
@@ -385,6 +423,12 @@ class ArticleNames:
         if it.person_hint and all(w[:1].isupper() for w in content):
             return "person"
         if len(content) >= 2 and content[0] in self.g.given_names:
+            return "person"
+        name_like = all(re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]|Mc[A-Z][a-z]+|O'[A-Z][a-z]+", w)
+                        for w in content)
+        # "Saddam Hussein" ... "Hussein": people are shortened to their surname
+        if len(content) in (2, 3) and name_like and content[-1] in self.solo and content[-1] not in L.ORG_WORDS \
+                and not any((w,) in self.g.index for w in content):
             return "person"
         if len(content) in (2, 3) and all(re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]", w) for w in content):
             nxt = toks[it.j].text if it.j < len(toks) else ""
@@ -485,8 +529,7 @@ class ArticleNames:
         taken = {(m.start) for m in mentions}
         extra: list[Mention] = []
         for k, t in enumerate(toks):
-            if t.initial:
-                sent += 1
+            sent = t.sent
             while mi < len(mentions) and mentions[mi].start <= t.start:
                 recent.append((sent, mentions[mi]))
                 mi += 1

@@ -34,6 +34,7 @@ class Token:
     start: int
     end: int
     initial: bool  # first word of a sentence (or of a quotation / line opening one)
+    sent: int = 0  # sentence number (full stops, question and exclamation marks, line breaks)
 
     @property
     def is_word(self) -> bool:
@@ -46,26 +47,33 @@ def tokenize(text: str) -> list[Token]:
     at_start = True
     prev_end = 0
     prev_text = ""
+    sent = 0
+    new_sent = False
     for m in _TOKEN_RE.finditer(text):
         s, e = m.span()
         tok = m.group()
         if "\n" in text[prev_end:s]:
             at_start = True
+            new_sent = True
         if not tok[0].isalnum():
             # punctuation: boundaries open a sentence, openers keep the state, others close it
             if tok in _BOUNDARY:
                 if not (tok == "." and (prev_text in ABBREVIATIONS
                                         or (len(prev_text) == 1 and prev_text.isupper()))):
                     at_start = True
+                    new_sent = new_sent or tok in ".!?"
             elif tok in _QUOTES and prev_text in (",", ":", ""):
                 at_start = True  # a quotation opens: its first word is sentence-initial
             elif tok in _OPENERS or tok == "'s" or tok == "’s":
                 pass
             else:
                 at_start = False
-            out.append(Token(tok, s, e, False))
+            out.append(Token(tok, s, e, False, sent))
         else:
-            out.append(Token(tok, s, e, at_start))
+            if new_sent:
+                sent += 1
+                new_sent = False
+            out.append(Token(tok, s, e, at_start, sent))
             # "U.S." at the end of a sentence ends it too, but one cannot tell; keep going
             at_start = False
         prev_end = e
