@@ -73,3 +73,31 @@ if __name__ == "__main__":
     docs = read_corpus()
     print(len(docs), "documents", sum(len(d.timexes) for d in docs), "timexes",
           sum(len(d.text) for d in docs), "chars")
+
+
+# ---------------------------------------------------------------------------
+# docs/benchmarks.md: each harness rewrites only its own subsection of
+# "## Temporal tagging", leaving other sections (other engineers') alone.
+# ---------------------------------------------------------------------------
+BENCHMARKS_MD = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
+SECTION = "## Temporal tagging"
+
+
+def update_benchmarks(subsection: str, body: str, path: Path = BENCHMARKS_MD) -> None:
+    """Replace (or add) `### subsection` inside the Temporal tagging section."""
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    if SECTION not in text:
+        text = text.rstrip("\n") + f"\n\n{SECTION}\n\nFigures written by `bench/temporal_eval.py` and `bench/temporal_speed.py`.\n"
+    head, rest = text.split(SECTION, 1)
+    nxt = rest.find("\n## ")
+    sec, tail = (rest, "") if nxt < 0 else (rest[:nxt], rest[nxt:])
+    sub = f"### {subsection}"
+    block = f"{sub}\n\n{body.strip()}\n"
+    if sub in sec:
+        a = sec.index(sub)
+        b = sec.find("\n### ", a + len(sub))
+        sec = sec[:a] + block + ("" if b < 0 else "\n" + sec[b + 1:])
+    else:
+        sec = sec.rstrip("\n") + "\n\n" + block
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(head + SECTION + sec.rstrip("\n") + "\n" + tail)

@@ -1,0 +1,146 @@
+"""Speed of the temporal tagger as a whole process, against dateparser's search_dates.
+
+    python bench/temporal_speed.py                # TBAQ texts once
+    python bench/temporal_speed.py --repeat 10    # the same texts 10 times (amortises start-up)
+    python bench/temporal_speed.py --write-docs   # ... and write the figures to docs/benchmarks.md
+
+1. `timeline-api resolve --jsonl FILE` is timed as a whole process (interpreter
+   start, imports, grammar compilation, JSON in and out) over the TBAQ texts,
+   with its peak RSS;
+2. `search_dates` (RELATIVE_BASE = the document date) runs over the same texts in
+   one process, timed the same way;
+3. adversarial texts of 10 KB, 100 KB and 1 MB (long digit runs, repeated month
+   names, 10,000 "the"s, unbalanced punctuation, dense real dates) are tagged
+   in-process to show that time grows linearly.
+The input JSONL is written to a temporary directory, never into the project.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from tbaq import read_corpus, update_benchmarks  # noqa: E402
+
+PY = sys.executable
+CLI = [PY, "-c", "import sys; from timeline_api.cli import main; sys.argv[0] = 'timeline-api'; sys.exit(main())"]
+
+SEARCH_DATES = r"""
+import datetime as dt, json, sys
+from dateparser.search import search_dates
+n = 0
+for line in open(sys.argv[1], encoding="utf-8"):
+    r = json.loads(line)
+    ref = dt.datetime.fromisoformat(r["reference_date"])
+    res = search_dates(r["text"], languages=["en"],
+                       settings={"RELATIVE_BASE": ref, "PREFER_DATES_FROM": "past"}) or []
+    n += len(res)
+print(n, file=sys.stderr)
+"""
+
+
+def run_process(cmd, env=None):
+    """Wall time and peak RSS (MB) of a child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, check=False)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"{cmd[:3]} failed: {proc.stderr.decode()[-2000:]}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return wall, max(peak, before) / 1024.0
+
+
+def adversarial(size: int) -> str:
+    """About `size` characters of hostile text, built from repeated blocks."""
+    blocks = [
+        "1234567890" * 20 + " ",
+        "May March May June July May " * 4,
+        "the " * 50,
+        "((( [[ {{ -- ,, .. ;; '' `` \"\" ... " * 3,
+        "On May 3, 2023 the 7-Eleven at 10:35 a.m. said Friday that 24-hour talks ended two days later. ",
+        "Boeing 747 $2000 15% 555-1234 v2.0.1 3-2 1998-99 1990s " * 2,
+    ]
+    out, n, i = [], 0, 0
+    while n < size:
+        b = blocks[i % len(blocks)]
+        out.append(b)
+        n += len(b)
+        i += 1
+    text = "".join(out)[:size]
+    return text
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeat", type=int, default=1, help="repeat the corpus N times in the input")
+    ap.add_argument("--skip-peer", action="store_true", help="do not run search_dates")
+    ap.add_argument("--write-docs", action="store_true")
+    args = ap.parse_args(argv)
+
+    docs = read_corpus()
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "tbaq.jsonl"
+        n_bytes = 0
+        with path.open("w", encoding="utf-8") as f:
+            for k in range(args.repeat):
+                for d in docs:
+                    f.write(json.dumps({"id": f"{d.doc_id}#{k}", "text": d.text,
+                                        "reference_date": d.dct.isoformat()}) + "\n")
+                    n_bytes += len(d.text.encode("utf-8"))
+        mb = n_bytes / 1e6
+        print(f"input: {len(docs) * args.repeat} texts, {mb:.2f} MB of text")
+        wall, rss = run_process(CLI + ["resolve", "--jsonl", str(path), "-o", os.devnull], env)
+        ours = (wall, mb / wall, rss)
+        print(f"timeline-api resolve --jsonl: {wall:.2f} s, {mb / wall:.2f} MB/s, peak RSS {rss:.0f} MB")
+        peer = None
+        if not args.skip_peer:
+            wall_p, rss_p = run_process([PY, "-c", SEARCH_DATES, str(path)], env)
+            peer = (wall_p, mb / wall_p, rss_p)
+            print(f"search_dates, one process:    {wall_p:.2f} s, {mb / wall_p:.3f} MB/s, peak RSS {rss_p:.0f} MB")
+            print(f"ratio: {wall_p / wall:.1f}x faster than search_dates")
+
+    # linearity on adversarial input, in-process
+    from timeline_api.temporal import resolve_timexes
+    import datetime as dt
+    resolve_timexes("warm-up on 3 May", dt.date(2023, 6, 5))
+    curve = []
+    for size in (10_000, 100_000, 1_000_000):
+        text = adversarial(size)
+        t0 = time.perf_counter()
+        n = len(resolve_timexes(text, dt.date(2023, 6, 5)))
+        t = time.perf_counter() - t0
+        curve.append((size, t, n))
+        print(f"adversarial {size // 1000:>5} KB: {t:.3f} s ({t / size * 1e6:.2f} µs/char, {n} timexes)")
+
+    if args.write_docs:
+        cmd = "python bench/temporal_speed.py " + " ".join(argv if argv is not None else sys.argv[1:])
+        lines = [f"Whole process, {len(docs) * args.repeat} TBAQ texts ({mb:.2f} MB), {os.cpu_count()} cores, one process each. Made by:",
+                 "", "```", cmd.strip(), "```", "",
+                 "| system | wall time | MB/s | peak RSS |", "|---|---|---|---|",
+                 f"| `timeline-api resolve --jsonl` | {ours[0]:.2f} s | {ours[1]:.2f} | {ours[2]:.0f} MB |"]
+        if peer:
+            lines.append(f"| dateparser `search_dates` | {peer[0]:.2f} s | {peer[1]:.3f} | {peer[2]:.0f} MB |")
+            lines += ["", f"Ratio: **{peer[0] / ours[0]:.1f}×** the speed of `search_dates` on the same input."]
+        lines += ["", "Adversarial text (digit runs, repeated month names, runs of \"the\", unbalanced punctuation), in-process:",
+                  "", "| size | time | µs per character | timexes |", "|---|---|---|---|"]
+        for size, t, n in curve:
+            lines.append(f"| {size // 1000} KB | {t:.3f} s | {t / size * 1e6:.2f} | {n} |")
+        update_benchmarks("Speed", "\n".join(lines))
+        print("updated docs/benchmarks.md")
+
+
+if __name__ == "__main__":
+    main()
