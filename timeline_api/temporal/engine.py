@@ -191,11 +191,14 @@ class Engine:
                 if r.type not in types:
                     continue
                 mm = rx.search(window)
-                if mm and (best is None or mm.start() < best[0]) and (cond is None or cond(expr, gran)):
-                    best = (mm.start(), m_name)
+                if mm and (best is None or mm.start() < best[0]):
+                    ok = True if cond is None else cond(expr, gran)
+                    if ok:
+                        best = (mm.start(), m_name, ok)
             if best:
                 mod = best[1]
-                s = s - (len(window) - best[0])
+                if best[2] != "outside":  # a signal ("within") sets the mod but stays outside
+                    s = s - (len(window) - best[0])
         for rx, m_name, types, cond in self.mod_right:
             if r.type not in types:
                 continue

@@ -780,6 +780,14 @@ def n_century(m, cx):
 
 
 def n_quarter(m, cx):
+    r = _n_quarter(m, cx)
+    t = m.group(0)
+    if r is not None and re.match(r"the\s", t, re.I) and re.search(r"\w-(?:quarter|half)$", t, re.I):
+        r.trim_start = len(re.match(r"the\s+", t, re.I).group(0))  # "the third-quarter results"
+    return r
+
+
+def _n_quarter(m, cx):
     o = m["o"].lower()
     q = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
          "4th": 4, "last": 4, "final": 4}[o]
@@ -976,6 +984,26 @@ def n_year_end(m, cx):
     return R(cal.fmt(d, gran), mod=mod, anchor="narrative" if base else "document", explicit=False)
 
 
+def n_month_rel_year(m, cx):
+    """'January this year', 'June last year'."""
+    mo = month_num(m["mon"])
+    if cx.dct is None:
+        return R(_undated(mo), anchor="document", explicit=False)
+    y = cx.dct.year + {"this": 0, "last": -1, "next": 1}[m["rel"].lower()]
+    return R(f"{y:04d}-{mo:02d}", anchor="document")
+
+
+def n_rel_year_quarter(m, cx):
+    """"this year's third quarter", "next year's first half"."""
+    q = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+         "final": 4}[m["o"].lower()]
+    code = f"H{min(q, 2)}" if m["unit"].lower() == "half" else f"Q{q}"
+    if cx.dct is None:
+        return R(f"XXXX-{code}", anchor="document", explicit=False)
+    y = cx.dct.year + {"this": 0, "last": -1, "next": 1}[m["rel"].lower()]
+    return R(f"{y:04d}-{code}", anchor="document")
+
+
 def n_year_period(m, cx):
     """'the 1988 second quarter', 'the 1989 period' (the same period in another year)."""
     y = int(m["y"])
@@ -1061,6 +1089,10 @@ RULES = [
          lambda m, cx: R(f"{cx.dct.year:04d}", anchor="document", explicit=False) if cx.dct else None, 2),
     Rule("year_period", r"the\s+(?P<y>{YEAR4})\s+(?:(?:fiscal|calendar)\s+)?(?:(?P<o>{ORD}|final)[\s-]+)?(?P<unit>quarter|period|half)",
          n_year_period, 5),
+    Rule("month_rel_year", r"(?P<mon>{MONTH_FULL}|{MONTH_ABBR})\s+(?:of\s+)?(?P<rel>this|last|next)\s+year",
+         n_month_rel_year, 5),
+    Rule("rel_year_quarter", r"(?P<rel>this|last|next)\s+year['’]s\s+(?:(?:fiscal|calendar)\s+)?(?P<o>{ORD}|final)[\s-]+(?P<unit>quarter|half)",
+         n_rel_year_quarter, 5),
     Rule("year_words", r"(?:(?P<pre>the\s+year\s+)(?P<y>{YEARW})|(?P<y2>(?!two)(?:{YEARW})))", 
          lambda m, cx: R(f"{year_words(m['y'] or m['y2']):04d}"), 2),
     Rule("year_range", r"(?:between\s+(?P<y1b>{YEAR4})\s+and|(?:from\s+)?(?P<y1>{YEAR4})\s*(?:-|–|to|through|until))\s*(?P<y2>{YEAR4}|\d\d)",
@@ -1086,12 +1118,12 @@ RULES = [
                         r"year[- ]earlier|year[- ]ago|prior[- ]year|previous[- ]year|just[- ]ended|latest\s+fiscal)\s+)*(?P<unit>quarter|period)"
                         r"|last\s+year['’]s\s+(?P<unit2>quarter|period)",
          lambda m, cx: n_the_quarter(_unitfix(m), cx), 2),
-    Rule("year_earlier", r"(?:the\s+)?year[- ](?:earlier|ago)(?=\s+(?:\w+\s+)?(?:period|quarter|level|figure|result|month|week))",
+    Rule("year_earlier", r"year[- ](?:earlier|ago)(?=\s+(?:\w+\s+)?(?:period|quarter|level|figure|result|month|week))",
          n_year_earlier, 2),
-    Rule("fiscal_year", r"(?P<rel>the|this|last|next|current|past|previous|coming)\s+(?:fiscal|financial|calendar)\s+year"
+    Rule("fiscal_year", r"(?:the\s+)?(?P<rel>the|this|last|next|current|past|previous|coming)\s+(?:fiscal|financial|calendar)\s+year"
                         r"|(?P<rel2>the|this)\s+year(?!\s*(?:{YEAR4}|-))",
          lambda m, cx: n_fiscal_year(_relfix(m), cx), 2),
-    Rule("season", r"(?:(?P<the>the)\s+|(?P<rel>this|last|next|past|coming|previous)\s+)?(?P<s>{SEASON})"
+    Rule("season", r"(?:(?P<the>the)\s+|(?:this\s+)?(?P<rel>this|last|next|past|coming|previous)\s+)?(?P<s>{SEASON})"
                    r"(?:\s+(?:of\s+)?(?P<y>{YEARANY}|['’]\d\d))?", n_season, 2),
     Rule("holiday", r"(?-i:(?P<h>{HOLIDAY}))(?:\s*,?\s*(?P<y>{YEAR4}))?", n_holiday, 3),
 
@@ -1121,7 +1153,8 @@ RULES = [
          n_rel_unit, 3),
     Rule("rel_mod", r"(?P<m>earlier|later|early|late|mid-?|middle)\s+(?:in\s+)?(?P<rel>this|last|next|the\s+past)\s+(?P<unit>week|month|year|quarter|decade|century)",
          lambda m, cx: n_rel_mod(_relclean(m), cx), 4),
-    Rule("rel_weekday", r"(?P<rel>last|next|this|coming)\s+(?P<wd>{WEEKDAY})", n_rel_weekday, 4),
+    Rule("rel_weekday", r"(?:this\s+)?(?P<rel>last|next|this|coming|past)\s+(?P<wd>{WEEKDAY})", 
+         lambda m, cx: n_rel_weekday(_pastfix(m), cx), 4),
     Rule("rel_month", r"(?P<rel>last|next|this|past|coming)\s+(?P<mon>{MONTH_FULL})", n_rel_month, 4),
     Rule("weekday", r"(?P<wd>{WEEKDAY_FULL})(?!['’]?s\s+(?-i:[A-Z]))", n_weekday, 2),
     Rule("ago", r"(?P<q>{QUANT})\s+(?P<unit>{UNIT})\s+(?P<dir>ago|from\s+now|hence|from\s+today)", n_ago, 5),
@@ -1198,6 +1231,13 @@ def _relclean(m):
     return _FakeMatch(g)
 
 
+def _pastfix(m):
+    g = G(m)
+    if g["rel"].lower() == "past":
+        g["rel"] = "last"
+    return g
+
+
 def _partfix(m):
     g = G(m)
     if g.get("part2"):
@@ -1262,10 +1302,12 @@ MODIFIERS_LEFT = [
     (r"(?:about|around|approximately|roughly|circa|nearly|almost)\s+", "APPROX", _DT, None),
     (r"post-", "AFTER", ("DATE",), lambda t, g: t[:1].isdigit()),
     (r"pre-", "BEFORE", ("DATE",), lambda t, g: t[:1].isdigit()),
-    (r"(?:more\s+than|over|upwards\s+of)\s+", "MORE_THAN", _DUR, _not_the_period),
+    (r"(?:more\s+than|upwards\s+of)\s+", "MORE_THAN", _DUR, None),
     (r"(?:less\s+than|under|fewer\s+than|nearly|almost|just\s+under)\s+", "LESS_THAN", _DUR, None),
     (r"(?:at\s+least|no\s+less\s+than|a\s+minimum\s+of)\s+", "EQUAL_OR_MORE", _DUR, None),
-    (r"(?:at\s+most|up\s+to|no\s+more\s+than|within|a\s+maximum\s+of)\s+", "EQUAL_OR_LESS", _DUR, _not_the_period),
+    (r"(?:at\s+most|up\s+to|no\s+more\s+than|a\s+maximum\s+of)\s+", "EQUAL_OR_LESS", _DUR, None),
+    # signals: they set the mod but stay outside the span, as TimeML draws it
+    (r"within\s+", "EQUAL_OR_LESS", _DUR, lambda t, g: _not_the_period(t, g) and "outside"),
     (r"(?:about|around|approximately|roughly|some|an\s+estimated)\s+", "APPROX", _DUR, None),
 ]
 MODIFIERS_RIGHT = [
@@ -1352,7 +1394,7 @@ TRIGGERS = {
 _KINDS = {
     "iso_date": "D", "numeric_date": "D", "weekday_month_day": "W", "month_day_year": "M",
     "day_month_year": "M", "month_day": "M", "day_month": "M", "month_year": "M", "month": "M",
-    "year": "D", "year_end": "U", "full_year": "U", "year_period": "D", "year_words": "N",
+    "year": "D", "year_end": "U", "full_year": "U", "year_period": "D", "year_words": "N", "month_rel_year": "M", "rel_year_quarter": "U",
     "year_range": "D", "month_range": "M", "day_range": "M", "decade": "DN", "century": "U",
     "quarter": "U", "quarter_code": "D", "the_quarter": "U", "year_earlier": "U", "fiscal_year": "U",
     "season": "Q", "holiday": "HU", "clock": "DR", "day_at_clock": "WR", "day_part": "R",
