@@ -146,7 +146,7 @@ def ingest(paths: tuple[Path, ...], published_at: str | None) -> None:
     from timeline_api.api.articles import ArticleCreateSchema
     from timeline_api.config import Settings
     from timeline_api.entities import EntityMatcher
-    from timeline_api.ingest import ArticleInput, ingest_article
+    from timeline_api.service import ArticleInput, ingest_article
     from timeline_api.store.db import Database
 
     settings = Settings.from_env()

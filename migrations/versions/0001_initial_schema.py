@@ -2,12 +2,13 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 03:19:26.526507
+Create Date: 2026-11-27 03:33:52.569509
 """
 from __future__ import annotations
 
-import sqlalchemy as sa
 from alembic import op
+import sqlalchemy as sa
+
 
 revision = '0001'
 down_revision = None
@@ -117,7 +118,15 @@ def upgrade() -> None:
     sa.Column('start', sa.Integer(), nullable=False),
     sa.Column('end', sa.Integer(), nullable=False),
     sa.Column('quote', sa.Text(), nullable=False),
+    sa.Column('date_value', sa.String(length=64), nullable=False),
+    sa.Column('date_start', sa.DateTime(), nullable=False),
+    sa.Column('date_end', sa.DateTime(), nullable=False),
+    sa.Column('granularity', sa.String(length=16), nullable=False),
     sa.Column('date_text', sa.String(length=255), nullable=True),
+    sa.Column('date_source', sa.String(length=16), nullable=False),
+    sa.Column('date_mod', sa.String(length=16), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('confidence', sa.Float(), nullable=False),
     sa.ForeignKeyConstraint(['article_id'], ['articles.id'], name=op.f('fk_event_sources_article_id_articles'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_event_sources_event_id_events'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_event_sources'))
@@ -126,9 +135,39 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_event_sources_article_id'), ['article_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_event_sources_event_id'), ['event_id'], unique=False)
 
+    op.create_table('source_actors',
+    sa.Column('source_id', sa.Integer(), nullable=False),
+    sa.Column('entity_id', sa.String(length=128), nullable=False),
+    sa.ForeignKeyConstraint(['entity_id'], ['entities.id'], name=op.f('fk_source_actors_entity_id_entities'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['source_id'], ['event_sources.id'], name=op.f('fk_source_actors_source_id_event_sources'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('source_id', 'entity_id', name=op.f('pk_source_actors'))
+    )
+    with op.batch_alter_table('source_actors', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_source_actors_entity_id'), ['entity_id'], unique=False)
+
+    op.create_table('source_locations',
+    sa.Column('source_id', sa.Integer(), nullable=False),
+    sa.Column('entity_id', sa.String(length=128), nullable=False),
+    sa.Column('direct', sa.Boolean(), nullable=False),
+    sa.Column('qualifier', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['entity_id'], ['entities.id'], name=op.f('fk_source_locations_entity_id_entities'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['source_id'], ['event_sources.id'], name=op.f('fk_source_locations_source_id_event_sources'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('source_id', 'entity_id', name=op.f('pk_source_locations'))
+    )
+    with op.batch_alter_table('source_locations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_source_locations_entity_id'), ['entity_id'], unique=False)
+
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('source_locations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_source_locations_entity_id'))
+
+    op.drop_table('source_locations')
+    with op.batch_alter_table('source_actors', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_source_actors_entity_id'))
+
+    op.drop_table('source_actors')
     with op.batch_alter_table('event_sources', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_event_sources_event_id'))
         batch_op.drop_index(batch_op.f('ix_event_sources_article_id'))

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint, abort
 from timeline_api.api.common import FlexibleDateTime, PageArgs, ResponseSchema, db_session, page_limit, settings
 from timeline_api.api.events import EventSchema, event_to_dict
 from timeline_api.entities import EntityMatcher
-from timeline_api.ingest import ArticleInput, ingest_article
+from timeline_api.service import ArticleInput, delete_article, ingest_article
 from timeline_api.store import repository
 from timeline_api.store.cursor import InvalidCursor
 from timeline_api.store.repository import TimelineQuery
@@ -126,10 +126,8 @@ class ArticleResource(MethodView):
     @blp.doc(operationId="deleteArticle")
     def delete(self, article_id: int):
         """Delete an article, its sources, and the events no other article reports"""
-        session = db_session()
-        if not repository.delete_article(session, article_id):
+        if not delete_article(db_session(), article_id):
             abort(404, message=f"No article with id {article_id}.")
-        session.commit()
 
 
 @blp.route(f"/{ARTICLE_ID}/events")

@@ -1,6 +1,15 @@
 """Article -> events, in plain Python (no Flask, no SQLAlchemy)."""
-from timeline_api.pipeline.events import ArticleAnalysis, EventDate, EventDraft, PlaceLink, analyse_article
+from timeline_api.pipeline.events import (
+    ArticleAnalysis,
+    EventDate,
+    EventDraft,
+    Evidence,
+    PlaceLink,
+    analyse_article,
+    best_date,
+    corroborated,
+)
 from timeline_api.pipeline.sentences import Sentence, split_sentences
 
-__all__ = ["ArticleAnalysis", "EventDate", "EventDraft", "PlaceLink", "Sentence",
-           "analyse_article", "split_sentences"]
+__all__ = ["ArticleAnalysis", "EventDate", "EventDraft", "Evidence", "PlaceLink", "Sentence",
+           "analyse_article", "best_date", "corroborated", "split_sentences"]

@@ -1,9 +1,14 @@
 """Article -> dated events: the pure core of ingest.
 
-One event per sentence and calendar date it names. The date comes from the
-temporal tagger run once over the whole article (so anaphoric expressions see
-the narrative), the actors and places from the entity matcher run once too;
-both are then assigned to sentences by offset.
+Each sentence that reports a happening becomes evidence for an event:
+- dated by the expression of its main clause (``explicit``), or, without one,
+  by the narrative time: the last explicit date earlier in its paragraph, else
+  the publication date (``inferred``, lower confidence);
+- with the actors and places named in it;
+- with a status (occurred, planned, ongoing) from tense and the date.
+Evidence that reports the same happening twice in one article (a caption and
+the body) is merged into one draft. The temporal tagger and the entity matcher
+run once over the whole text, so anaphora ("two days later") see the narrative.
 """
 from __future__ import annotations
 
@@ -11,6 +16,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from timeline_api.entities import Entity, EntityMatcher, Mention
+from timeline_api.pipeline import clauses
+from timeline_api.pipeline.merging import MergeView, best_match, signature
 from timeline_api.pipeline.sentences import Sentence, split_sentences
 from timeline_api.temporal import Timex, resolve_timexes
 
@@ -21,8 +28,11 @@ _FOLD = {
     "century": "year", "decade": "year", "half": "year", "season": "quarter",
     "part_of_day": "day", "second": "minute",
 }
-# how much to trust a date by how it was resolved
-_CONFIDENCE = {"absolute": 0.9, "document": 0.8, "narrative": 0.7}
+# How much a date is trusted, by how it was found.
+EXPLICIT_CONFIDENCE = {"absolute": 0.9, "document": 0.8, "narrative": 0.75}
+INFERRED_FROM_PARAGRAPH = 0.5
+INFERRED_FROM_PUBLICATION = 0.45  # lead and reporting sentences: news is about its own day
+INFERRED_FALLBACK = 0.35
 SUMMARY_CHARS = 280
 
 
@@ -32,7 +42,7 @@ class EventDate:
     start: dt.datetime
     end: dt.datetime
     granularity: str
-    text: str
+    text: str | None
     source: str  # "explicit" | "inferred"
     mod: str | None = None
 
@@ -48,20 +58,78 @@ class PlaceLink:
 
 
 @dataclass(slots=True)
-class EventDraft:
-    """An event as the pipeline proposes it, before it meets the store."""
+class Evidence:
+    """One sentence reporting a happening, with the date and entities it gives it."""
 
-    date: EventDate
-    summary: str
-    quote: str
     start: int  # sentence offsets in the article text
     end: int
+    quote: str
+    date: EventDate
+    confidence: float
+    status: str
     actors: list[Entity] = field(default_factory=list)
     locations: list[PlaceLink] = field(default_factory=list)
-    # every place enclosing a location, for hierarchical filtering
-    location_scope: list[Entity] = field(default_factory=list)
-    confidence: float = 0.5
-    status: str = "occurred"
+    scope: list[Entity] = field(default_factory=list)  # places enclosing the locations
+    words: frozenset[str] = frozenset()
+
+    def merge_view(self) -> MergeView:
+        return MergeView(self.date.start, self.date.end, self.date.granularity_rank,
+                         frozenset(e.key for e in self.actors) | frozenset(p.entity.key for p in self.locations),
+                         self.words)
+
+
+def best_date(dates: list[EventDate]) -> EventDate:
+    """The most precise date among a happening's sources: finer granularity wins,
+    then explicit over inferred, then the earliest source."""
+    return min(enumerate(dates), key=lambda pair: (-pair[1].granularity_rank,
+                                                   pair[1].source != "explicit", pair[0]))[1]
+
+
+@dataclass(slots=True)
+class EventDraft:
+    """An event as the pipeline proposes it: one happening, one or more evidence sentences."""
+
+    evidence: list[Evidence]
+
+    @property
+    def first(self) -> Evidence:
+        return self.evidence[0]
+
+    @property
+    def date(self) -> EventDate:
+        return best_date([e.date for e in self.evidence])
+
+    @property
+    def summary(self) -> str:
+        return summarise(self.first.quote)
+
+    @property
+    def status(self) -> str:
+        return self.first.status
+
+    @property
+    def confidence(self) -> float:
+        # one article: its sentences corroborate nothing; independent articles do (see corroborated)
+        return max(e.confidence for e in self.evidence)
+
+    @property
+    def actors(self) -> list[Entity]:
+        return list({e.key: e for ev in self.evidence for e in ev.actors}.values())
+
+    @property
+    def locations(self) -> list[PlaceLink]:
+        return list({p.entity.key: p for ev in self.evidence for p in ev.locations}.values())
+
+    @property
+    def location_scope(self) -> list[Entity]:
+        direct = {p.entity.key for p in self.locations}
+        return list({e.key: e for ev in self.evidence for e in ev.scope if e.key not in direct}.values())
+
+    def merge_view(self) -> MergeView:
+        date = self.date
+        keys = frozenset(e.key for e in self.actors) | frozenset(p.entity.key for p in self.locations)
+        return MergeView(date.start, date.end, date.granularity_rank, keys,
+                         frozenset().union(*(e.words for e in self.evidence)))
 
 
 @dataclass(slots=True)
@@ -70,6 +138,11 @@ class ArticleAnalysis:
     timexes: list[Timex]
     mentions: list[Mention]
     events: list[EventDraft]
+
+
+def corroborated(confidence: float, sources: int) -> float:
+    """Each further independent article adds a little trust, never past 0.99."""
+    return round(min(0.99, confidence + 0.05 * (sources - 1)), 3)
 
 
 def timeline_granularity(granularity: str | None) -> str:
@@ -85,46 +158,87 @@ def summarise(sentence: str) -> str:
     return text[: cut if cut > 0 else SUMMARY_CHARS - 1] + "…"
 
 
-def _in(span_start: int, span_end: int, sentence: Sentence) -> bool:
-    return sentence.start <= span_start and span_end <= sentence.end
+def _within(start: int, end: int, outer_start: int, outer_end: int) -> bool:
+    return outer_start <= start and end <= outer_end
 
 
-def _event_date(timex: Timex) -> EventDate | None:
-    if timex.type not in ("DATE", "TIME") or timex.interval is None:
-        return None
+def _datable(timex: Timex) -> bool:
+    # durations and sets do not date events; undated values ("XXXX-05-03") cannot be placed
+    return timex.type in ("DATE", "TIME") and timex.interval is not None
+
+
+def _explicit_date(timex: Timex, mod: str | None) -> EventDate:
     start, end = timex.interval
-    return EventDate(
-        value=timex.value, start=start, end=end,
-        granularity=timeline_granularity(timex.granularity),
-        text=timex.text, source="explicit", mod=timex.mod,
-    )
+    return EventDate(value=timex.value, start=start, end=end,
+                     granularity=timeline_granularity(timex.granularity),
+                     text=timex.text, source="explicit", mod=timex.mod or mod)
 
 
-def _status(date: EventDate, published_at: dt.datetime) -> str:
-    if date.start >= published_at:
+def _day_of(moment: dt.datetime, text: str | None = None) -> EventDate:
+    day = dt.datetime.combine(moment.date(), dt.time())
+    return EventDate(value=day.date().isoformat(), start=day, end=day + dt.timedelta(days=1),
+                     granularity="day", text=text, source="inferred")
+
+
+def _status(clause: str, date: EventDate, published_at: dt.datetime) -> str:
+    if clauses.is_future(clause) or date.start > published_at:
         return "planned"
-    if date.end > published_at:
+    if clauses.is_progressive(clause) or (date.start <= published_at < date.end and date.granularity_rank < 4):
         return "ongoing"
     return "occurred"
 
 
-def _entities_in(sentence: Sentence, mentions: list[Mention], matcher: EntityMatcher):
-    actors: dict[str, Entity] = {}
-    places: dict[str, PlaceLink] = {}
-    scope: dict[str, Entity] = {}
-    for mention in mentions:
-        if not _in(mention.start, mention.end, sentence):
+class _Entities:
+    """Mentions assigned to sentences by offset, with their enclosing places."""
+
+    def __init__(self, mentions: list[Mention], matcher: EntityMatcher):
+        self.mentions = mentions
+        self.matcher = matcher
+
+    def within(self, start: int, end: int):
+        actors: dict[str, Entity] = {}
+        places: dict[str, PlaceLink] = {}
+        scope: dict[str, Entity] = {}
+        for mention in self.mentions:
+            if not _within(mention.start, mention.end, start, end):
+                continue
+            entity = mention.entity
+            if "actor" in mention.roles:
+                actors.setdefault(entity.key, entity)
+            if "location" in mention.roles:
+                places.setdefault(entity.key, PlaceLink(entity, mention.qualifier))
+                for ancestor in self.matcher.ancestors(entity.key):
+                    scope.setdefault(ancestor.key, ancestor)
+        for key in places:
+            scope.pop(key, None)
+        return list(actors.values()), list(places.values()), list(scope.values())
+
+
+def _explicit_clause_dates(text: str, sentence: Sentence, timexes: list[Timex]):
+    """(clause text, date, tagger anchor) for each clause of the sentence that a date expression dates.
+
+    The main date of a clause is its first date outside relative clauses and not
+    governed by a bounding preposition; then a bounded one ("since 2006", "by
+    March", which keeps the bound as its mod); then whatever comes first.
+    """
+    dated = []
+    for c_start, c_end in clauses.clause_spans(sentence.text):
+        a, b = sentence.start + c_start, sentence.start + c_end
+        inside = [t for t in timexes if _datable(t) and _within(t.start, t.end, a, b)]
+        if not inside:
             continue
-        entity = mention.entity
-        if "actor" in mention.roles:
-            actors.setdefault(entity.key, entity)
-        if "location" in mention.roles:
-            places.setdefault(entity.key, PlaceLink(entity, mention.qualifier))
-            for ancestor in matcher.ancestors(entity.key):
-                scope.setdefault(ancestor.key, ancestor)
-    for key in places:
-        scope.pop(key, None)
-    return list(actors.values()), list(places.values()), list(scope.values())
+
+        def rank(t: Timex) -> tuple[bool, bool, int]:
+            return (clauses.in_relative_clause(text[a:t.start]),
+                    clauses.is_governed(text[max(a, t.start - 24):t.start]), t.start)
+
+        chosen = min(inside, key=rank)
+        mod = clauses.governing_mod(text[max(a, chosen.start - 24):chosen.start])
+        dated.append((text[a:b], _explicit_date(chosen, mod), chosen.anchor))
+    # two dated happenings only when each clause can stand as one; else the first date dates the sentence
+    if len(dated) > 1 and not all(clauses.has_verb(clause) for clause, _, _ in dated):
+        dated = dated[:1]
+    return dated
 
 
 def analyse_article(text: str, published_at: dt.datetime, matcher: EntityMatcher | None = None,
@@ -134,23 +248,81 @@ def analyse_article(text: str, published_at: dt.datetime, matcher: EntityMatcher
     sentences = split_sentences(text)
     timexes = resolve_timexes(text, published_at, language=language)
     mentions = matcher.find(text)
-    events: list[EventDraft] = []
-    for sentence in sentences:
-        dates: dict[str, tuple[EventDate, Timex]] = {}
-        for timex in timexes:
-            if _in(timex.start, timex.end, sentence):
-                date = _event_date(timex)
-                if date is not None:
-                    dates.setdefault(date.value, (date, timex))
-        if not dates:
+    entities = _Entities(mentions, matcher)
+    evidence: list[Evidence] = []
+    narrative: EventDate | None = None  # last explicit date of the current paragraph
+    paragraph = -1
+    date_lines = {i for i, s in enumerate(sentences) if _is_date_line(s, timexes)}
+    for index, sentence in enumerate(sentences):
+        if sentence.paragraph != paragraph:
+            paragraph, narrative = sentence.paragraph, None
+        if index in date_lines:
             continue
-        actors, places, scope = _entities_in(sentence, mentions, matcher)
-        for date, timex in dates.values():
-            events.append(EventDraft(
-                date=date, summary=summarise(sentence.text), quote=sentence.text,
-                start=sentence.start, end=sentence.end,
-                actors=actors, locations=places, location_scope=scope,
-                confidence=_CONFIDENCE.get(timex.anchor, 0.6),
-                status=_status(date, published_at),
+        captioned = index + 1 in date_lines and sentences[index + 1].paragraph == sentence.paragraph
+        if captioned:
+            # a caption followed by its date line ("Troops enter the city. 3 May 2023."):
+            # the date line dates it, and a dated caption records a happening
+            date_line = sentences[index + 1]
+            span = Sentence(sentence.start, date_line.end, text[sentence.start:date_line.end], sentence.paragraph)
+            dated = _explicit_clause_dates(text, date_line, timexes)
+        else:
+            span = sentence
+            dated = _explicit_clause_dates(text, sentence, timexes)
+        if not captioned and not clauses.reports_happening(sentence.text):
+            if dated:
+                narrative = dated[-1][1]
+            continue
+        actors, places, scope = entities.within(span.start, span.end)
+        words = signature(sentence.text)
+        if dated:
+            items = [(clause, date, EXPLICIT_CONFIDENCE.get(anchor, 0.6)) for clause, date, anchor in dated]
+            narrative = dated[-1][1]
+        else:
+            items = [(sentence.text, *_inferred_date(sentence, index, narrative, published_at))]
+        for clause, date, confidence in items:
+            evidence.append(Evidence(
+                start=span.start, end=span.end, quote=span.text, date=date,
+                confidence=confidence, status=_status(clause, date, published_at),
+                actors=actors, locations=places, scope=scope, words=words,
             ))
-    return ArticleAnalysis(sentences, timexes, mentions, events)
+    return ArticleAnalysis(sentences, timexes, mentions, merge_evidence(evidence))
+
+
+def _is_date_line(sentence: Sentence, timexes: list[Timex]) -> bool:
+    """A sentence that is nothing but a date ("3 May 2023."), as under captions and in datelines."""
+    rest = sentence.text
+    found = False
+    for t in timexes:
+        if _within(t.start, t.end, sentence.start, sentence.end) and _datable(t):
+            a, b = t.start - sentence.start, t.end - sentence.start
+            rest = rest[:a] + " " * (b - a) + rest[b:]
+            found = True
+    return found and not clauses.words(rest)
+
+
+def _inferred_date(sentence: Sentence, index: int, narrative: EventDate | None,
+                   published_at: dt.datetime) -> tuple[EventDate, float]:
+    if narrative is not None:
+        return EventDate(narrative.value, narrative.start, narrative.end, narrative.granularity,
+                         narrative.text, "inferred", narrative.mod), INFERRED_FROM_PARAGRAPH
+    is_lead = sentence.paragraph == 0 or index == 0
+    if is_lead or clauses.is_reporting(sentence.text):
+        return _day_of(published_at), INFERRED_FROM_PUBLICATION
+    return _day_of(published_at), INFERRED_FALLBACK
+
+
+def merge_evidence(evidence: list[Evidence]) -> list[EventDraft]:
+    """Fold evidence of one article that reports the same happening (a caption and
+    the body). Only explicitly dated evidence merges: sentences dated by the
+    narrative alone are too alike to tell apart safely."""
+    drafts: list[EventDraft] = []
+    for item in evidence:
+        if item.date.source == "explicit":
+            candidates = [(d, d.merge_view()) for d in drafts
+                          if d.first.date.source == "explicit" and d.first.start != item.start]
+            match = best_match(item.merge_view(), candidates)
+            if match is not None:
+                match.evidence.append(item)
+                continue
+        drafts.append(EventDraft([item]))
+    return drafts

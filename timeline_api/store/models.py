@@ -101,7 +101,10 @@ class Event(Base):
 
 
 class EventSource(Base):
-    """One piece of evidence for an event: a sentence of an article."""
+    """One piece of evidence for an event: a sentence of an article, with the
+    date and the entities that sentence gives the happening. The event's own
+    date and links are derived from its sources, so removing an article can
+    recompute them."""
 
     __tablename__ = "event_sources"
 
@@ -112,10 +115,39 @@ class EventSource(Base):
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     quote: Mapped[str] = mapped_column(Text)
+    date_value: Mapped[str] = mapped_column(String(64))
+    date_start: Mapped[dt.datetime] = mapped_column(DateTime)
+    date_end: Mapped[dt.datetime] = mapped_column(DateTime)
+    granularity: Mapped[str] = mapped_column(String(16))
     date_text: Mapped[str | None] = mapped_column(String(255))
+    date_source: Mapped[str] = mapped_column(String(16))
+    date_mod: Mapped[str | None] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    confidence: Mapped[float] = mapped_column(Float)
 
     event: Mapped[Event] = relationship(back_populates="sources")
     article: Mapped[Article] = relationship(back_populates="sources")
+    actor_links: Mapped[list[SourceActor]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+    location_links: Mapped[list[SourceLocation]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True)
+
+
+class SourceActor(Base):
+    __tablename__ = "source_actors"
+
+    source_id: Mapped[int] = mapped_column(ForeignKey("event_sources.id", ondelete="CASCADE"), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True,
+                                           index=True)
+
+
+class SourceLocation(Base):
+    __tablename__ = "source_locations"
+
+    source_id: Mapped[int] = mapped_column(ForeignKey("event_sources.id", ondelete="CASCADE"), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True,
+                                           index=True)
+    direct: Mapped[bool] = mapped_column(Boolean, default=True)
+    qualifier: Mapped[str | None] = mapped_column(String(64))
 
 
 class Entity(Base):

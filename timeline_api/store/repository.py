@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session, load_only, selectinload
 
 from timeline_api.entities.types import ACTOR_KINDS, PLACE_KINDS
 from timeline_api.entities.types import Entity as EntityValue
-from timeline_api.pipeline.events import EventDraft
 from timeline_api.store.cursor import InvalidCursor, decode_cursor, encode_cursor
 from timeline_api.store.models import (
     Article,
@@ -23,6 +22,8 @@ from timeline_api.store.models import (
     EventActor,
     EventLocation,
     EventSource,
+    SourceActor,
+    SourceLocation,
 )
 
 
@@ -147,36 +148,66 @@ def find_existing_article(session: Session, *, url: str | None, external_id: str
     return session.scalars(select(Article).where(or_(*clauses)).order_by(Article.id).limit(1)).first()
 
 
-def add_article(session: Session, article: Article, drafts: Sequence[EventDraft]) -> list[Event]:
-    """Stage the article and one event per draft; the caller commits once, so
-    the article and all its events land together or not at all."""
-    entities: dict[str, EntityValue] = {}
-    for draft in drafts:
-        for e in (*draft.actors, *(p.entity for p in draft.locations), *draft.location_scope):
-            entities.setdefault(e.key, e)
-    ensure_entities(session, entities.values())
-    session.add(article)
-    events = []
-    for draft in drafts:
-        event = Event(
-            date_value=draft.date.value, date_start=draft.date.start, date_end=draft.date.end,
-            granularity=draft.date.granularity, granularity_rank=draft.date.granularity_rank,
-            date_text=draft.date.text[:255], date_source=draft.date.source, date_mod=draft.date.mod,
-            summary=draft.summary, status=draft.status, confidence=draft.confidence,
-            first_published_at=article.published_at,
-        )
-        event.sources.append(EventSource(article=article, start=draft.start, end=draft.end,
-                                         quote=draft.quote, date_text=draft.date.text[:255]))
-        event.actor_links = [EventActor(entity_id=e.key) for e in draft.actors]
-        direct = {p.entity.key: p for p in draft.locations}
-        event.location_links = (
-            [EventLocation(entity_id=k, direct=True, qualifier=p.qualifier) for k, p in direct.items()]
-            + [EventLocation(entity_id=e.key, direct=False) for e in draft.location_scope if e.key not in direct]
-        )
-        session.add(event)
-        events.append(event)
+def add_event(session: Session, event: Event) -> Event:
+    session.add(event)
     session.flush()
-    return events
+    return event
+
+
+def add_source(session: Session, event: Event, source: EventSource, actor_ids: Iterable[str],
+               locations: Iterable[tuple[str, bool, str | None]]) -> EventSource:
+    """Attach one piece of evidence to an event, with the entities it names
+    (locations as (entity id, direct, qualifier))."""
+    source.actor_links = [SourceActor(entity_id=key) for key in dict.fromkeys(actor_ids)]
+    source.location_links = [SourceLocation(entity_id=key, direct=direct, qualifier=qualifier)
+                             for key, direct, qualifier in {loc[0]: loc for loc in locations}.values()]
+    event.sources.append(source)
+    session.flush()
+    return source
+
+
+def sync_event_links(session: Session, event: Event) -> None:
+    """An event's actors and places are the union of its sources' (direct wins over enclosing)."""
+    source_ids = [s.id for s in event.sources]
+    actors = set(session.scalars(select(SourceActor.entity_id).where(SourceActor.source_id.in_(source_ids))))
+    places: dict[str, tuple[bool, str | None]] = {}
+    for key, direct, qualifier in session.execute(
+            select(SourceLocation.entity_id, SourceLocation.direct, SourceLocation.qualifier)
+            .where(SourceLocation.source_id.in_(source_ids)).order_by(SourceLocation.source_id)):
+        was_direct, _ = places.get(key, (False, None))
+        if not was_direct:
+            places[key] = (direct, qualifier)
+    session.execute(delete(EventActor).where(EventActor.event_id == event.id))
+    session.execute(delete(EventLocation).where(EventLocation.event_id == event.id))
+    session.add_all([EventActor(event_id=event.id, entity_id=key) for key in sorted(actors)])
+    session.add_all([EventLocation(event_id=event.id, entity_id=key, direct=direct, qualifier=qualifier)
+                     for key, (direct, qualifier) in sorted(places.items())])
+    session.flush()
+    session.expire(event, ["actor_links", "location_links"])
+
+
+def merge_candidates(session: Session, start: dt.datetime, end: dt.datetime, entity_ids: Iterable[str],
+                     exclude_ids: Iterable[int] = (), limit: int = 50) -> list[Event]:
+    """Stored events that could be the same happening: their interval contains or lies
+    within [start, end), and they share an actor or a named place."""
+    ids = list(entity_ids)
+    if not ids:
+        return []
+    shares_entity = or_(
+        exists().where(EventActor.event_id == Event.id, EventActor.entity_id.in_(ids)),
+        exists().where(EventLocation.event_id == Event.id, EventLocation.direct.is_(True),
+                       EventLocation.entity_id.in_(ids)),
+    )
+    nested = or_(and_(Event.date_start <= start, Event.date_end >= end),
+                 and_(Event.date_start >= start, Event.date_end <= end))
+    stmt = (select(Event).where(nested, shares_entity)
+            .options(selectinload(Event.sources).load_only(EventSource.quote, EventSource.article_id),
+                     selectinload(Event.actor_links), selectinload(Event.location_links))
+            .order_by(Event.id).limit(limit))
+    excluded = list(exclude_ids)
+    if excluded:
+        stmt = stmt.where(Event.id.not_in(excluded))
+    return list(session.scalars(stmt))
 
 
 def get_article(session: Session, article_id: int) -> Article | None:
@@ -195,23 +226,27 @@ def list_articles(session: Session, limit: int, cursor: str | None) -> tuple[lis
     return rows[:limit], next_cursor
 
 
-def delete_article(session: Session, article_id: int) -> bool:
-    """Delete an article with its sources, and the events it leaves without any source."""
+def delete_article(session: Session, article_id: int) -> list[Event] | None:
+    """Delete an article with its sources and the events it leaves without any
+    source. Returns the surviving events that lost a source (their date and links
+    need recomputing), or None when there is no such article."""
     article = session.get(Article, article_id)
     if article is None:
-        return False
-    event_ids = list(session.scalars(select(EventSource.event_id).where(EventSource.article_id == article_id)))
+        return None
+    event_ids = list(session.scalars(
+        select(EventSource.event_id).where(EventSource.article_id == article_id).distinct()))
     session.execute(delete(EventSource).where(EventSource.article_id == article_id))
     session.execute(delete(Article).where(Article.id == article_id))
-    if event_ids:
-        orphaned = select(Event.id).where(
-            Event.id.in_(event_ids), ~exists().where(EventSource.event_id == Event.id))
-        orphan_ids = list(session.scalars(orphaned))
-        if orphan_ids:
-            session.execute(delete(EventActor).where(EventActor.event_id.in_(orphan_ids)))
-            session.execute(delete(EventLocation).where(EventLocation.event_id.in_(orphan_ids)))
-            session.execute(delete(Event).where(Event.id.in_(orphan_ids)))
-    return True
+    if not event_ids:
+        return []
+    orphan_ids = list(session.scalars(select(Event.id).where(
+        Event.id.in_(event_ids), ~exists().where(EventSource.event_id == Event.id))))
+    if orphan_ids:
+        session.execute(delete(Event).where(Event.id.in_(orphan_ids)))
+    session.expire_all()
+    survivors = [i for i in event_ids if i not in set(orphan_ids)]
+    return list(session.scalars(select(Event).where(Event.id.in_(survivors)).options(
+        selectinload(Event.sources)))) if survivors else []
 
 
 # ---------------------------------------------------------------- events and timelines

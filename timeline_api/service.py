@@ -1,0 +1,154 @@
+"""Use cases that join the pure pipeline and the store: ingest and delete an article.
+
+Shared by the HTTP API and the CLI. Ingest is atomic (the article and all its
+events in one transaction) and idempotent (the same url, external_id or text
+returns the article already stored). A happening already stored from another
+article gains a source instead of becoming a duplicate.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from timeline_api.entities import EntityMatcher
+from timeline_api.pipeline import EventDate, EventDraft, Evidence, analyse_article, best_date, corroborated
+from timeline_api.pipeline.merging import MergeView, best_match, signature
+from timeline_api.store import repository
+from timeline_api.store.models import Article, Event, EventSource
+
+
+@dataclass(frozen=True)
+class ArticleInput:
+    text: str
+    published_at: dt.datetime  # naive UTC
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    language: str = "en"
+    external_id: str | None = None
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+def ingest_article(session: Session, data: ArticleInput,
+                   matcher: EntityMatcher | None = None) -> tuple[Article, bool]:
+    """Store the article and its events; return (article, created)."""
+    existing = repository.find_existing_article(
+        session, url=data.url, external_id=data.external_id, content_hash=data.content_hash)
+    if existing is not None:
+        return existing, False
+    analysis = analyse_article(data.text, data.published_at, matcher=matcher, language=data.language)
+    article = Article(
+        url=data.url, external_id=data.external_id, content_hash=data.content_hash,
+        title=data.title, source=data.source, language=data.language,
+        published_at=data.published_at, text=data.text,
+    )
+    try:
+        _store(session, article, analysis.events)
+        session.commit()
+    except IntegrityError:
+        # a concurrent request stored the same article first
+        session.rollback()
+        existing = repository.find_existing_article(
+            session, url=data.url, external_id=data.external_id, content_hash=data.content_hash)
+        if existing is None:
+            raise
+        return existing, False
+    return article, True
+
+
+def delete_article(session: Session, article_id: int) -> bool:
+    """Delete an article; events it alone reported go, the others are recomputed
+    from their remaining sources (a merge is undone by deleting its article)."""
+    survivors = repository.delete_article(session, article_id)
+    if survivors is None:
+        return False
+    for event in survivors:
+        _refresh(session, event)
+    session.commit()
+    return True
+
+
+def _store(session: Session, article: Article, drafts: list[EventDraft]) -> None:
+    entities = {}
+    for draft in drafts:
+        for e in (*draft.actors, *(p.entity for p in draft.locations), *draft.location_scope):
+            entities.setdefault(e.key, e)
+    repository.ensure_entities(session, entities.values())
+    session.add(article)
+    session.flush()
+    created: list[int] = []
+    for draft in drafts:
+        event = _find_same_happening(session, draft, exclude=created)
+        if event is None:
+            event = repository.add_event(session, _new_event(draft, article))
+            created.append(event.id)
+        for evidence in draft.evidence:
+            _add_evidence(session, event, article, evidence)
+        _refresh(session, event)
+
+
+def _find_same_happening(session: Session, draft: EventDraft, exclude: list[int]) -> Event | None:
+    view = draft.merge_view()
+    candidates = repository.merge_candidates(session, view.start, view.end, view.entity_keys, exclude)
+    return best_match(view, [(event, _merge_view(event)) for event in candidates])
+
+
+def _merge_view(event: Event) -> MergeView:
+    keys = frozenset(link.entity_id for link in event.actor_links) | frozenset(
+        link.entity_id for link in event.location_links if link.direct)
+    words = frozenset().union(*(signature(s.quote) for s in event.sources))
+    return MergeView(event.date_start, event.date_end, event.granularity_rank, keys, words)
+
+
+def _new_event(draft: EventDraft, article: Article) -> Event:
+    date = draft.date
+    return Event(
+        date_value=date.value, date_start=date.start, date_end=date.end, granularity=date.granularity,
+        granularity_rank=date.granularity_rank, date_text=_clip(date.text), date_source=date.source,
+        date_mod=date.mod, summary=draft.summary, status=draft.status, confidence=draft.confidence,
+        first_published_at=article.published_at,
+    )
+
+
+def _add_evidence(session: Session, event: Event, article: Article, evidence: Evidence) -> None:
+    d = evidence.date
+    source = EventSource(
+        article_id=article.id, start=evidence.start, end=evidence.end, quote=evidence.quote,
+        date_value=d.value, date_start=d.start, date_end=d.end, granularity=d.granularity,
+        date_text=_clip(d.text), date_source=d.source, date_mod=d.mod,
+        status=evidence.status, confidence=evidence.confidence,
+    )
+    locations = [(p.entity.key, True, p.qualifier) for p in evidence.locations]
+    locations += [(e.key, False, None) for e in evidence.scope]
+    repository.add_source(session, event, source, [a.key for a in evidence.actors], locations)
+
+
+def _source_date(source: EventSource) -> EventDate:
+    return EventDate(source.date_value, source.date_start, source.date_end, source.granularity,
+                     source.date_text, source.date_source, source.date_mod)
+
+
+def _refresh(session: Session, event: Event) -> None:
+    """Derive the event's date, confidence, summary and links from its sources."""
+    sources = sorted(event.sources, key=lambda s: (s.article.published_at, s.id))
+    date = best_date([_source_date(s) for s in sources])
+    first = sources[0]
+    event.date_value, event.date_start, event.date_end = date.value, date.start, date.end
+    event.granularity, event.date_text, event.date_source, event.date_mod = (
+        date.granularity, _clip(date.text), date.source, date.mod)
+    event.granularity_rank = date.granularity_rank
+    event.confidence = corroborated(max(s.confidence for s in sources), len({s.article_id for s in sources}))
+    event.status = first.status
+    event.first_published_at = first.article.published_at
+    repository.sync_event_links(session, event)
+
+
+def _clip(text: str | None) -> str | None:
+    return text[:255] if text else text
