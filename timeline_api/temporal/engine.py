@@ -161,6 +161,7 @@ class Engine:
             if s2 >= e2:
                 continue
             tx = self._finish(text, s2, e2, r, ctx, out[-1].end if out else 0)
+            tx.extra["rule"] = rule.name
             if out and tx.start < out[-1].end:
                 continue
             out.append(tx)

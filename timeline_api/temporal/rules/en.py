@@ -259,36 +259,39 @@ def _m(m, name):
 
 # -- year choice for partial dates ------------------------------------------
 
+# how far (days) the nearest occurrence may lie on the "wrong" side of the DCT
+# before the tense of the clause overrides it
+TENSE_MARGIN = 90
+
+
 def pick_year_month(month: int, cx, day: int | None = None) -> int | None:
     """Year for a month (and day) given without a year.
 
-    News mostly talks about the months around its date: the DCT's year is kept
-    unless the tense of the clause contradicts it by a clear margin (a past event
-    more than two months ahead of the DCT happened last year; a future one more
-    than two months behind it happens next year)."""
+    News talks about the months around its date: take the occurrence nearest the
+    DCT, unless the tense of the clause contradicts it by more than TENSE_MARGIN
+    days (a past event cannot lie well ahead of the report, nor a planned one
+    well behind it)."""
     if cx.dct is None:
         return None
     d = cx.dct
-    y = d.year
-    if day:
+    best = None
+    for y in (d.year - 1, d.year, d.year + 1):
         try:
-            cand = dt.date(y, month, day)
+            c = dt.date(y, month, day or 15)
         except ValueError:
-            cand = dt.date(y, month, 28)
-        delta = (cand - d).days
-        margin = 60
-    else:
-        delta = (month - d.month) * 30
-        margin = 59
-    if delta > margin or delta < -margin:
+            c = dt.date(y, month, 28)
+        delta = (c - d).days
+        if day is None and y == d.year and month == d.month:
+            delta = 0
+        if best is None or abs(delta) < abs(best[1]):
+            best = (y, delta)
+    y, delta = best
+    if abs(delta) > TENSE_MARGIN:
         tense = cx.tense()
-        if delta > margin and tense == "past":
+        if delta > 0 and tense == "past":
             return y - 1
-        if delta < -margin and tense == "future":
+        if delta < 0 and tense == "future":
             return y + 1
-        if tense is None and day is None:
-            if delta >= 180:
-                return y - 1
     return y
 
 
