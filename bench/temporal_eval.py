@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import sys
 import time
 from collections import Counter, defaultdict
@@ -152,21 +153,49 @@ def run_search_dates(docs):
     return out
 
 
+def _recognizers_value(r, dct):
+    """A TIMEX3 value from a Recognizers-Text result: its timex when fully
+    specified, else its first (past) resolution at the timex's precision."""
+    vals = [v for v in ((r.resolution or {}).get("values") or []) if isinstance(v, dict)]
+    if not vals:
+        return ""
+    v = vals[0]
+    timex = v.get("timex", "")
+    if timex.startswith("T"):
+        return f"{dct.isoformat()}{timex}"
+    if timex and "X" not in timex and not timex.startswith("("):
+        return timex
+    start = v.get("value") or v.get("start")
+    if not start or not start[:4].isdigit():
+        return timex.strip("()").split(",")[0]
+    if timex.startswith("("):
+        span = timex.strip("()").split(",")[-1]
+        gran = {"P1Y": 4, "P3M": "Q", "P1M": 7, "P7D": "W", "P1W": "W"}.get(span, 10)
+        d = dt.date.fromisoformat(start[:10])
+        if gran == "Q":
+            return f"{d.year}-Q{(d.month - 1) // 3 + 1}"
+        if gran == "W":
+            y, w, _ = d.isocalendar()
+            return f"{y}-W{w:02d}"
+        return start[:gran]
+    if re.match(r"XXXX-\d\d$", timex):
+        return start[:7]
+    return start[:10]
+
+
 def run_recognizers(docs):
-    from recognizers_date_time import recognize_datetime
+    from recognizers_date_time import DateTimeRecognizer
     from recognizers_text import Culture
+    model = DateTimeRecognizer(Culture.English).get_datetime_model(Culture.English)
     out = []
     for d in docs:
         ref = dt.datetime.combine(d.dct, dt.time())
         spans = []
-        for r in recognize_datetime(d.text, Culture.English, ref):
+        for r in model.parse(d.text, ref):
             tname = r.type_name.split(".")[-1]
-            vals = (r.resolution or {}).get("values") or [{}]
-            timex = vals[0].get("timex", "") if isinstance(vals[0], dict) else ""
             typ = {"duration": "DURATION", "set": "SET", "time": "TIME", "datetime": "TIME",
                    "timerange": "TIME", "datetimerange": "TIME"}.get(tname, "DATE")
-            value = timex.strip("()").split(",")[0] if timex else ""
-            spans.append(Span(r.start, r.end + 1, r.text, typ, value))
+            spans.append(Span(r.start, r.end + 1, r.text, typ, _recognizers_value(r, d.dct)))
         out.append(spans)
     return out
 
