@@ -169,6 +169,8 @@ class Engine:
                 ctx.narrative = (tx.interval[0], tx.granularity)
             if tx.granularity:
                 ctx.last_gran = tx.granularity
+                if tx.granularity in ("quarter", "half") and tx.interval is not None and r.explicit:
+                    ctx.period = (tx.interval[0], tx.granularity)
         return out
 
     def _finish(self, text, s, e, r: R, ctx, min_start: int = 0) -> Timex:

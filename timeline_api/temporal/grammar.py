@@ -56,6 +56,9 @@ class Ctx:
     narrative: tuple[dt.date, str] | None = None
     tense_fn: Callable | None = None
     last_gran: str | None = None
+    # the last reporting period (quarter or half) mentioned: earnings reports
+    # compare it with "a year ago" / "the year-earlier period"
+    period: tuple[dt.date, str] | None = None
     _tense: object = field(default=False, repr=False)
 
     def tense(self) -> str | None:

@@ -551,8 +551,8 @@ def n_ago(m, cx):
         gran = "year"
     base, bgran = cx.dct, gran
     # "a year ago" in an earnings report compares with the quarter being reported
-    if cx.narrative and cx.narrative[1] in ("quarter", "half") and gran == "year":
-        base, bgran = cx.narrative
+    if cx.period and gran == "year" and n == 1:
+        base, bgran = cx.period
     if isinstance(n, float) and not n.is_integer() and cu in ("year",):
         d = cal.add(base, n * 12 * sign, "month")
         gran = "month" if bgran == gran else bgran
@@ -573,6 +573,8 @@ def n_later(m, cx):
     base = cx.base
     if n is None or base is None:
         return R("PAST_REF" if sign < 0 else "FUTURE_REF", anchor="narrative", explicit=False)
+    if cx.period and gran == "year" and n == 1 and sign < 0:
+        base = cx.period  # "a year earlier" in an earnings report: the same quarter
     k, cu = _shift_unit(unit)
     d = cal.add(base[0], n * k * sign, cu)
     out_gran = base[1] if cal.is_finer(base[1], gran) else gran
@@ -840,7 +842,7 @@ def n_the_quarter(m, cx):
 
 def n_year_earlier(m, cx):
     """'year-earlier', 'year-ago' used as adjectives: the same period a year before."""
-    base = cx.base
+    base = cx.period or cx.base
     if base is None:
         return R("PAST_REF", anchor="narrative", explicit=False)
     gran = base[1] if base[1] in ("quarter", "half", "month", "year") else "year"
