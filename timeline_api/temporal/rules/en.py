@@ -455,6 +455,14 @@ def n_this_part(m, cx):
     off = -1 if rel in ("last", "yesterday") else (1 if rel in ("tomorrow",) else 0)
     if part == "overnight":
         off = -1
+    mod = {"mid": "MID", "early": "START", "late": "END"}.get((_m(m, "m") or "").lower())
+    if mod:  # "by mid afternoon": that part of the day in the story
+        base = cx.narrative if cx.narrative and cx.narrative[1] in ("day", "part_of_day") else None
+        d = base[0] if base else cx.dct
+        if d is None:
+            return R("XXXX-XX-XXT" + PARTS[part], "TIME", mod=mod, anchor="document", explicit=False)
+        return R(cal.fmt(d, "day") + "T" + PARTS[part], "TIME", mod=mod,
+                 anchor="narrative" if base else "document", explicit=False)
     if cx.dct is None:
         return R("XXXX-XX-XXT" + PARTS[part], "TIME", anchor="document", explicit=False)
     d = cx.dct + dt.timedelta(days=off)
@@ -627,6 +635,14 @@ def n_duration(m, cx):
     after = cx.text[cx.end:cx.end + 6]
     if re.match(r"[- ]olds?\b", after):
         return None  # ages: "a 6-year-old boy"
+    ul = unit.lower()
+    if ul.startswith("quarter") and (re.match(r"\s+of\b", after) or "-quarters" in m.group(0).lower()):
+        return None  # fractions: "three-quarters of", "a quarter of the shares"
+    if unit[:1].isupper() and q and q[:1].isdigit() and not cx.text[max(0, cx.start - 2):cx.start].strip() in ("", ".", '"'):
+        return None  # "60 Minutes", a title
+    if ql in ("a", "an") and re.search(r"(?:\d|\bcents?|dollars?|percent|%|million|billion|times|once|twice)\s*$",
+                                      cx.text[max(0, cx.start - 30):cx.start], re.I):
+        return R(duration_value(1, _unit_for_duration(unit)), "SET", extra={"quant": "EVERY"}, explicit=False)
     if "-" in m.group(0) and m.group(0).lower().startswith("the "):
         r = R(duration_value(n, _unit_for_duration(unit)), "DURATION", mod=mod, explicit=False)
         r.trim_start = 4  # "the 14-day deadline": the determiner belongs to the noun
@@ -743,9 +759,10 @@ def n_day_part(m, cx):
     if day is None:
         return None
     part = PARTS[m["part"].lower()]
+    mod = {"mid": "MID", "early": "START", "late": "END"}.get((_m(m, "m") or "").lower())
     if isinstance(day, str):
-        return R(day + "T" + part, "TIME", anchor="document", explicit=False)
-    return R(cal.fmt(day, "day") + "T" + part, "TIME", anchor="document")
+        return R(day + "T" + part, "TIME", mod=mod, anchor="document", explicit=False)
+    return R(cal.fmt(day, "day") + "T" + part, "TIME", mod=mod, anchor="document")
 
 
 def n_decade(m, cx):
@@ -1123,7 +1140,7 @@ RULES = [
                         r"year[- ]earlier|year[- ]ago|prior[- ]year|previous[- ]year|just[- ]ended|latest\s+fiscal)\s+)*(?P<unit>quarter|period)"
                         r"|last\s+year['’]s\s+(?P<unit2>quarter|period)",
          lambda m, cx: n_the_quarter(_unitfix(m), cx), 2),
-    Rule("year_earlier", r"year[- ](?:earlier|ago)(?=\s+(?:\w+\s+)?(?:period|quarter|level|figure|result|month|week))",
+    Rule("year_earlier", r"year[- ](?:earlier|ago)(?=\s+[a-z])",
          n_year_earlier, 2),
     Rule("fiscal_year", r"(?:the\s+)?(?P<rel>the|this|last|next|current|past|previous|coming)\s+(?:fiscal|financial|calendar)\s+year"
                         r"|(?P<rel2>the|this)\s+year(?!\s*(?:{YEAR4}|-))",
@@ -1140,9 +1157,12 @@ RULES = [
     Rule("day_at_clock", r"(?P<dpart>{WEEKDAY}|today|yesterday|tomorrow)\s*,?\s+(?:at\s+)?(?=\d|noon|midnight)"
                          r"(?:(?P<word>noon|midnight)|(?P<h>[01]?\d|2[0-4])(?::(?P<mi>[0-5]\d))?\s*(?P<ampm>{AMPM}))(?:\s*{TZ})?",
          n_time, 6),
+    Rule("part_day", r"(?P<m>mid|early|late)?[- ]?(?P<part>{PART})\s+(?P<dpart>{WEEKDAY_FULL}|yesterday|tomorrow|today)",
+         n_day_part, 5),
     Rule("day_part", r"(?P<dpart>(?:(?:last|next|this)\s+)?{WEEKDAY}|yesterday|tomorrow|today|{MONTH}\s+{DAYNUM})\s+(?P<part>{PART})",
          n_day_part, 5),
-    Rule("this_part", r"(?P<rel>this|last|tomorrow|yesterday)\s+(?P<part>{PART})|(?P<part2>tonight|overnight)",
+    Rule("this_part", r"(?P<rel>this|last|tomorrow|yesterday)\s+(?P<part>{PART})|(?P<part2>tonight|overnight)"
+                      r"|(?P<m>mid|early|late)[- ]?(?P<part3>morning|afternoon|evening)(?!\s+(?:{WEEKDAY}|yesterday|today|tomorrow))",
          lambda m, cx: n_this_part(_partfix(m), cx), 4),
 
     # ---- deictic
@@ -1247,6 +1267,8 @@ def _partfix(m):
     g = G(m)
     if g.get("part2"):
         g["part"] = g["part2"]
+    if g.get("part3"):
+        g["part"] = g["part3"]
     return _FakeMatch(g)
 
 
@@ -1402,7 +1424,7 @@ _KINDS = {
     "year": "D", "year_end": "U", "full_year": "U", "year_period": "D", "year_words": "N", "month_rel_year": "M", "rel_year_quarter": "U",
     "year_range": "D", "month_range": "M", "day_range": "M", "decade": "DN", "century": "U",
     "quarter": "U", "quarter_code": "D", "the_quarter": "U", "year_earlier": "U", "fiscal_year": "U",
-    "season": "Q", "holiday": "HU", "clock": "DR", "day_at_clock": "WR", "day_part": "R",
+    "season": "Q", "holiday": "HU", "clock": "DR", "day_at_clock": "WR", "day_part": "R", "part_day": "R",
     "this_part": "R", "deictic_day": "R", "ref": "R", "weekend": "U", "rel_unit": "U",
     "rel_mod": "U", "rel_weekday": "W", "rel_month": "M", "weekday": "W", "ago": "U", "later": "U",
     "next_day": "UR", "duration": "U", "duration_bare": "U", "duration_unit_long": "U",
