@@ -1,0 +1,69 @@
+"""Calendar arithmetic and TIMEX3 value -> interval conversion, and the engine's
+behaviour on hostile input (no timing here: speed belongs in bench/)."""
+from datetime import date, datetime
+
+import pytest
+
+from timeline_api.temporal import calendar as cal
+from timeline_api.temporal import resolve_timexes
+
+
+@pytest.mark.parametrize("value,start,end,gran", [
+    ("1998", datetime(1998, 1, 1), datetime(1999, 1, 1), "year"),
+    ("199", datetime(1990, 1, 1), datetime(2000, 1, 1), "decade"),
+    ("19", datetime(1900, 1, 1), datetime(2000, 1, 1), "century"),
+    ("1998-Q1", datetime(1998, 1, 1), datetime(1998, 4, 1), "quarter"),
+    ("1998-H2", datetime(1998, 7, 1), datetime(1999, 1, 1), "half"),
+    ("1998-SU", datetime(1998, 6, 1), datetime(1998, 9, 1), "season"),
+    ("1998-WI", datetime(1998, 12, 1), datetime(1999, 3, 1), "season"),
+    ("1998-02", datetime(1998, 2, 1), datetime(1998, 3, 1), "month"),
+    ("1998-W02", datetime(1998, 1, 5), datetime(1998, 1, 12), "week"),
+    ("1998-W02-WE", datetime(1998, 1, 10), datetime(1998, 1, 12), "day"),
+    ("1998-01-08", datetime(1998, 1, 8), datetime(1998, 1, 9), "day"),
+    ("1998-01-08TEV", datetime(1998, 1, 8, 18), datetime(1998, 1, 9), "part_of_day"),
+    ("1998-01-08T15:00", datetime(1998, 1, 8, 15), datetime(1998, 1, 8, 15, 1), "minute"),
+    ("1998-01-08T24", datetime(1998, 1, 9), datetime(1998, 1, 9, 1), "hour"),
+])
+def test_interval_of(value, start, end, gran):
+    assert cal.interval_of(value) == ((start, end), gran)
+
+
+@pytest.mark.parametrize("value", ["XXXX-05-03", "PAST_REF", "P3M", "XXXX-WXX-1", "1998-13", "1998-02-30"])
+def test_unanchored_or_invalid_values_have_no_interval(value):
+    assert cal.interval_of(value) is None
+
+
+def test_fmt_round_trips_through_interval_of():
+    d = date(2023, 6, 5)
+    for gran in ("century", "decade", "year", "half", "quarter", "season", "month", "week", "day"):
+        (start, end), g = cal.interval_of(cal.fmt(d, gran))
+        assert g == gran or (gran == "week" and g == "week")
+        assert start <= datetime(2023, 6, 5) < end
+
+
+def test_add_months_clamps_the_day():
+    assert cal.add(date(2023, 1, 31), 1, "month") == date(2023, 2, 28)
+    assert cal.add(date(2024, 2, 29), -1, "year") == date(2023, 2, 28)
+
+
+@pytest.mark.parametrize("text", [
+    "1234567890" * 500,
+    "the " * 10_000,
+    "May March May June " * 1_000,
+    "((( [[ {{ -- ,, .. ;; '' " * 1_000,
+    "-" * 5_000 + "2023" + "-" * 5_000,
+])
+def test_hostile_input_gives_well_formed_output(text):
+    out = resolve_timexes(text, date(2023, 6, 5))
+    for t in out:
+        assert text[t.start:t.end] == t.text
+
+
+def test_unsupported_language_is_an_error():
+    with pytest.raises(ValueError):
+        resolve_timexes("le 3 mai", date(2023, 6, 5), language="fr")
+
+
+def test_datetime_reference_is_accepted():
+    out = resolve_timexes("He left yesterday.", datetime(2023, 6, 5, 14, 30))
+    assert [t.value for t in out] == ["2023-06-04"]

@@ -1,0 +1,192 @@
+"""TIMEX3 values for each family of the English grammar: times of day, sets,
+decades and centuries, reporting periods, seasons, holidays, ranges, modifiers.
+
+Expected values are written as a TimeML annotator would write them.
+"""
+from datetime import date, datetime
+
+import pytest
+
+from timeline_api.temporal import resolve_timexes
+
+DCT = date(2023, 6, 5)  # a Monday
+
+
+def one(text, ref=DCT):
+    out = resolve_timexes(text, ref)
+    assert len(out) == 1, [(t.text, t.value) for t in out]
+    return out[0]
+
+
+def triples(text, ref=DCT):
+    return [(t.text, t.type, t.value) for t in resolve_timexes(text, ref)]
+
+
+# ---- times of day ----------------------------------------------------------------
+@pytest.mark.parametrize("text,span,value", [
+    ("The blast came at 10:35 a.m. local time.", "10:35 a.m. local time", "2023-06-05T10:35"),
+    ("Polls close at 8 p.m. EDT.", "8 p.m. EDT", "2023-06-05T20:00"),
+    ("They met at noon Thursday.", "noon Thursday", "2023-06-01T12:00"),
+    ("The vote is set for 9 a.m. Tuesday.", "9 a.m. Tuesday", "2023-06-06T09:00"),
+    ("It rained this morning.", "this morning", "2023-06-05TMO"),
+    ("Shots were heard last night.", "last night", "2023-06-04TNI"),
+    ("Talks resume tonight.", "tonight", "2023-06-05TNI"),
+    ("The rally was held Friday evening.", "Friday evening", "2023-06-02TEV"),
+])
+def test_times(text, span, value):
+    t = one(text)
+    assert (t.text, t.type, t.value) == (span, "TIME", value)
+
+
+def test_time_interval_is_one_minute():
+    t = one("The blast came at 10:35 a.m.")
+    assert t.interval == (datetime(2023, 6, 5, 10, 35), datetime(2023, 6, 5, 10, 36))
+    assert t.granularity == "minute"
+
+
+def test_time_takes_the_day_of_the_story():
+    out = resolve_timexes("The quake struck on March 3, 2011. At 2:46 p.m. the sirens sounded.", DCT)
+    assert [t.value for t in out] == ["2011-03-03", "2011-03-03T14:46"]
+
+
+# ---- sets ------------------------------------------------------------------------
+@pytest.mark.parametrize("text,span,value", [
+    ("The paper appears daily.", "daily", "P1D"),
+    ("Prices are reviewed every month.", "every month", "P1M"),
+    ("The council meets every Monday.", "every Monday", "XXXX-WXX-1"),
+    ("The market is closed on Sundays.", "Sundays", "XXXX-WXX-7"),
+    ("The fee is reviewed each July.", "each July", "XXXX-07"),
+    ("Trains leave twice a day.", "twice a day", "P1D"),
+])
+def test_sets(text, span, value):
+    t = one(text)
+    assert (t.text, t.type, t.value) == (span, "SET", value)
+    assert t.interval is None
+
+
+def test_set_frequency_is_recorded():
+    assert one("Trains leave twice a day.").extra.get("freq") == "2X"
+
+
+def test_a_year_after_an_amount_is_a_set():
+    t = one("The plan costs $5 million a year.")
+    assert (t.text, t.type, t.value) == ("a year", "SET", "P1Y")
+
+
+# ---- decades, centuries, years --------------------------------------------------------
+@pytest.mark.parametrize("text,span,value,mod,interval", [
+    ("Prices soared in the 1990s.", "the 1990s", "199", None, (datetime(1990, 1, 1), datetime(2000, 1, 1))),
+    ("It was built in the '80s.", "the '80s", "198", None, (datetime(1980, 1, 1), datetime(1990, 1, 1))),
+    ("It peaked in the late 1970s.", "the late 1970s", "197", "END", None),
+    ("A 19th-century church.", "19th-century", "18", None, (datetime(1800, 1, 1), datetime(1900, 1, 1))),
+    ("By the twenty-first century", "the twenty-first century", "20", None, None),
+    ("It opened in nineteen ninety-six.", "nineteen ninety-six", "1996", None, None),
+])
+def test_decades_centuries(text, span, value, mod, interval):
+    t = one(text)
+    assert (t.text, t.type, t.value, t.mod) == (span, "DATE", value, mod)
+    if interval:
+        assert t.interval == interval
+
+
+def test_decade_granularity():
+    t = one("Prices soared in the 1990s.")
+    assert t.granularity == "decade"
+
+
+# ---- reporting periods ------------------------------------------------------------------
+@pytest.mark.parametrize("text,span,value", [
+    ("Profit rose in the third quarter of 2022.", "the third quarter of 2022", "2022-Q3"),
+    ("Profit rose in the first half of 1998.", "the first half of 1998", "1998-H1"),
+    # in June, a third quarter reported in the past tense is last year's
+    ("Third-quarter profit rose.", "Third-quarter", "2022-Q3"),
+    ("Sales in fiscal 1998 fell.", "fiscal 1998", "1998"),
+    ("Sales rose in the latest quarter.", "the latest quarter", "2023-Q1"),
+    ("The plan covers this year's second quarter.", "this year's second quarter", "2023-Q2"),
+])
+def test_quarters_and_halves(text, span, value):
+    t = one(text)
+    assert (t.text, t.type, t.value) == (span, "DATE", value)
+
+
+def test_year_ago_in_an_earnings_report_is_the_same_quarter():
+    out = resolve_timexes("Net income in the third quarter of 2022 rose 5% from a year ago.", DCT)
+    assert [t.value for t in out] == ["2022-Q3", "2021-Q3"]
+
+
+# ---- seasons and holidays ------------------------------------------------------------------
+@pytest.mark.parametrize("text,span,value", [
+    ("The talks collapsed last fall.", "last fall", "2022-FA"),
+    ("The bridge opens this summer.", "this summer", "2023-SU"),
+    ("It snowed in the winter of 1998.", "the winter of 1998", "1998-WI"),
+    ("Shops were busy on Christmas Eve 2019.", "Christmas Eve 2019", "2019-12-24"),
+    ("Flights were full at Thanksgiving 1999.", "Thanksgiving 1999", "1999-11-25"),
+])
+def test_seasons_and_holidays(text, span, value):
+    t = one(text)
+    assert (t.text, t.value) == (span, value)
+
+
+def test_fall_the_verb_is_not_a_season():
+    assert triples("Prices may fall further.") == []
+
+
+# ---- ranges ------------------------------------------------------------------------------
+def test_month_range_is_one_expression_with_its_interval():
+    t = one("The festival runs from March to May 2023.")
+    assert t.text == "from March to May 2023"
+    assert t.interval == (datetime(2023, 3, 1), datetime(2023, 6, 1))
+
+
+def test_day_range():
+    t = one("Talks are scheduled between 3 and 5 May.")
+    assert t.text == "between 3 and 5 May"
+    assert t.interval == (datetime(2023, 5, 3), datetime(2023, 5, 6))
+
+
+def test_year_range():
+    t = one("The survey covered 2009-2010.")
+    assert (t.text, t.interval) == ("2009-2010", (datetime(2009, 1, 1), datetime(2011, 1, 1)))
+
+
+# ---- modifiers ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("text,span,value,mod", [
+    ("Elections are due in early 2024.", "early 2024", "2024", "START"),
+    ("The deal closed in mid-November 2022.", "mid-November 2022", "2022-11", "MID"),
+    ("Losses mounted late last year.", "late last year", "2022", "END"),
+    ("The rules apply to cars built in 1994 or later.", "1994 or later", "1994", "ON_OR_AFTER"),
+    ("It ended in post-1959 Cuba.", "post-1959", "1959", "AFTER"),
+    ("He was jailed at the end of 1990.", "the end of 1990", "1990", "END"),
+])
+def test_point_modifiers(text, span, value, mod):
+    t = one(text)
+    assert (t.text, t.value, t.mod) == (span, value, mod)
+
+
+def test_late_monday_keeps_the_day_without_mod():
+    t = one("The plane landed late Monday.")
+    assert (t.text, t.value, t.mod) == ("Monday", "2023-06-05", None)
+
+
+# ---- numeric dates (dateparser) -----------------------------------------------------------------
+@pytest.mark.parametrize("text,value", [
+    ("Filed on 12/25/1998 in Ohio.", "1998-12-25"),
+    ("Signed 25.12.1998 in Bonn.", "1998-12-25"),
+])
+def test_numeric_dates(text, value):
+    assert one(text).value == value
+
+
+# ---- tense and prepositions ---------------------------------------------------------------------
+def test_deadline_by_a_date_is_in_the_future():
+    ref = date(2000, 1, 6)
+    assert one("The boy must be returned by Jan. 14.", ref).value == "2000-01-14"
+
+
+def test_past_event_months_ahead_of_the_dct_is_last_year():
+    ref = date(1999, 5, 6)
+    assert one("Police have searched for him since the Oct. 23 slaying.", ref).value == "1998-10-23"
+
+
+def test_the_weekend_in_a_past_report():
+    assert one("Rebels attacked over the weekend.").value == "2023-W22-WE"
