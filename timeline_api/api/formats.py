@@ -16,8 +16,9 @@ Decisions, so that every format tells the same story about a date:
   that same precision inside the interval, given only when it differs from the
   start (a week ends on its 7th day, a quarter on its 3rd month, "2021-2023"
   on 2023). ``display_date`` is given only where TimelineJS cannot word the
-  date itself: quarters ("Q2 2023"), weeks ("week of 1 May 2023") and TIMEX3
-  modifiers ("about May 2023"). The date expression as written in the article
+  date itself: quarters ("Q2 2023"), weeks ("week of 1 May 2023"), TIMEX3
+  modifiers ("about May 2023"), and times of day, which TimelineJS would show
+  in the viewer's clock without a zone ("20 June 2023, 14:00 UTC"). The date expression as written in the article
   goes into the slide text. Headline and text are HTML-escaped; links only for
   http(s) URLs; ``autolink`` is off since the links are built here. ``group``
   is the first actor's name, omitted when the event has no actor.
@@ -276,7 +277,7 @@ def to_timelinejs(events: Sequence[dict], *, title: str | None = None) -> dict:
         if end_date is not None:
             slide["end_date"] = end_date
         granularity = _granularity(event)
-        if granularity in ("quarter", "week") or (event["date"].get("mod") or "").upper() in _MOD_WORDS:
+        if granularity in ("quarter", "week", "hour", "minute") or (event["date"].get("mod") or "").upper() in _MOD_WORDS:
             slide["display_date"] = date_label(event)
         actors = _names(event.get("actors"))
         if actors:
