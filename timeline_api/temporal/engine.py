@@ -186,8 +186,9 @@ class Engine:
                 gran = cal.granularity_of(r.value)
         mod = r.mod
         expr = text[s:e]
-        if mod is None:
-            # modifiers to the left ("about", "early", "the end of"): the longest wins
+        possessive = text.startswith(("'s", "’s"), e)
+        if mod is None and not possessive:
+            # modifiers to the left ("Friday's ruling": a word before it modifies the noun) ("about", "early", "the end of"): the longest wins
             window = text[max(0, s - 40, min_start):s]
             best = None
             for rx, m_name, types, cond in self.mod_left:

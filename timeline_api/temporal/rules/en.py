@@ -310,7 +310,7 @@ def weekday_date(wd: int, cx, rel: str | None = None) -> dt.date | None:
     if rel == "this":
         return d + dt.timedelta(days=wd - cur)
     tense = cx.tense()
-    if tense == "future" or (tense == "present" and wd != cur):
+    if tense == "future":
         return d + dt.timedelta(days=(wd - cur) % 7)
     return d - dt.timedelta(days=(cur - wd) % 7)
 
@@ -1352,7 +1352,7 @@ MODIFIERS_RIGHT = [
 _FUT = re.compile(r"\b(?:will|shall|won['’]t|['’]ll|going\s+to|gonna|plans?\s+to|schedul\w*|expected|"
                   r"expects?\s+to|plan(?:s|ned|ning)?\s+to|due|set\s+to|is\s+to|are\s+to|intends?\s+to|upcoming|to\s+be\s+held|to\s+resume|to\s+meet|"
                   r"would|next|tomorrow|will\s+be)\b", re.I)
-_PAST = re.compile(r"\b(?:said|says?|was|were|had|did|told|announced|reported|added|\w{3,}ed|came|went|began|took|made|"
+_PAST = re.compile(r"\b(?:said|says?|was|were|had|did|told|announced|reported|added|(?-i:(?!(?:need|indeed|hundred|speed|seed|feed|breed|proceed|exceed|succeed|embed|shed|bleed)\b)[a-z]{3,}ed)|came|went|began|took|made|"
                    r"gave|got|left|met|held|won|lost|fell|rose|saw|spoke|wrote|became|broke|ran|sent|sold|paid|"
                    r"found|struck|killed|ago|yesterday|last)\b", re.I)
 _PRESENT = re.compile(r"\b(?:is|are|begins|starts|opens|ends|closes|meets|takes\s+place)\b", re.I)
@@ -1366,8 +1366,10 @@ _FUT_PREP = re.compile(r"(?:\b(?:by|until|till|ahead\s+of|as\s+(?:early|soon|lat
 def tense(text: str, start: int, end: int) -> str | None:
     """Past/future/present of the clause around text[start:end], by the nearest verb cue."""
     left = text[max(0, start - 120):start]
-    if _FUT_PREP.search(left[-30:]) and not re.search(r"\b(?:had|was|were)\b[^.;]*$", left[-60:]):
-        return "future"
+    if _FUT_PREP.search(left[-30:]):
+        clause = left[-60:] + " " + re.split(r"[.;!?\n]", text[end:end + 120], maxsplit=1)[0]
+        if not re.search(r"\b(?:had|was|were|did)\b", clause):
+            return "future"
     right = text[end:end + 120]
     # clause limits
     cut = None
