@@ -978,6 +978,8 @@ def n_fiscal_year(m, cx):
         return R("XXXX", anchor="document", explicit=False)
     off = {"this": 0, "current": 0, "the": 0, "last": -1, "past": -1, "previous": -1,
            "next": 1, "coming": 1}.get(rel, 0)
+    if re.search(r"\bthroughout\s+$", cx.text[max(0, cx.start - 12):cx.start]):
+        return R("P1Y", "DURATION", explicit=False)  # "throughout the fiscal year"
     if rel == "the" and cx.narrative and cx.narrative[1] == "year":
         return R(cal.fmt(cx.narrative[0], "year"), anchor="narrative", explicit=False)
     return R(f"{cx.dct.year + off:04d}", anchor="document", explicit=rel != "the")
@@ -1107,6 +1109,8 @@ RULES = [
          lambda m, cx: n_year(_yearfix(m), cx), 2),
     Rule("year_end", r"(?:the\s+)?(?:year[- ]end|year['’]s\s+end|end[- ]of[- ](?:the[- ])?year)|the\s+(?P<pos>end|beginning|start|middle)\s+of\s+the\s+(?P<unit>month|year|week|quarter)",
          n_year_end, 3),
+    Rule("year_ended", r"the\s+(?:(?:fiscal|financial|calendar)\s+)?year(?=\s+(?:end(?:ed|ing)|to)\s)",
+         lambda m, cx: R("P1Y", "DURATION", explicit=False), 4),
     Rule("full_year", r"the\s+(?:full|whole|entire|calendar)\s+year", 
          lambda m, cx: R(f"{cx.dct.year:04d}", anchor="document", explicit=False) if cx.dct else None, 2),
     Rule("year_period", r"the\s+(?P<y>{YEAR4})\s+(?:(?:fiscal|calendar)\s+)?(?:(?P<o>{ORD}|final)[\s-]+)?(?P<unit>quarter|period|half)",
@@ -1350,7 +1354,7 @@ MODIFIERS_RIGHT = [
 # tense of the governing clause
 # ---------------------------------------------------------------------------
 _FUT = re.compile(r"\b(?:will|shall|won['’]t|['’]ll|going\s+to|gonna|plans?\s+to|schedul\w*|expected|"
-                  r"expects?\s+to|plan(?:s|ned|ning)?\s+to|due|set\s+to|is\s+to|are\s+to|intends?\s+to|upcoming|to\s+be\s+held|to\s+resume|to\s+meet|"
+                  r"expects?\s+to|plan(?:s|ned|ning)?\s+to|due|set\s+(?:to|for)|slated|is\s+to|are\s+to|intends?\s+to|upcoming|to\s+be\s+held|to\s+resume|to\s+meet|"
                   r"would|next|tomorrow|will\s+be)\b", re.I)
 _PAST = re.compile(r"\b(?:said|says?|was|were|had|did|told|announced|reported|added|(?-i:(?!(?:need|indeed|hundred|speed|seed|feed|breed|proceed|exceed|succeed|embed|shed|bleed)\b)[a-z]{3,}ed)|came|went|began|took|made|"
                    r"gave|got|left|met|held|won|lost|fell|rose|saw|spoke|wrote|became|broke|ran|sent|sold|paid|"
@@ -1423,7 +1427,7 @@ TRIGGERS = {
 _KINDS = {
     "iso_date": "D", "numeric_date": "D", "weekday_month_day": "W", "month_day_year": "M",
     "day_month_year": "M", "month_day": "M", "day_month": "M", "month_year": "M", "month": "M",
-    "year": "D", "year_end": "U", "full_year": "U", "year_period": "D", "year_words": "N", "month_rel_year": "M", "rel_year_quarter": "U",
+    "year": "D", "year_end": "U", "full_year": "U", "year_ended": "U", "year_period": "D", "year_words": "N", "month_rel_year": "M", "rel_year_quarter": "U",
     "year_range": "D", "month_range": "M", "day_range": "M", "decade": "DN", "century": "U",
     "quarter": "U", "quarter_code": "D", "the_quarter": "U", "year_earlier": "U", "fiscal_year": "U",
     "season": "Q", "holiday": "HU", "clock": "DR", "day_at_clock": "WR", "day_part": "R", "part_day": "R",
