@@ -276,8 +276,8 @@ def to_timelinejs(events: Sequence[dict], *, title: str | None = None) -> dict:
         }
         if end_date is not None:
             slide["end_date"] = end_date
-        granularity = _granularity(event)
-        if granularity in ("quarter", "week", "hour", "minute") or (event["date"].get("mod") or "").upper() in _MOD_WORDS:
+        modified = (event["date"].get("mod") or "").upper() in _MOD_WORDS
+        if modified or _granularity(event) in ("quarter", "week", "hour", "minute"):
             slide["display_date"] = date_label(event)
         actors = _names(event.get("actors"))
         if actors:
