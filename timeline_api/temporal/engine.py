@@ -60,12 +60,16 @@ class Engine:
                          for p, mod, types, cond in module.MODIFIERS_LEFT]
         self.mod_right = [(re.compile(r"\s*(?:" + expand(p, macros) + r")(?!\w)", re.IGNORECASE), mod, types, cond)
                           for p, mod, types, cond in module.MODIFIERS_RIGHT]
-        triggers = getattr(module, "TRIGGERS", None) or {}
-        if triggers:
-            # one leading word boundary: positions inside words fail at once
-            alt = r"\b(?:" + "|".join(f"(?P<{k}>{p})" for k, p in triggers.items()) + ")"
+        words = getattr(module, "TRIGGER_WORDS", None) or {}
+        if words:
+            self.word_kinds: dict[str, str] = {}
+            for kind, ws in words.items():
+                for w in ws.split():
+                    self.word_kinds[w] = self.word_kinds.get(w, "") + kind
+            alt = r"\b(?:\d+[a-z]*|" + trie_regex(sorted(self.word_kinds)) + r")(?!\w)"
             self.trigger = re.compile(alt)
             self.trigger_i = re.compile(alt, re.IGNORECASE)
+            self.digit_kinds = module.trigger_kinds
         else:
             self.trigger = None
 
@@ -99,12 +103,20 @@ class Engine:
             low, rx = text, self.trigger_i
         n = len(text)
         raw: dict[str, list] = {}
+        word_kinds = self.word_kinds
+        digit_kinds = self.digit_kinds
         for m in rx.finditer(low):
-            k = m.lastgroup
-            lst = raw.get(k)
-            if lst is None:
-                lst = raw[k] = []
-            lst.append(m.start())
+            tok = m.group()
+            if tok[0].isdigit():
+                kinds = digit_kinds(tok, low, m.end())
+            else:
+                kinds = word_kinds.get(tok) or word_kinds.get(tok.lower(), "")
+            p = m.start()
+            for k in kinds:
+                lst = raw.get(k)
+                if lst is None:
+                    lst = raw[k] = []
+                lst.append(p)
         out = {}
         for k, starts in raw.items():
             wins = []
@@ -218,6 +230,27 @@ class Engine:
 
 _BEFORE, _AFTER = 48, 56  # characters searched on each side of a trigger
 _WS = re.compile(r"\s")
+
+
+def trie_regex(words: list[str]) -> str:
+    """An alternation of literal words factored by common prefixes, so that the
+    regex engine tests one first character per branch (fast on long lists)."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def build(node) -> str:
+        end = node.get("", False)
+        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch != ""]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return "(?:" + body + ")?" if end else body
+
+    return build(trie)
 
 
 def _snap_end(text: str, b: int, n: int) -> int:

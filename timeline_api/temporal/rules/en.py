@@ -1410,31 +1410,55 @@ def tense(text: str, start: int, end: int) -> str | None:
 # finds all triggers in one scan of the lower-cased text and runs each rule only
 # in windows around its own triggers.
 # ---------------------------------------------------------------------------
-TRIGGERS = {
-    "D": r"\d+",  # (all patterns follow one leading word boundary)
-    "M": r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december"
-         r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b",
-    "W": r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|(?:mon|tues?|wed|thu|thur|thurs|fri|sat|sun)\.)",
-    "U": r"\b(?:second|minute|hour|day|week|fortnight|month|quarter|year|decade|centur|period|half|semester)",
-    "R": r"\b(?:today|tonight|yesterday|tomorrow|now|current|present|recent|lately|past|future|soon|someday"
-         r"|nowadays|moment|previous|former|term|overnight|noon|midnight|midday|morning|afternoon|evening|night|these\s+days)",
-    "N": r"\b(?:nineteen|twenty|two\s+thousand|(?:twen|thir|for|fif|six|seven|eigh|nine)ties)",
-    "Q": r"\b(?:spring|summer|fall|autumn|winter)",
-    "S": r"\b(?:daily|nightly|weekly|monthly|yearly|annually|hourly|biweekly|bimonthly|semiannually)\b",
-    "H": r"\b(?:christmas|new\s+year|thanksgiving|easter|good\s+friday|independence\s+day|labou?r\s+day|memorial\s+day"
-         r"|veterans|halloween|valentine|boxing\s+day|columbus\s+day|presidents|luther\s+king|election\s+day)",
+TRIGGER_WORDS = {
+    "M": "january february march april may june july august september october november december"
+         " jan feb mar apr jun jul aug sep sept oct nov dec",
+    "W": "monday tuesday wednesday thursday friday saturday sunday mondays tuesdays wednesdays thursdays"
+         " fridays saturdays sundays mon tue tues wed thu thur thurs fri sat sun",
+    "U": "second seconds minute minutes hour hours day days week weeks fortnight fortnights month months"
+         " quarter quarters year years decade decades century centuries weekend weekends period periods"
+         " half semester",
+    "R": "today tonight yesterday tomorrow now current currently present presently recent recently lately"
+         " past future soon someday nowadays moment previous former term overnight noon midnight midday"
+         " morning afternoon evening night these",
+    "N": "nineteen twenty thousand twenties thirties forties fifties sixties seventies eighties nineties",
+    "Q": "spring summer fall autumn winter",
+    "S": "daily nightly weekly monthly yearly annually hourly biweekly bimonthly semiannually",
+    "H": "christmas new thanksgiving easter good independence labor labour memorial veterans halloween"
+         " valentine boxing columbus presidents luther election",
+    "A": "ago hence now today",                      # "two days ago", "a week from now"
+    "L": "later earlier afterward afterwards before",  # "two days later"
+    "F": "once twice thrice times",                  # "twice a week"
+    "C": "century centuries",
+    "K": "quarter quarters half period",
+    "T": "noon midnight midday morning afternoon evening night am pm a.m p.m",
 }
+
+
+def trigger_kinds(token: str, text: str, end: int) -> str:
+    """Kinds of a digit token ("1998", "1990s", "10am", "21st"), from its form and what follows it: D always, X for decades
+    ("1990s", "'80s"), T for clock times ("10:35", "6 a.m.")."""
+    k = "D"
+    nxt = text[end:end + 12]
+    if token.endswith("0s") or (token.endswith("0") and re.match(r"['’]s\b", nxt)):
+        k += "X"
+    if token.endswith(("am", "pm")) or re.match(r"\s*(?::\d|[ap]\.?m\b|in\s+the\b|o['’]clock)", nxt, re.I):
+        k += "T"
+    return k
+
+
 _KINDS = {
     "iso_date": "D", "numeric_date": "D", "weekday_month_day": "W", "month_day_year": "M",
     "day_month_year": "M", "month_day": "M", "day_month": "M", "month_year": "M", "month": "M",
-    "year": "D", "year_end": "U", "full_year": "U", "year_ended": "U", "year_period": "D", "year_words": "N", "month_rel_year": "M", "rel_year_quarter": "U",
-    "year_range": "D", "month_range": "M", "day_range": "M", "decade": "DN", "century": "U",
-    "quarter": "U", "quarter_code": "D", "the_quarter": "U", "year_earlier": "U", "fiscal_year": "U",
-    "season": "Q", "holiday": "HU", "clock": "DR", "day_at_clock": "WR", "day_part": "R", "part_day": "R",
+    "year": "D", "year_end": "U", "full_year": "U", "year_ended": "U", "year_period": "D",
+    "year_words": "N", "month_rel_year": "M", "rel_year_quarter": "K",
+    "year_range": "D", "month_range": "M", "day_range": "M", "decade": "XN", "century": "C",
+    "quarter": "K", "quarter_code": "D", "the_quarter": "K", "year_earlier": "U", "fiscal_year": "U",
+    "season": "Q", "holiday": "HU", "clock": "T", "day_at_clock": "T", "day_part": "R", "part_day": "R",
     "this_part": "R", "deictic_day": "R", "ref": "R", "weekend": "U", "rel_unit": "U",
-    "rel_mod": "U", "rel_weekday": "W", "rel_month": "M", "weekday": "W", "ago": "U", "later": "U",
+    "rel_mod": "U", "rel_weekday": "W", "rel_month": "M", "weekday": "W", "ago": "A", "later": "L",
     "next_day": "UR", "duration": "U", "duration_bare": "U", "duration_unit_long": "U",
-    "set_adverb": "SU", "set_every": "U", "set_every_wd": "W", "set_each_month": "M", "set_freq": "U",
+    "set_adverb": "S", "set_every": "U", "set_every_wd": "W", "set_each_month": "M", "set_freq": "F",
 }
 for _r in RULES:
     _r.kinds = _KINDS.get(_r.name, "")
