@@ -137,9 +137,9 @@ def sdk(tmp_path_factory):
     config = outdir / "generator.yaml"
     # no post hooks: the generated code is imported, not committed, so it need not be ruff-formatted
     config.write_text(f"package_name_override: {PACKAGE}\npost_hooks: []\n", encoding="utf-8")
-    generator = Path(sys.executable).with_name("openapi-python-client")
     result = subprocess.run(
-        [str(generator), "generate", "--path", str(OPENAPI), "--output-path", str(outdir / PACKAGE),
+        [sys.executable, "-m", "openapi_python_client", "generate",
+         "--path", str(OPENAPI), "--output-path", str(outdir / PACKAGE),
          "--meta", "none", "--config", str(config)],
         capture_output=True, text=True, cwd=outdir, timeout=300,
     )
