@@ -181,7 +181,8 @@ class Engine:
                 ctx.narrative = (tx.interval[0], tx.granularity)
             if tx.granularity:
                 ctx.last_gran = tx.granularity
-                if tx.granularity in ("quarter", "half") and tx.interval is not None and r.explicit:
+                if (tx.granularity in ("quarter", "half") and tx.interval is not None and r.explicit
+                        and (dct is None or tx.interval[0].date() <= dct)):
                     ctx.period = (tx.interval[0], tx.granularity)
         return out
 

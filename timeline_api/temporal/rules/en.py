@@ -831,12 +831,16 @@ def _n_quarter(m, cx):
 
 
 def n_the_quarter(m, cx):
-    """'the quarter', 'the latest quarter', 'the year-earlier period', 'this quarter'."""
+    """'the quarter', 'the latest quarter', 'the year-earlier period', 'this quarter'.
+
+    Earnings reports talk about one reporting period: "the quarter" is the last
+    one named (cx.period), else the latest completed before the document date;
+    "the year-ago quarter" is that period a year before."""
     w = " ".join(m.group(0).lower().split())
     unit = m["unit"].lower()
-    narr = cx.narrative if cx.narrative and cx.narrative[1] in ("quarter", "half", "month") else None
+    period = cx.period
     if unit == "period":
-        gran = narr[1] if narr else "quarter"
+        gran = period[1] if period else "quarter"
     else:
         gran = "quarter" if unit.startswith("quarter") else "half"
     if cx.dct is None:
@@ -846,10 +850,9 @@ def n_the_quarter(m, cx):
         d = cx.dct
     elif re.search(r"\b(?:latest|last|recent|just[- ]ended)\b", w) and "year" not in w:
         d = cal.add(cx.dct, -1, gran)
-    elif narr and narr[1] == gran:
-        d, anchor = narr[0], "narrative"
+    elif period and period[1] == gran:
+        d, anchor = period[0], "narrative"
     else:
-        # the latest completed period before the document date
         d = cal.add(cx.dct, -1, gran)
     if re.search(r"year[- ](?:earlier|ago)|prior[- ]year|previous[- ]year|last year['’]s|comparable|same", w):
         d = cal.add(d, -1, "year")
