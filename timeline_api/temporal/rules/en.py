@@ -1011,6 +1011,19 @@ def n_year_end(m, cx):
     return R(cal.fmt(d, gran), mod=mod, anchor="narrative" if base else "document", explicit=False)
 
 
+def n_half_of(m, cx):
+    """'the first half of 1998' -> 1998-H1, 'the last half of the year'."""
+    h = 1 if m["o"].lower() == "first" else 2
+    y = m["y"]
+    if y[0].isdigit():
+        return R(f"{int(y):04d}-H{h}")
+    if "decade" in y.lower():
+        return None
+    if cx.dct is None:
+        return R(f"XXXX-H{h}", anchor="document", explicit=False)
+    return R(f"{cx.dct.year:04d}-H{h}", anchor="document")
+
+
 def n_month_rel_year(m, cx):
     """'January this year', 'June last year'."""
     mo = month_num(m["mon"])
@@ -1118,6 +1131,8 @@ RULES = [
          lambda m, cx: R(f"{cx.dct.year:04d}", anchor="document", explicit=False) if cx.dct else None, 2),
     Rule("year_period", r"the\s+(?P<y>{YEAR4})\s+(?:(?:fiscal|calendar)\s+)?(?:(?P<o>{ORD}|final)[\s-]+)?(?P<unit>quarter|period|half)",
          n_year_period, 5),
+    Rule("half_of", r"the\s+(?P<o>first|second|last|latter|final)\s+(?:half|six\s+months)\s+of\s+(?P<y>{YEAR4}|(?:the\s+)?(?:year|decade))",
+         n_half_of, 6),
     Rule("month_rel_year", r"(?P<mon>{MONTH_FULL}|{MONTH_ABBR})\s+(?:of\s+)?(?P<rel>this|last|next)\s+year",
          n_month_rel_year, 5),
     Rule("rel_year_quarter", r"(?P<rel>this|last|next)\s+year['’]s\s+(?:(?:fiscal|calendar)\s+)?(?P<o>{ORD}|final)[\s-]+(?P<unit>quarter|half)",
@@ -1454,7 +1469,7 @@ _KINDS = {
     "iso_date": "D", "numeric_date": "D", "weekday_month_day": "W", "month_day_year": "M",
     "day_month_year": "M", "month_day": "M", "day_month": "M", "month_year": "M", "month": "M",
     "year": "D", "year_end": "U", "full_year": "U", "year_ended": "U", "year_period": "D",
-    "year_words": "N", "month_rel_year": "M", "rel_year_quarter": "K",
+    "year_words": "N", "month_rel_year": "M", "half_of": "K", "rel_year_quarter": "K",
     "year_range": "D", "month_range": "M", "day_range": "M", "decade": "XN", "century": "C",
     "quarter": "K", "quarter_code": "D", "the_quarter": "K", "year_earlier": "U", "fiscal_year": "U",
     "season": "Q", "holiday": "HU", "clock": "T", "day_at_clock": "T", "day_part": "R", "part_day": "R",
