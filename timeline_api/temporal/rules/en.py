@@ -1208,7 +1208,7 @@ RULES = [
     Rule("later", r"(?P<q>{QUANT})\s+(?:more\s+)?(?P<unit>{UNIT})\s+(?P<dir>later|earlier|afterwards?|before(?=\s*[,.;]))",
          n_later, 5),
     Rule("next_day", r"(?:(?:the\s+)?(?:next|following|previous|preceding|prior)|that|the\s+same|that\s+same)\s+(?P<unit>day|morning|afternoon|evening|night|week|month|year)"
-                     r"|the\s+(?P<unit2>day)\s+(?:before|after)(?!\s+(?:yesterday|tomorrow))",
+                     r"|the\s+(?P<unit2>day)\s+(?:before(?=\s*[,.;:)]|\s*$)|after)(?!\s+(?:yesterday|tomorrow))",
          lambda m, cx: n_next_day(_unitfix(m), cx), 3),
 
     # ---- durations
@@ -1321,6 +1321,8 @@ def _qcode(m, cx):
 def _bare_duration(m, cx):
     unit = m["unit"]
     w = m.group(0).lower()
+    if w == "quarters":
+        return None  # "living quarters", "fourth quarters" (a set)
     if "recent" in w and unit.lower() == "years":
         return R("PAST_REF", anchor="document", explicit=False)
     return R(duration_value(None, _unit_for_duration(unit)), "DURATION", explicit=False)
