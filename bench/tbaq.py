@@ -87,7 +87,8 @@ def update_benchmarks(subsection: str, body: str, path: Path = BENCHMARKS_MD) ->
     """Replace (or add) `### subsection` inside the Temporal tagging section."""
     text = path.read_text() if path.exists() else "# Benchmarks\n"
     if SECTION not in text:
-        text = text.rstrip("\n") + f"\n\n{SECTION}\n\nFigures written by `bench/temporal_eval.py` and `bench/temporal_speed.py`.\n"
+        text = (text.rstrip("\n") + f"\n\n{SECTION}\n\n"
+                "Figures written by `bench/temporal_eval.py` and `bench/temporal_speed.py`.\n")
     head, rest = text.split(SECTION, 1)
     nxt = rest.find("\n## ")
     sec, tail = (rest, "") if nxt < 0 else (rest[:nxt], rest[nxt:])

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import re
 import sys
 import time
@@ -52,7 +51,7 @@ def pair(sys_spans, gold):
                 cands.append((ov, i, j))
     cands.sort(key=lambda c: (-c[0], c[1], c[2]))
     used_s, used_g, pairs = set(), set(), []
-    for ov, i, j in cands:
+    for _ov, i, j in cands:
         if i in used_s or j in used_g:
             continue
         used_s.add(i)
@@ -202,7 +201,7 @@ def run_recognizers(docs):
 
 def evaluate(docs, outputs):
     sc = Score()
-    for d, spans in zip(docs, outputs):
+    for d, spans in zip(docs, outputs, strict=True):
         sc.add(d, spans, gold_spans(d))
     return sc
 
@@ -265,7 +264,7 @@ def main(argv=None):
             rows.append(fmt_row(name, evaluate(sub, outs), f"{sub_note}, {sub_chars / 1e6 / t:.3f} MB/s"))
     print()
     print("\n".join(header + rows))
-    print(f"\nerrors: " + ", ".join(f"{k} {len(v)}" for k, v in sc.errors.items()))
+    print("\nerrors: " + ", ".join(f"{k} {len(v)}" for k, v in sc.errors.items()))
     if args.errors:
         print_errors(sc, args.errors)
     if args.write_docs:

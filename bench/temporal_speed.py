@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -53,10 +52,8 @@ def run_process(cmd, env=None):
     """Wall time, CPU time (user + system) and peak RSS (MB) of a child process.
 
     CPU time is the per-core figure: it does not depend on what else the
-    machine is running. Peak RSS is read from /usr/bin/time-like accounting of
-    the child (ru_maxrss of the children waited for so far, so run the smaller
-    process first)."""
-    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    machine is running. Peak RSS and CPU come from wait4's accounting of that
+    one child."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, ru = os.wait4(proc.pid, 0)
@@ -118,13 +115,15 @@ def main(argv=None):
         if not args.skip_peer:
             wall_p, cpu_p, rss_p = run_process([PY, "-c", SEARCH_DATES, str(path)], env)
             peer = (wall_p, cpu_p, rss_p)
-            print(f"search_dates, one process:    wall {wall_p:.2f} s, CPU {cpu_p:.2f} s = {mb / cpu_p:.3f} MB/s per core, "
+            print(f"search_dates, one process:    wall {wall_p:.2f} s, CPU {cpu_p:.2f} s = "
+                  f"{mb / cpu_p:.3f} MB/s per core, "
                   f"peak RSS {rss_p:.0f} MB")
             print(f"ratio (CPU time): {cpu_p / cpu:.1f}x faster than search_dates")
 
     # linearity on adversarial input, in-process
-    from timeline_api.temporal import resolve_timexes
     import datetime as dt
+
+    from timeline_api.temporal import resolve_timexes
     resolve_timexes("warm-up on 3 May", dt.date(2023, 6, 5))
     curve = []
     for size in (10_000, 100_000, 1_000_000):
@@ -137,14 +136,18 @@ def main(argv=None):
 
     if args.write_docs:
         cmd = "python bench/temporal_speed.py " + " ".join(argv if argv is not None else sys.argv[1:])
-        lines = [f"Whole process, {len(docs) * args.repeat} TBAQ texts ({mb:.2f} MB), {os.cpu_count()} cores, one process each. Made by:",
+        lines = [f"Whole process, {len(docs) * args.repeat} TBAQ texts ({mb:.2f} MB), {os.cpu_count()} cores, "
+                 "one process each. Made by:",
                  "", "```", cmd.strip(), "```", "",
                  "| system | wall time | CPU time | MB/s per core (CPU) | peak RSS |", "|---|---|---|---|---|",
-                 f"| `timeline-api resolve --jsonl` | {ours[0]:.2f} s | {ours[1]:.2f} s | {mb / ours[1]:.2f} | {ours[2]:.0f} MB |"]
+                 f"| `timeline-api resolve --jsonl` | {ours[0]:.2f} s | {ours[1]:.2f} s | {mb / ours[1]:.2f} "
+                 f"| {ours[2]:.0f} MB |"]
         if peer:
-            lines.append(f"| dateparser `search_dates` | {peer[0]:.2f} s | {peer[1]:.2f} s | {mb / peer[1]:.3f} | {peer[2]:.0f} MB |")
-            lines += ["", f"Ratio: **{peer[1] / ours[1]:.1f}×** the speed of `search_dates` on the same input (CPU time; "
-                      f"{peer[0] / ours[0]:.1f}× in wall time). The whole-process time includes interpreter start, imports, "
+            lines.append(f"| dateparser `search_dates` | {peer[0]:.2f} s | {peer[1]:.2f} s | {mb / peer[1]:.3f} "
+                         f"| {peer[2]:.0f} MB |")
+            lines += ["", f"Ratio: **{peer[1] / ours[1]:.1f}×** the speed of `search_dates` on the same input "
+                      f"(CPU time; {peer[0] / ours[0]:.1f}× in wall time). The whole-process time includes "
+                      "interpreter start, imports, "
                       "grammar compilation and JSON in and out."]
         lines += ["", "Adversarial text (digit runs, repeated month names, runs of \"the\", unbalanced punctuation), "
                   "in-process CPU time:",

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from . import calendar as cal
-from .grammar import G, Ctx, R, Rule
+from .grammar import Ctx, G, R, Rule
 from .types import Timex
 
 _MACRO = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
@@ -201,7 +201,8 @@ class Engine:
         expr = text[s:e]
         possessive = text.startswith(("'s", "’s"), e)
         if mod is None and not possessive:
-            # modifiers to the left ("Friday's ruling": a word before it modifies the noun) ("about", "early", "the end of"): the longest wins
+            # modifiers to the left ("about", "early", "the end of"): the longest wins; none
+            # for a possessive ("Friday's ruling": a word before it modifies the noun)
             window = text[max(0, s - 40, min_start):s]
             best = None
             for rx, m_name, types, cond in self.mod_left:

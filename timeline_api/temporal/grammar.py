@@ -8,8 +8,8 @@ RULES (pattern + normaliser), left/right MODIFIERS and a tense classifier. The e
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from . import calendar as cal
 
@@ -95,7 +95,7 @@ class G(dict):
         return {k: v for k, v in self.items() if isinstance(k, str)}
 
     @classmethod
-    def of(cls, m) -> "G":
+    def of(cls, m) -> G:
         g = cls(m.groupdict())
         g[0] = m.group(0)
         return g

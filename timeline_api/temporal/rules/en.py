@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (grammar data: regex patterns read better unwrapped)
 """English grammar for the TIMEX3 tagger (news register).
 
 Data, read by ``engine.Engine``:
@@ -57,7 +58,9 @@ SEASONS = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter
 PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI",
          "overnight": "NI", "tonight": "NI", "midday": "MI", "noon": "MI", "daytime": "DT"}
 
-_cap = lambda words: "|".join(sorted({w.capitalize() for w in words} | {w.upper() for w in words},
+def _cap(words) -> str:
+    """Capitalised and upper-case forms of words, longest first, as an alternation."""
+    return "|".join(sorted({w.capitalize() for w in words} | {w.upper() for w in words},
                                      key=len, reverse=True))
 
 MACROS = {
@@ -196,7 +199,7 @@ def _num_str(n) -> str:
     if n is None:
         return "X"
     if isinstance(n, float):
-        return ("%.2f" % n).rstrip("0").rstrip(".")
+        return f"{n:.2f}".rstrip("0").rstrip(".")
     return str(n)
 
 
@@ -323,11 +326,6 @@ def _undated(month=None, day=None):
     return "XXXX"
 
 
-def doc(value, **kw):
-    kw.setdefault("anchor", "document")
-    return R(value, **kw)
-
-
 # ---------------------------------------------------------------------------
 # normalisers
 # ---------------------------------------------------------------------------
@@ -377,7 +375,6 @@ def n_month(m, cx):
     word = m["mon"]
     mo = month_num(word)
     after = cx.text[cx.end:cx.end + 25]
-    before = cx.text[max(0, cx.start - 3):cx.start]
     if mo == 5 and word[0] == "M" and word[1:] == "ay":
         # "May" the modal: sentence-initial and followed by a pronoun / verb
         if re.match(r"\s+(?:I|we|you|he|she|it|they|be|have|not|also|well|the)\b", after):
@@ -638,7 +635,7 @@ def n_duration(m, cx):
     ul = unit.lower()
     if ul.startswith("quarter") and (re.match(r"\s+of\b", after) or "-quarters" in m.group(0).lower()):
         return None  # fractions: "three-quarters of", "a quarter of the shares"
-    if unit[:1].isupper() and q and q[:1].isdigit() and not cx.text[max(0, cx.start - 2):cx.start].strip() in ("", ".", '"'):
+    if unit[:1].isupper() and q and q[:1].isdigit() and cx.text[max(0, cx.start - 2):cx.start].strip() not in ("", ".", '"'):
         return None  # "60 Minutes", a title
     if ql in ("a", "an") and re.search(r"(?:\d|\bcents?|dollars?|percent|%|million|billion|times|once|twice)\s*$",
                                       cx.text[max(0, cx.start - 30):cx.start], re.I):
@@ -722,13 +719,6 @@ def n_time(m, cx):
     if isinstance(day, str):
         return R(day + "T" + hh, "TIME", anchor="document", explicit=False)
     return R(cal.fmt(day, "day") + "T" + hh, "TIME", anchor=anchor)
-
-
-class _FakeMatch(G):
-    pass
-
-
-_DAY_PHRASE = None
 
 
 def resolve_day_phrase(s: str, cx):
@@ -908,10 +898,10 @@ def _easter(y):
     g = (b - f + 1) // 3
     h = (19 * a + b - d - g + 15) % 30
     i, k = divmod(c, 4)
-    l = (32 + 2 * e + 2 * i - h - k) % 7
-    mm = (a + 11 * h + 22 * l) // 451
-    month = (h + l - 7 * mm + 114) // 31
-    day = (h + l - 7 * mm + 114) % 31 + 1
+    wk = (32 + 2 * e + 2 * i - h - k) % 7
+    mm = (a + 11 * h + 22 * wk) // 451
+    month = (h + wk - 7 * mm + 114) // 31
+    day = (h + wk - 7 * mm + 114) % 31 + 1
     return dt.date(y, month, day)
 
 
@@ -1225,7 +1215,7 @@ RULES = [
          n_set, 2),
     Rule("set_every", r"(?:every|each|per)\s+(?:other\s+)?(?:(?P<q>{NUM}|{NUMW})\s+)?(?P<unit>{UNIT})", n_set, 3),
     Rule("set_every_wd", r"(?:every|each)\s+(?P<wd>{WEEKDAY_FULL})(?:\s+(?P<part>{PART}))?|(?P<wd2>(?-i:Mondays|Tuesdays|Wednesdays|Thursdays|Fridays|Saturdays|Sundays))",
-         lambda m, cx: n_set(_wdfix(m), cx) if _wdset_ok(m) else None, 3),
+         lambda m, cx: n_set(_wdfix(m), cx), 3),
     Rule("set_each_month", r"(?:every|each)\s+(?P<mon>{MONTH_FULL})", n_set, 3),
     Rule("set_freq", r"(?P<freq>once|twice|thrice|(?:{NUMW}|\d+)\s+times)\s+(?:a|an|per|each|every)\s+(?P<unit>{UNIT})", n_set, 4),
 ]
@@ -1235,7 +1225,7 @@ def _swap(m):
     g = G(m)
     if g.get("day2"):
         g["day"], g["mon"] = g["day2"], g["mon2"]
-    return _FakeMatch(g)
+    return g
 
 
 def _yearfix(m):
@@ -1244,7 +1234,7 @@ def _yearfix(m):
         g["y"] = g["y2"]
     elif g.get("y") and len(g["y"]) == 2:
         g["y"] = str(year_num("'" + g["y"], _NoCtx))
-    return _FakeMatch(g)
+    return g
 
 
 class _NoCtx:
@@ -1256,26 +1246,26 @@ def _rangefix(m):
     if g.get("mon_b"):
         g["mon"], g["d1"], g["d2"] = g["mon_b"], g["d1b"], g["d2b"]
     g["d1"] = g.get("d1") or g.get("d1x")
-    return _FakeMatch(g)
+    return g
 
 
 def _unitfix(m):
     g = G(m)
     g["unit"] = g.get("unit") or g.get("unit2")
     g[0] = m.group(0)
-    return _FakeMatch(g)
+    return g
 
 
 def _relfix(m):
     g = G(m)
     g["rel"] = g.get("rel") or g.get("rel2")
-    return _FakeMatch(g)
+    return g
 
 
 def _relclean(m):
     g = G(m)
     g["rel"] = g["rel"].split()[-1]
-    return _FakeMatch(g)
+    return g
 
 
 def _pastfix(m):
@@ -1291,19 +1281,14 @@ def _partfix(m):
         g["part"] = g["part2"]
     if g.get("part3"):
         g["part"] = g["part3"]
-    return _FakeMatch(g)
+    return g
 
 
 def _wdfix(m):
     g = G(m)
-    g[0] = m.group(0)
     if g.get("wd2"):
         g["wd"] = g["wd2"][:-1]
-    return _FakeMatch(g)
-
-
-def _wdset_ok(m):
-    return not m.group(0).lower().startswith("on ") or bool(m.group("part") and False)
+    return g
 
 
 def _qcode(m, cx):
@@ -1396,11 +1381,9 @@ def tense(text: str, start: int, end: int) -> str | None:
             return "future"
     right = text[end:end + 120]
     # clause limits
-    cut = None
-    for cut in re.finditer(r"[.;!?\n]", left):
-        pass
-    if cut:
-        left = left[cut.end():]
+    cuts = [c.end() for c in re.finditer(r"[.;!?\n]", left)]
+    if cuts:
+        left = left[cuts[-1]:]
     mm = re.search(r"[.;!?\n]", right)
     if mm:
         right = right[:mm.start()]
