@@ -213,6 +213,10 @@ def duration_value(n, code: str) -> str:
         return f"P{_num_str(n)}WE"
     if isinstance(n, float) and not n.is_integer() and code in ("H", "TH") and (n * 60).is_integer():
         return f"PT{int(n)}H{int(round((n - int(n)) * 60))}M"
+    if isinstance(n, float) and not n.is_integer() and code == "Y" and (n * 12).is_integer() and n > 1:
+        return f"P{int(n)}Y{int(round((n - int(n)) * 12))}M"
+    if isinstance(n, float) and not n.is_integer() and code == "TM" and (n * 60).is_integer():
+        return f"PT{int(n)}M{int(round((n - int(n)) * 60))}S"
     if isinstance(n, float) and not n.is_integer():
         # prefer a whole number of a smaller unit: 1.5 years -> P18M
         smaller = {"Y": (12, "M"), "M": (30, "D"), "D": (24, "TH"), "H": (60, "TM"),
@@ -644,6 +648,8 @@ def n_duration(m, cx):
         r = R(duration_value(n, _unit_for_duration(unit)), "DURATION", mod=mod, explicit=False)
         r.trim_start = 4  # "the 14-day deadline": the determiner belongs to the noun
         return r
+    if m["half"] and isinstance(n, (int, float)):
+        n = n + 0.5  # "a minute and a half"
     code = _unit_for_duration(unit)
     if code == "WE":
         return None
@@ -870,24 +876,23 @@ def n_season(m, cx):
         return R(f"{year_num(g['y'], cx):04d}-{s}")
     if cx.dct is None:
         return R(f"XXXX-{s}", anchor="document", explicit=False)
-    cy, cs = cal.season_of(cx.dct)
     order = ["SP", "SU", "FA", "WI"]
-    y = cx.dct.year
-    if s == "WI" and cx.dct.month <= 2:
-        y -= 1
+    cy, cs = cal.season_of(cx.dct)
+    cur = cy * 4 + order.index(cs)
+    cands = [y * 4 + order.index(s) for y in (cy - 1, cy, cy + 1)]
     if rel in ("last", "past", "previous"):
-        if order.index(s) >= order.index(cs) and (s != cs or True):
-            y -= 1 if (y, order.index(s)) >= (cy, order.index(cs)) else 0
+        k = max(c for c in cands if c < cur)
     elif rel in ("next", "coming"):
-        if (y, order.index(s)) <= (cy, order.index(cs)):
-            y += 1
-    elif not rel or rel == "the":
-        tense = cx.tense()
-        if tense == "past" and (y, order.index(s)) > (cy, order.index(cs)):
-            y -= 1
-        elif tense == "future" and (y, order.index(s)) < (cy, order.index(cs)):
-            y += 1
-    return R(f"{y:04d}-{s}", anchor="document")
+        k = min(c for c in cands if c > cur)
+    else:
+        k = min(cands, key=lambda c: (abs(c - cur), c < cur))
+        if not rel:
+            tense = cx.tense()
+            if tense == "past" and k > cur:
+                k -= 4
+            elif tense == "future" and k < cur:
+                k += 4
+    return R(f"{k // 4:04d}-{s}", anchor="document")
 
 
 def _easter(y):
@@ -1204,7 +1209,7 @@ RULES = [
     # ---- durations
     Rule("duration", r"(?:the\s+)?(?:(?:past|last|next|first|coming|previous|preceding|following|final|remaining|latest|initial|same)\s+)?"
                      r"(?P<q>{QUANT})(?:\s+|-)(?:(?:more|additional|full|straight|consecutive|long|short|trading|business|working|calendar|"
-                     r"successive|whole|extra)\s+)?(?P<unit>{UNIT})(?:-long)?",
+                     r"successive|whole|extra)\s+)?(?P<unit>{UNIT})(?:-long)?(?P<half>\s+and\s+a\s+half)?",
          n_duration, 2),
     Rule("duration_bare", r"(?:(?:the\s+)?(?:past|last|next|coming|recent|first)\s+)?(?P<unit>{UNITP})",
          lambda m, cx: _bare_duration(m, cx), 0),
