@@ -1438,30 +1438,39 @@ TRIGGER_WORDS = {
     "L": "later earlier afterward afterwards before",  # "two days later"
     "F": "once twice thrice times",                  # "twice a week"
     "C": "century centuries",
-    "K": "quarter quarters half period",
+    "K": "quarter quarters half period q1 q2 q3 q4",
     "T": "noon midnight midday morning afternoon evening night am pm a.m p.m",
+    "Y": "fiscal fy",
 }
 
 
 def trigger_kinds(token: str, text: str, end: int) -> str:
-    """Kinds of a digit token ("1998", "1990s", "10am", "21st"), from its form and what follows it: D always, X for decades
-    ("1990s", "'80s"), T for clock times ("10:35", "6 a.m.")."""
-    k = "D"
+    """Kinds of a digit token ("1998", "1990s", "10am", "3q"), from its form and what
+    follows it: Y for a possible year, Z before a date separator ("12/25", "25.12"),
+    X for decades ("1990s", "'80s"), T for clock times ("10:35", "6 a.m."), K for
+    quarter codes ("3Q")."""
+    k = ""
     nxt = text[end:end + 12]
+    if len(token) == 4 and token[0] in "12" and token.isdigit():
+        k += "Y"
+    if nxt[:1] in "/.-" and nxt[1:2].isdigit():
+        k += "Z"
     if token.endswith("0s") or (token.endswith("0") and re.match(r"['’]s\b", nxt)):
         k += "X"
     if token.endswith(("am", "pm")) or re.match(r"\s*(?::\d|[ap]\.?m\b|in\s+the\b|o['’]clock)", nxt, re.I):
         k += "T"
+    if token.endswith("q"):
+        k += "K"
     return k
 
 
 _KINDS = {
-    "iso_date": "D", "numeric_date": "D", "weekday_month_day": "W", "month_day_year": "M",
+    "iso_date": "Y", "numeric_date": "Z", "weekday_month_day": "W", "month_day_year": "M",
     "day_month_year": "M", "month_day": "M", "day_month": "M", "month_year": "M", "month": "M",
-    "year": "D", "year_end": "U", "full_year": "U", "year_ended": "U", "year_period": "D",
+    "year": "Y", "year_end": "U", "full_year": "U", "year_ended": "U", "year_period": "Y",
     "year_words": "N", "month_rel_year": "M", "half_of": "K", "rel_year_quarter": "K",
-    "year_range": "D", "month_range": "M", "day_range": "M", "decade": "XN", "century": "C",
-    "quarter": "K", "quarter_code": "D", "the_quarter": "K", "year_earlier": "U", "fiscal_year": "U",
+    "year_range": "Y", "month_range": "M", "day_range": "M", "decade": "XN", "century": "C",
+    "quarter": "K", "quarter_code": "K", "the_quarter": "K", "year_earlier": "U", "fiscal_year": "U",
     "season": "Q", "holiday": "HU", "clock": "T", "day_at_clock": "T", "day_part": "R", "part_day": "R",
     "this_part": "R", "deictic_day": "R", "ref": "R", "weekend": "U", "rel_unit": "U",
     "rel_mod": "U", "rel_weekday": "W", "rel_month": "M", "weekday": "W", "ago": "A", "later": "L",
