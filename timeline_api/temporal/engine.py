@@ -60,6 +60,11 @@ class Engine:
                          for p, mod, types, cond in module.MODIFIERS_LEFT]
         self.mod_right = [(re.compile(r"\s*(?:" + expand(p, macros) + r")(?!\w)", re.IGNORECASE), mod, types, cond)
                           for p, mod, types, cond in module.MODIFIERS_RIGHT]
+        # one cheap test before trying the modifiers one by one
+        self.any_left = re.compile(r"(?<!\w)(?:" + "|".join(expand(p, macros) for p, *_ in module.MODIFIERS_LEFT)
+                                   + r")$", re.IGNORECASE)
+        self.any_right = re.compile(r"\s*(?:" + "|".join(expand(p, macros) for p, *_ in module.MODIFIERS_RIGHT)
+                                    + r")(?!\w)", re.IGNORECASE)
         words = getattr(module, "TRIGGER_WORDS", None) or {}
         if words:
             self.word_kinds: dict[str, str] = {}
@@ -200,7 +205,7 @@ class Engine:
         mod = r.mod
         expr = text[s:e]
         possessive = text.startswith(("'s", "’s"), e)
-        if mod is None and not possessive:
+        if mod is None and not possessive and self.any_left.search(text, max(0, s - 40, min_start), s):
             # modifiers to the left ("about", "early", "the end of"): the longest wins; none
             # for a possessive ("Friday's ruling": a word before it modifies the noun)
             window = text[max(0, s - 40, min_start):s]
@@ -217,7 +222,7 @@ class Engine:
                 mod = best[1]
                 if best[2] != "outside":  # a signal ("within") sets the mod but stays outside
                     s = s - (len(window) - best[0])
-        for rx, m_name, types, cond in self.mod_right:
+        for rx, m_name, types, cond in (self.mod_right if self.any_right.match(text, e) else ()):
             if r.type not in types:
                 continue
             mm = rx.match(text, e)
