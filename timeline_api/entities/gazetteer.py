@@ -7,6 +7,7 @@ since English text never needs it.
 from __future__ import annotations
 
 import math
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,8 +24,13 @@ ALT_NAME_MIN_POPULATION = 1_000_000
 # cities at least this big get their names in other scripts ("Москва", "Київ")
 SCRIPT_NAME_MIN_POPULATION = 50_000
 
-# accent-free variants only for places scoring at least this (cities of 100,000+)
-FOLD_MIN_SCORE = 50.0
+# accent-free variants only for places scoring at least this (cities of 300,000+)
+FOLD_MIN_SCORE = 54.7
+# single-word cities smaller than this need a cue ("in X", "X, <region>"): small towns are
+# named like people ("Clinton", "Lawson", "Castro")
+SMALL_CITY_POPULATION = 100_000
+# cities named like a given name need a cue below this size ("Elizabeth", "Austin")
+GIVEN_NAME_CITY_POPULATION = 1_000_000
 
 # how a name relates to its entity
 NAME, ALIAS, DEMONYM = "name", "alias", "demonym"
@@ -43,6 +49,7 @@ class Gazetteer:
     index: dict[tuple[str, ...], list[Entry]] = field(default_factory=dict)
     max_len: dict[str, int] = field(default_factory=dict)  # first token -> longest name starting with it
     represents: dict[str, str] = field(default_factory=dict)  # landmark key -> actor key it stands for
+    comma_only: set[tuple[str, ...]] = field(default_factory=set)  # names valid only after "<place>, "
     common_words: frozenset[str] = frozenset()
     given_names: frozenset[str] = frozenset()
     _script_index: dict[str, list[Entry]] | None = None
@@ -77,6 +84,7 @@ class Gazetteer:
             index={k: list(v) for k, v in self.index.items()},
             max_len=dict(self.max_len),
             represents=dict(self.represents),
+            comma_only=set(self.comma_only),
             common_words=self.common_words,
             given_names=self.given_names,
         )
@@ -91,6 +99,21 @@ class Gazetteer:
                 if self._script_index is None:
                     self._script_index = _build_script_index(self)
         return self._script_index
+
+
+_SHORT_CITY = re.compile(r"^([A-Z][\w'-]+) (?:am|an der|im|in der|upon|on|sur|ob der)\b")
+
+# AP-style state abbreviations, read only after "<city>, " ("Buffalo, N.Y.", "Palo Alto, Calif.")
+_STATE_ABBREVIATIONS = {
+    "AL": ("Ala",), "AZ": ("Ariz",), "AR": ("Ark",), "CA": ("Calif", "Cal"), "CO": ("Colo",),
+    "CT": ("Conn",), "DE": ("Del",), "FL": ("Fla",), "GA": ("Ga",), "IL": ("Ill",), "IN": ("Ind",),
+    "KS": ("Kan", "Kans"), "KY": ("Ky",), "LA": ("La",), "MD": ("Md",), "MA": ("Mass",), "MI": ("Mich",),
+    "MN": ("Minn",), "MS": ("Miss",), "MO": ("Mo",), "MT": ("Mont",), "NE": ("Neb", "Nebr"), "NV": ("Nev",),
+    "NH": ("N.H.",), "NJ": ("N.J.",), "NM": ("N.M.",), "NY": ("N.Y.",), "NC": ("N.C.",), "ND": ("N.D.",),
+    "OK": ("Okla",), "OR": ("Ore", "Oreg"), "PA": ("Pa", "Penn"), "RI": ("R.I.",), "SC": ("S.C.",),
+    "SD": ("S.D.",), "TN": ("Tenn",), "TX": ("Tex",), "VT": ("Vt",), "VA": ("Va",), "WA": ("Wash",),
+    "WV": ("W.Va.",), "WI": ("Wis", "Wisc"), "WY": ("Wyo",), "DC": ("D.C.",),
+}
 
 
 def _read_tsv(name: str) -> list[list[str]]:
@@ -186,6 +209,9 @@ def build_gazetteer() -> Gazetteer:
                             geonames_id=int(s["geonameid"]), country_code="US", parent_key=us_key))
         g.add_name(s["name"], key, NAME, STATE_SCORE)
         g.add_name(s["name"] + " State", key, ALIAS, STATE_SCORE)
+        for abbr in _STATE_ABBREVIATIONS.get(code, ()):
+            g.add_name(abbr, key, ALIAS, STATE_SCORE)
+            g.comma_only.add(name_tokens(abbr))
         g.add_name("State of " + s["name"], key, ALIAS, STATE_SCORE)
 
     # cities
@@ -200,10 +226,13 @@ def build_gazetteer() -> Gazetteer:
         score = city_score(pop)
         if name.endswith(" City") and len(name) > 7:
             aliases.append(name[:-5])  # "New York City" -> "New York"
+        short = _SHORT_CITY.match(name)
+        if short and pop >= 100_000:
+            aliases.append(short.group(1))  # "Frankfurt am Main" -> "Frankfurt"
         if pop >= ALT_NAME_MIN_POPULATION:
             for a in c.get("alternatenames") or ():
-                if (a.isascii() and a[:1].isupper() and not a.isupper() and len(a) >= 4
-                        and a != name and "(" not in a):
+                if (a.isascii() and not a.isupper() and len(a) >= 4 and a != name and "(" not in a
+                        and all(w[:1].isupper() for w in a.replace("-", " ").split())):
                     aliases.append(a)
         g.add_entity(Entity(key=key, name=name, kind="city", aliases=tuple(aliases), geonames_id=int(c["geonameid"]),
                             country_code=cc, latitude=c["latitude"], longitude=c["longitude"],

@@ -50,7 +50,9 @@ ORG_WORDS = frozenset(
     "Assembly Cabinet Government Administration Embassy Brigade Battalion Regiment Division Fleet Command "
     "Council Coalition Alliance Movement Front Network Board Industries Enterprises Associates "
     "Magazine Gazette Herald Tribune Telegraph Guardian Observer Daily Weekly Radio Television Channel "
-    "Team Academy Society Institute Commission Secretariat Directorate Inspectorate Prosecutor".split()
+    "Team Academy Society Institute Commission Secretariat Directorate Inspectorate Prosecutor "
+    "Library Securities Investments Lines Portfolio Index Holding Oy Cie Airport Studio Labs Motor "
+    "Bancorp Bancorporation Financial Insurance Assurance Railway Railways Railroad Shipping".split()
 )
 
 # tokens after the first that make the first token a short form of the name ("Apple Inc." -> "Apple")

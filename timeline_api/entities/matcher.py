@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from . import lexicon as L
-from .gazetteer import ALIAS, CURATED_SCORE, DEMONYM, NAME, Entry, Gazetteer, build_gazetteer
+from .gazetteer import (ALIAS, CURATED_SCORE, DEMONYM, GIVEN_NAME_CITY_POPULATION, NAME, SMALL_CITY_POPULATION,
+                        Entry, Gazetteer, build_gazetteer)
 from .names import ArticleNames
 from .tokens import Token, fold, is_latin, name_tokens, tokenize
 from .types import Entity, Mention
@@ -161,11 +162,21 @@ class EntityMatcher:
             if single and (first.text in L.MONTHS or first.text in L.WEEKDAYS):
                 sp.entries = [e for e in sp.entries if ents[e.key].kind in ("country", "continent")]
                 continue
-            # city names that are ordinary words need a locative cue
-            if single and first.text in g.common_words:
-                cue = (not first.initial and prev.lower() in _LOCATIVE) or _followed_by_place(toks, spans, k)
+            # "Buffalo, N.Y.": state abbreviations only after a place and a comma
+            if tuple(t.text for t in toks[sp.i:sp.j]) in g.comma_only:
+                if not (k > 0 and prev == "," and spans[k - 1].j == sp.i - 1):
+                    sp.entries = []
+                    continue
+            # city names that are ordinary words, people's names or small towns need a cue
+            if single and any(ents[e.key].kind == "city" for e in sp.entries):
+                cue = ((not first.initial and prev.lower() in _LOCATIVE) or _followed_by_place(toks, spans, k)
+                       or (k > 0 and prev == "," and spans[k - 1].j == sp.i - 1))
                 if not cue:
-                    sp.entries = [e for e in sp.entries if ents[e.key].kind != "city"]
+                    word = first.text
+                    sp.entries = [e for e in sp.entries if ents[e.key].kind != "city" or not (
+                        word in g.common_words
+                        or (ents[e.key].population or 0) < SMALL_CITY_POPULATION
+                        or (word in g.given_names and (ents[e.key].population or 0) < GIVEN_NAME_CITY_POPULATION))]
             # a small city named like a given name right before another capitalised word is a person
             if single and first.text in g.given_names and sp.j < len(toks) and _is_cap(toks[sp.j].text):
                 sp.entries = [e for e in sp.entries if ents[e.key].kind in ("country", "continent")]

@@ -52,7 +52,7 @@ def tokenize(text: str) -> list[Token]:
     for m in _TOKEN_RE.finditer(text):
         s, e = m.span()
         tok = m.group()
-        if "\n" in text[prev_end:s]:
+        if text.find("\n", prev_end, s) != -1:
             at_start = True
             new_sent = True
         if not tok[0].isalnum():
