@@ -70,13 +70,15 @@ MACROS = {
     "WEEKDAY_FULL": "(?-i:" + _cap(WEEKDAYS) + ")",
     "WEEKDAY": "(?-i:" + _cap(WEEKDAYS) + "|(?:" + _cap(WEEKDAY_ABBR) + r")\.)",
     "DAYNUM": r"3[01]|[12]\d|0?[1-9]",
-    "DAY": r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?",
+    "DAY": r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?|{DAYW}",
+    "DAYW": r"(?:twenty[- ]|thirty[- ])?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|tenth|eleventh|twelfth"
+            r"|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth",
     "YEAR4": r"1[0-9]\d\d|20\d\d",
     "YEAR": r"1[0-9]\d\d|20\d\d|['’]\d\d",
     "YEARANY": r"1[0-9]\d\d|20\d\d|{YEARW}",
     "YEARW": r"nineteen[- ](?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|(?:oh[- ])?(?:one|two|three|four|five|six|seven|eight|nine)|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
              r"|two[- ]thousand(?:[- ](?:and[- ])?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[- ](?:one|two|three|four|five))?))?"
-             r"|twenty[- ](?:oh[- ])?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[- ](?:one|two|three|four|five))?)",
+             r"|twenty[- ](?:oh[- ](?:one|two|three|four|five|six|seven|eight|nine)|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)",
     "NUMW": r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
             r"|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
             r"|sixteen|seventeen|eighteen|nineteen|(?:a |one )?hundred|(?:a )?dozen|(?:a )?thousand",
@@ -354,9 +356,26 @@ def n_numeric(m, cx):
     return R(cal.fmt(r[0], "day"))
 
 
+def day_num(s: str) -> int:
+    """'3', '3rd', 'third', 'twenty-first' -> day of month."""
+    mm = re.match(r"\d+", s)
+    if mm:
+        return int(mm.group())
+    w = s.lower().replace("-", " ").split()
+    base = {"twenty": 20, "thirty": 30}.get(w[0], 0) if len(w) > 1 else 0
+    last = w[-1]
+    d = base + (ORDINALS.get(last) or {"thirtieth": 30}.get(last, 0))
+    if not 1 <= d <= 31:
+        raise ValueError(s)
+    return d
+
+
 def n_month_day(m, cx):
     mo = month_num(m["mon"])
-    d = int(re.match(r"\d+", m["day"]).group())
+    day = m["day"]
+    if not day[0].isdigit() and not m["mon"][0].isupper():
+        return None
+    d = day_num(day)
     if m["y"]:
         y = year_num(m["y"], cx)
         dt.date(y, mo, d)
@@ -383,6 +402,9 @@ def n_month(m, cx):
         # "May" the modal: sentence-initial and followed by a pronoun / verb
         if re.match(r"\s+(?:I|we|you|he|she|it|they|be|have|not|also|well|the)\b", after):
             return None
+    before = cx.text[max(0, cx.start - 10):cx.start]
+    if re.search(r"\b(?:the|a|an|annual)\s+$", before, re.I) and re.match(r"\s+(?:of|for|on|to|against)\b", after):
+        return None  # "the annual March for Life": the noun
     if re.match(r"\s+(?-i:[A-Z][a-z])", after) and not re.match(
             r"\s+(?:\d|(?-i:[A-Z][a-z]+day\b))", after):
         # "March Madness", "April Smith": a capitalised name follows
@@ -409,7 +431,17 @@ def n_year(m, cx):
             return None
         if not 1000 <= y <= (cx.dct.year + 60 if cx.dct else 2100):
             return None
+        prev = re.search(r"(?:^|(?<=[\w,;:)]\s))(?-i:([A-Z][a-z]+))\s+$", cx.text[max(0, cx.start - 24):cx.start])
+        if prev and prev.group(1).lower() not in _YEAR_PRECEDERS:
+            return None  # "Orion 1980", "Euro 2000": a name in mid-sentence
     return R(f"{y:04d}")
+
+
+# capitalised words that may stand right before a bare year in mid-sentence
+_YEAR_PRECEDERS = set(MONTHS) | set(SEASONS) | {
+    "in", "on", "at", "by", "since", "until", "till", "from", "of", "before", "after", "during", "through",
+    "for", "and", "or", "but", "the", "late", "early", "mid", "fiscal", "christmas", "easter", "thanksgiving",
+    "year", "class", "spring", "fall", "autumn", "circa"}
 
 
 def n_weekday(m, cx):
@@ -872,6 +904,8 @@ def n_season(m, cx):
     rel = (g.get("rel") or "").lower()
     if g["s"].lower() == "fall" and not (rel or g.get("y") or g.get("the")):
         return None
+    if g["s"][0].isupper() and re.match(r"\s+of\s+(?-i:[A-Z])", cx.text[cx.end:cx.end + 12]):
+        return None  # "Spring of Life": a name
     if g.get("y"):
         return R(f"{year_num(g['y'], cx):04d}-{s}")
     if cx.dct is None:
