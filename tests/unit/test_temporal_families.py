@@ -190,3 +190,37 @@ def test_past_event_months_ahead_of_the_dct_is_last_year():
 
 def test_the_weekend_in_a_past_report():
     assert one("Rebels attacked over the weekend.").value == "2023-W22-WE"
+
+
+# ---- more traps and forms ---------------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "Thousands joined the annual March for Life.",
+    "A twenty-two year old student",
+    "He works for Orion 1980, a joint venture.",
+    "Tickets for Euro 2000 sold out.",
+    "The family moved into new living quarters.",
+    "He watched 60 Minutes.",
+    "About three-quarters of the votes were counted.",
+])
+def test_names_and_nouns_are_not_dates(text):
+    assert triples(text) == []
+
+
+@pytest.mark.parametrize("text,span,value", [
+    ("The vote is on May second.", "May second", "2023-05-02"),
+    ("It was signed on the twenty-first of March 2019.", "the twenty-first of March 2019", "2019-03-21"),
+    ("The run took a minute and a half.", "a minute and a half", "PT1M30S"),
+    ("He served 2 1/2 years.", "2 1/2 years", "P2Y6M"),
+])
+def test_more_forms(text, span, value):
+    t = one(text)
+    assert (t.text, t.value) == (span, value)
+
+
+def test_the_year_ended_is_a_one_year_duration():
+    assert triples("Net income for the year ended June 30 rose.") == [
+        ("the year", "DURATION", "P1Y"), ("June 30", "DATE", "2023-06-30")]
+
+
+def test_last_fall_in_february_is_the_previous_year():
+    assert one("Hiring began last fall.", date(1998, 2, 6)).value == "1997-FA"
