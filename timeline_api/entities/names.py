@@ -76,14 +76,17 @@ class ArticleNames:
         self.text = text
         self.toks = toks
         self.g = g
-        # words the article capitalises where capitals are not forced (mid-sentence)
-        self.cap_mid = {t.text for t in toks if not t.initial and t.text[:1].isupper()}
-        self.cap_count: dict[str, int] = {}
-        for t in toks:
-            if t.text[:1].isupper():
-                self.cap_count[t.text] = self.cap_count.get(t.text, 0) + 1
-        self.solo: set[str] = set()  # words standing alone as a name somewhere in the article
         self.headline = self._headline_tokens()
+        # words the article capitalises where capitals are not forced (mid-sentence, not headlines)
+        self.cap_mid: set[str] = set()
+        self.cap_count: dict[str, int] = {}
+        headline = self.headline
+        for k, t in enumerate(toks):
+            if t.text[:1].isupper() and k not in headline:
+                self.cap_count[t.text] = self.cap_count.get(t.text, 0) + 1
+                if not t.initial:
+                    self.cap_mid.add(t.text)
+        self.solo: set[str] = set()  # words standing alone as a name somewhere in the article
         self.aents: list[_AEnt] = []
         self.alias_map: dict[tuple[str, ...], tuple[_AEnt, bool]] = {}  # tokens -> (entity, overrides places)
         self.by_ends: dict[tuple[str, str], list[tuple[_AEnt, tuple[str, ...]]]] = {}  # (first, last) word
@@ -145,6 +148,7 @@ class ArticleNames:
                 continue  # a gazetteer name crossing the run ("the Kremlin"): the gazetteer wins
             if len(inside) == 1 and inside[0].i == i and inside[0].j == j:
                 continue  # exactly a gazetteer name: handled as a span
+            inside = [sp for sp in inside if sp.chosen is not None]
             inner = set()
             for sp in inside:
                 inner.update(range(sp.i, sp.j))
@@ -273,9 +277,20 @@ class ArticleNames:
     def _clean_run(self, i: int, j: int) -> list[tuple[int, int, bool]]:
         toks = self.toks
         hint = False
-        # sentence-initial word the article never capitalises elsewhere: an ordinary word
-        if toks[i].initial and not self._confirmed(toks[i]):
-            i += 1
+        # sentence-initial word the article never capitalises elsewhere: an ordinary word,
+        # unless an organisation word follows ("Boeing Co.", "Siemens Energy"); a word alone is
+        # left to the resolver, which knows the article's short forms so far ("Boeing said")
+        if toks[i].initial and j - i > 1 and not self._confirmed(toks[i]) \
+                and toks[i + 1].text not in L.PERSON_TITLES:
+            org_follows = False
+            for t in toks[i + 1:j]:
+                if t.text in L.PERSON_TITLES:
+                    break
+                if t.text in L.ORG_WORDS or t.text in L.ORG_SUFFIXES:
+                    org_follows = True
+                    break
+            if not org_follows:
+                i += 1
         out: list[tuple[int, int, bool]] = []
         # split at titles followed by a name: "Apple CEO Steve Jobs", "Presiding Judge Martin Mann"
         k = i
@@ -339,7 +354,10 @@ class ArticleNames:
             if k == n or (k > start and "\n" in self.text[toks[k - 1].end:toks[k].start]):
                 words = [t for t in toks[start:k] if t.text[:1].isalpha() and t.text not in L.CONNECTORS
                          and t.text not in ("a", "an", "the", "to", "in", "on", "at", "by", "with")]
-                if len(words) >= 4 and sum(1 for t in words if t.text[0].isupper()) >= 0.8 * len(words):
+                # a headline has no full stop, or is long and all in capitals
+                ends = toks[k - 1].text if k > start else ""
+                need = 4 if ends not in (".", "!", "?", '"', "”") else 8
+                if len(words) >= need and sum(1 for t in words if t.text[0].isupper()) >= 0.8 * len(words):
                     out.update(range(start, k))
                 start = k
         return out

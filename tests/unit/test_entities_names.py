@@ -1,0 +1,162 @@
+"""Proper names, within-article aliases, pronouns and the traps (people named like places)."""
+from __future__ import annotations
+
+import pytest
+
+from timeline_api.entities import EntityMatcher, Mention
+
+
+@pytest.fixture(scope="module")
+def matcher() -> EntityMatcher:
+    return EntityMatcher.default()
+
+
+def spans(ms: list[Mention]) -> list[tuple[str, str, str]]:
+    return [(m.text, m.entity.name, m.entity.kind) for m in ms]
+
+
+def entity_of(ms: list[Mention], text: str):
+    found = [m for m in ms if m.text == text]
+    assert found, f"{text!r} not in {spans(ms)}"
+    return found[0].entity
+
+
+def test_people_and_organisations_from_multiword_names(matcher):
+    ms = matcher.find("Shares of General Motors fell after Mary Barra spoke in Detroit on Monday.")
+    assert ("General Motors", "General Motors", "organization") in spans(ms)
+    assert ("Mary Barra", "Mary Barra", "person") in spans(ms)
+    assert entity_of(ms, "General Motors").key == "org:general-motors"
+    assert entity_of(ms, "Mary Barra").key == "person:mary-barra"
+    assert all(m.text not in ("Shares", "Monday") for m in ms)
+
+
+def test_sentence_initial_capitals_months_and_weekdays_are_not_names(matcher):
+    ms = matcher.find("Yesterday the board met. Analysts expect a vote in March. Several members left on Friday.")
+    assert ms == []
+
+
+def test_sentence_initial_name_confirmed_elsewhere(matcher):
+    ms = matcher.find("Prices rose at Ferrovial. Ferrovial said demand was strong.")
+    assert [m.text for m in ms] == ["Ferrovial", "Ferrovial"]
+    assert len({m.entity.key for m in ms}) == 1
+
+
+def test_titles_split_the_run(matcher):
+    ms = matcher.find("Airbus chief executive Louis Gallois met Boeing CEO Jim McNerney and President Vladimir Putin.")
+    names = [m.entity.name for m in ms]
+    assert "Louis Gallois" in names and "Jim McNerney" in names and "Vladimir Putin" in names
+    assert entity_of(ms, "Jim McNerney").kind == "person"
+    assert all("CEO" not in n and "President" not in n for n in names)
+
+
+def test_surname_after_full_name(matcher):
+    ms = matcher.find("Louis Gallois will step down in June. Analysts said Gallois had steadied the company.")
+    full, short = entity_of(ms, "Louis Gallois"), entity_of(ms, "Gallois")
+    assert full == short and full.kind == "person"
+    assert "Gallois" in full.aliases
+    assert [m.link for m in ms if m.text == "Gallois"] == ["alias"]
+
+
+def test_acronym_from_initials(matcher):
+    ms = matcher.find("General Motors cut output. Later GM said the cuts were temporary.")
+    assert entity_of(ms, "GM") == entity_of(ms, "General Motors")
+
+
+def test_acronym_defined_in_brackets(matcher):
+    text = ("The United States Air Force (USAF) ordered new tankers. "
+            "A USAF spokesman confirmed the order.")
+    ms = matcher.find(text)
+    usaf = entity_of(ms, "United States Air Force")
+    assert usaf.kind == "organization"
+    assert [m.entity for m in ms if m.text == "USAF"] == [usaf, usaf]
+    assert "USAF" in usaf.aliases
+
+
+def test_company_suffix_short_form(matcher):
+    ms = matcher.find("Boeing Co. reported a loss. Boeing said deliveries would recover.")
+    assert entity_of(ms, "Boeing") == entity_of(ms, "Boeing Co")
+
+
+def test_possessives_and_tokenised_possessives(matcher):
+    for text in ("Airbus and Boeing compete. Boeing's jets sell well.",
+                 "Airbus and Boeing compete . Boeing 's jets sell well ."):
+        ms = matcher.find(text)
+        boeing = [m for m in ms if m.entity.name == "Boeing"]
+        assert len(boeing) == 2 and all(m.text == "Boeing" for m in boeing)
+
+
+def test_possessor_becomes_an_alias(matcher):
+    ms = matcher.find("The band's label, Harvest Records, sued. Fans of the Rolling Stones ' Harvest Records "
+                      "were surprised. Later Harvest Records settled.")
+    label = entity_of(ms, "Harvest Records")
+    assert any("Rolling Stones" in a for a in label.aliases)
+
+
+def test_product_names_with_digits_and_camel_case(matcher):
+    ms = matcher.find("The company unveiled the eReader 2 and the iGadget today. Sales of iGadgets rose.")
+    assert entity_of(ms, "eReader 2").kind == "product"
+    assert entity_of(ms, "iGadget").kind == "product"
+    assert entity_of(ms, "iGadgets") == entity_of(ms, "iGadget")
+
+
+def test_variants_sharing_first_and_last_word(matcher):
+    ms = matcher.find("Nokia opened the Ovi Music Store in May. The Ovi Store now sells games.")
+    assert entity_of(ms, "Ovi Store") == entity_of(ms, "Ovi Music Store")
+
+
+def test_jordan_the_person_and_the_country(matcher):
+    ms = matcher.find("Michael Jordan scored 40 points. Jordan later thanked the fans.")
+    assert entity_of(ms, "Michael Jordan") == entity_of(ms, "Jordan")
+    assert entity_of(ms, "Jordan").kind == "person"
+    ms = matcher.find("Refugees crossed into Jordan. Jordan closed the border.")
+    assert [m.entity.kind for m in ms] == ["country", "country"]
+
+
+def test_people_named_like_places(matcher):
+    ms = matcher.find("Paris Hilton arrived in Paris on Tuesday.")
+    assert entity_of(ms, "Paris Hilton").kind == "person"
+    assert entity_of(ms, "Paris").kind == "city"
+    ms = matcher.find("The painter Georgia O'Keeffe lived in New Mexico.")
+    assert entity_of(ms, "Georgia O'Keeffe").kind == "person"
+    assert entity_of(ms, "New Mexico").kind == "region"
+    ms = matcher.find("Senator Lindsey Graham spoke. Later Graham left.")
+    assert entity_of(ms, "Graham").kind == "person"
+
+
+def test_small_towns_named_like_people_need_a_cue(matcher):
+    assert [m.entity.kind for m in matcher.find("Clinton vetoed the bill.")] == []
+    ms = matcher.find("The plant in Clinton, Iowa closed.")
+    assert entity_of(ms, "Clinton").kind == "city"
+
+
+def test_pronoun_links_to_latest_person(matcher):
+    ms = matcher.find("Angela Merkel arrived in Paris. She met the president. "
+                      "The talks lasted an hour. Reporters waited outside.")
+    she = [m for m in ms if m.text == "She"]
+    assert she and she[0].entity.name == "Angela Merkel" and she[0].link == "pronoun"
+
+
+def test_the_company_links_to_latest_organisation(matcher):
+    ms = matcher.find("Siemens Energy cut its forecast. The company blamed wind turbines.")
+    m = next(m for m in ms if m.text == "The company")
+    assert m.entity.name == "Siemens Energy" and m.link == "anaphor" and m.roles == {"actor"}
+
+
+def test_headlines_in_title_case_make_no_names(matcher):
+    ms = matcher.find("Big Rally Lifts Stocks As Traders Cheer Earnings\nStocks rose in Tokyo.")
+    assert [m.text for m in ms] == ["Tokyo"]
+
+
+def test_same_name_same_key_across_articles(matcher):
+    a = matcher.find("Vestas Wind Systems raised prices.")
+    b = matcher.find("Orders at Vestas Wind Systems doubled.")
+    assert a[0].entity.key == b[-1].entity.key == "org:vestas-wind-systems"
+
+
+def test_registry_entities_win_over_guesses(matcher):
+    from timeline_api.entities import Entity
+
+    cook = Entity(key="person:tim-cook", name="Tim Cook", kind="person", aliases=("Timothy D. Cook",))
+    m2 = matcher.with_entities([cook])
+    ms = m2.find("Timothy D. Cook spoke at the event.")
+    assert ms[0].entity.key == "person:tim-cook"
