@@ -77,3 +77,12 @@ def test_get_event_lists_its_sources(client, post_article):
     fetched = client.get(f"/v1/events/{event['id']}").get_json()
     assert fetched == event
     assert fetched["sources"][0]["article_id"] == a["id"]
+
+
+def test_nul_characters_are_replaced_keeping_offsets(client):
+    text = "Talks\x00 opened in Oslo on 4 March 2024."
+    body = client.post("/v1/articles", json={"text": text, "published_at": "2024-03-05"}).get_json()
+    stored = client.get(f"/v1/articles/{body['id']}").get_json()["text"]
+    assert stored == text.replace("\x00", "\ufffd") and len(stored) == len(text)
+    source = body["events"][0]["sources"][0]
+    assert stored[source["start"]:source["end"]] == source["quote"]

@@ -42,6 +42,7 @@ def test_wrong_content_type_is_415(client):
     ({**VALID, "text": "   \n\t "}, "text"),
     ({**VALID, "text": 42}, "text"),
     ({**VALID, "url": "not a url"}, "url"),
+    ({**VALID, "url": "ftp://example.org/a"}, "url"),
     ({**VALID, "language": "xx"}, "language"),
     ({**VALID, "unexpected": True}, "unexpected"),
 ])
@@ -92,3 +93,9 @@ def test_bad_timeline_queries_are_422(client, query):
 def test_resolve_validates_its_body(client):
     body = assert_problem(client.post("/v1/resolve", json={"text": "on Friday"}), 422)
     assert "reference_date" in body["errors"]
+
+
+def test_wrong_method_wins_over_wrong_content_type(client):
+    response = client.put("/v1/articles", data="x", content_type="text/plain")
+    assert_problem(response, 405)
+    assert "POST" in response.headers["Allow"]

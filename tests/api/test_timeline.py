@@ -88,3 +88,61 @@ def test_statements_per_page_do_not_grow_with_the_page(client, post_article, app
     small = _count_statements(app, lambda: client.get("/v1/timeline?limit=2&actor=Ukraine&location=Russia"))
     large = _count_statements(app, lambda: client.get("/v1/timeline?limit=100&actor=Ukraine&location=Russia"))
     assert large == small
+
+
+def test_filters_by_confidence_date_source_status_granularity_words_article_and_source(client, post_article):
+    a = post_article("Rebels seized the airport in Goma on 2 March 2024. They looted the terminal.\n\n"
+                     "Peace talks in Nairobi will open in April 2024.", published_at="2024-03-10", source="Wire A")
+    post_article("Floods hit Lagos on 2 July 2022, officials said.", published_at="2022-07-04", source="Wire B")
+
+    def summaries(query):
+        return [e["summary"] for e in client.get(f"/v1/timeline?{query}").get_json()["events"]]
+
+    assert summaries("date_source=inferred") == ["They looted the terminal."]
+    assert all("looted" not in s for s in summaries("date_source=explicit"))
+    assert all("looted" not in s for s in summaries("min_confidence=0.6"))
+    assert summaries("status=planned") == ["Peace talks in Nairobi will open in April 2024."]
+    assert summaries("granularity=month") == ["Peace talks in Nairobi will open in April 2024."]
+    assert summaries("q=airport%20goma") == ["Rebels seized the airport in Goma on 2 March 2024."]
+    assert summaries("q=100%25") == []  # LIKE wildcards are taken literally
+    assert summaries("source=wire%20b") == ["Floods hit Lagos on 2 July 2022, officials said."]
+    assert len(summaries(f"article_id={a['id']}")) == 3
+
+
+def test_etag_revalidation_returns_304(client, post_article):
+    post_article(REPORT)
+    first = client.get("/v1/timeline?actor=Ukraine")
+    etag = first.headers["ETag"]
+    again = client.get("/v1/timeline?actor=Ukraine", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    post_article("Ukraine reported new strikes on 9 May 2023.")
+    changed = client.get("/v1/timeline?actor=Ukraine", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+
+
+def test_export_formats_through_the_api(client, post_article):
+    post_article(REPORT)
+    tjs = client.get("/v1/timeline?actor=Ukraine&format=timelinejs")
+    assert tjs.mimetype == "application/vnd.timelinejs+json"
+    slide = tjs.get_json()["events"][0]
+    assert slide["start_date"] == {"year": 2023, "month": 5, "day": 3}
+    vis = client.get("/v1/timeline?format=vis").get_json()
+    assert {item["type"] for item in vis["items"]} <= {"point", "range"}
+    csv_body = client.get("/v1/timeline?format=csv")
+    assert csv_body.mimetype == "text/csv" and csv_body.data.decode().splitlines()[0].startswith("id,")
+    ics = client.get("/v1/timeline?location=Moscow&format=ics")
+    assert ics.mimetype == "text/calendar" and b"BEGIN:VEVENT" in ics.data
+    lines = client.get("/v1/timeline?format=jsonl").data.decode().splitlines()
+    assert len(lines) == len(client.get("/v1/timeline").get_json()["events"])
+
+
+def test_export_pages_link_to_the_next_page(client, post_article):
+    post_article(" ".join(f"An incident was reported on {d} March 2022." for d in range(1, 6)),
+                 published_at="2022-04-01")
+    first = client.get("/v1/timeline?format=csv&limit=2")
+    link = first.headers["Link"]
+    assert 'rel="next"' in link and "format=csv" in link
+    next_url = link[link.index("<") + 1:link.index(">")]
+    second = client.get(next_url.replace("http://localhost", ""))
+    rows = second.data.decode().splitlines()[1:]
+    assert len(rows) == 2 and "2022-03-03" in rows[0]

@@ -100,7 +100,7 @@ def rendered(tmp_path_factory):
                     "run tests/e2e/browser/setup.sh", pytrace=False)
 
     body, mimetype = render_timeline(EVENTS, "timelinejs", title="Harbour dispute")
-    assert mimetype == "application/json"
+    assert mimetype == "application/vnd.timelinejs+json"
     handler = type("Handler", (_Handler,), {"data": json.dumps(body).encode()})
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(handler, directory=str(BROWSER_DIR)))

@@ -62,14 +62,14 @@ def make_event(event_id=1, granularity="day", *, summary="The river ferry resume
 
 def test_every_export_format_has_a_renderer_and_its_media_type():
     event = make_event()
-    expected = {"timelinejs": "application/json", "vis": "application/json",
+    expected = {"timelinejs": "application/vnd.timelinejs+json", "vis": "application/vnd.vis-timeline+json",
                 "csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson",
                 "ics": "text/calendar; charset=utf-8"}
     assert set(FORMATS) == {"json", *expected}
     for fmt, mimetype in expected.items():
         body, got = render_timeline([event], fmt)
         assert got == mimetype
-        assert isinstance(body, dict if mimetype == "application/json" else str)
+        assert isinstance(body, dict if mimetype.endswith("+json") else str)
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml", ""])

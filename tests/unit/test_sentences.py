@@ -26,8 +26,15 @@ def test_closing_quotes_stay_with_their_sentence():
     assert _texts(text) == ['"We will not stop," he said.', '"Never."']
 
 
-def test_line_breaks_before_a_capital_split_headlines_from_text():
-    assert _texts("Drone attack reported\nOfficials said little.") == ["Drone attack reported", "Officials said little."]
+def test_line_breaks_split_headlines_and_paragraphs_but_not_soft_wraps():
+    text = ("Drone attack reported\nOfficials said little about the overnight strike on the oil depot near\n"
+            "the port, which burned for hours.\nA second paragraph followed.")
+    sentences = split_sentences(text)
+    assert [s.text for s in sentences] == [
+        "Drone attack reported",
+        "Officials said little about the overnight strike on the oil depot near\nthe port, which burned for hours.",
+        "A second paragraph followed."]
+    assert [s.paragraph for s in sentences] == [0, 1, 2]
 
 
 def test_lowercase_words_that_look_like_abbreviations_still_end_sentences():

@@ -18,28 +18,38 @@ blp = Blueprint("articles", __name__, url_prefix="/v1/articles", description="Ne
 
 ARTICLE_ID = "<int(max=2147483647):article_id>"
 LANGUAGES = ("en",)
+# Patterns that mean the same in Python and in the ECMA dialect of the OpenAPI document:
+# explicit space characters (the two disagree on \s), and an end-of-string lookahead.
+NOT_BLANK = r"[\s\S]*[^ \t\n\r\f\v]"
+HTTP_URL = r"^https?://[^ \t\n\r\f\v]+(?![\s\S])"
 
 
 class ArticleCreateSchema(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
-    text = ma.fields.String(required=True, metadata={"description": "The article body, plain text"})
+    text = ma.fields.String(
+        required=True, validate=[ma.validate.Length(min=1), ma.validate.Regexp(NOT_BLANK, error="Text must not be empty.")],
+        metadata={"description": "The article body, plain text (not only white space)"})
     published_at = FlexibleDateTime(
         required=True, metadata={"description": "Publication date or date-time (ISO 8601); the reference for relative dates"})
     title = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=1000))
-    url = ma.fields.Url(load_default=None, allow_none=True, validate=ma.validate.Length(max=2048))
+    url = ma.fields.String(
+        load_default=None, allow_none=True,
+        validate=[ma.validate.Length(max=2048), ma.validate.Regexp(HTTP_URL, error="Not an http(s) URL.")],
+        metadata={"description": "Canonical http(s) URL; the same URL again returns the stored article"})
     source = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=255))
     language = ma.fields.String(load_default="en", validate=ma.validate.OneOf(LANGUAGES),
                                 metadata={"description": "ISO 639-1 code; English is supported today"})
     external_id = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(min=1, max=255))
 
-    @ma.validates("text")
-    def _text_has_content(self, value: str, **_kwargs) -> None:
-        if not value.strip():
-            raise ma.ValidationError("Text must not be empty.")
-        if "\x00" in value:
-            raise ma.ValidationError("Text must not contain NUL characters.")
+    @ma.post_load
+    def _without_nul(self, data: dict, **_kwargs) -> dict:
+        # no database text type holds NUL; U+FFFD keeps every character offset as sent
+        for key in ("text", "title", "source", "external_id", "url"):
+            if data.get(key):
+                data[key] = data[key].replace("\x00", "\ufffd")
+        return data
 
 
 class ArticleSchema(ResponseSchema):
@@ -84,7 +94,7 @@ class ArticleCollection(MethodView):
     def get(self, args):
         """Articles, newest first"""
         try:
-            articles, next_cursor = repository.list_articles(db_session(), page_limit(args), args["cursor"])
+            articles, next_cursor = repository.list_articles(db_session(), page_limit(args), args.get("cursor"))
         except InvalidCursor as exc:
             abort(422, message=str(exc), errors={"cursor": [str(exc)]})
         return {"articles": articles, "next_cursor": next_cursor}
@@ -140,7 +150,7 @@ class ArticleEvents(MethodView):
         session = db_session()
         if repository.get_article(session, article_id) is None:
             abort(404, message=f"No article with id {article_id}.")
-        query = TimelineQuery(article_id=article_id, limit=page_limit(args), cursor=args["cursor"])
+        query = TimelineQuery(article_id=article_id, limit=page_limit(args), cursor=args.get("cursor"))
         try:
             events, next_cursor = query.run(session)
         except InvalidCursor as exc:

@@ -73,11 +73,11 @@ class FlexibleDateTime(ma.fields.DateTime):
 
 class PageArgs(ma.Schema):
     limit = ma.fields.Integer(
-        load_default=None, validate=ma.validate.Range(min=1, max=500),
+        validate=ma.validate.Range(min=1, max=500),
         metadata={"description": "Page size (default 50, at most 500)"},
     )
     cursor = ma.fields.String(
-        load_default=None, validate=ma.validate.Length(max=512),
+        validate=ma.validate.Length(max=512),
         metadata={"description": "Opaque cursor from a previous page's `next_cursor`"},
     )
 

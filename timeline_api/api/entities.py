@@ -16,9 +16,9 @@ KIND_FILTERS = ("actor", "location", *dict.fromkeys(ACTOR_KINDS + PLACE_KINDS))
 
 
 class EntityArgs(PageArgs):
-    q = ma.fields.String(load_default=None, validate=ma.validate.Length(min=1, max=255),
+    q = ma.fields.String(validate=ma.validate.Length(min=1, max=255),
                          metadata={"description": "Part of a name or alias, case-insensitive"})
-    kind = ma.fields.String(load_default=None, validate=ma.validate.OneOf(KIND_FILTERS),
+    kind = ma.fields.String(validate=ma.validate.OneOf(KIND_FILTERS),
                             metadata={"description": "actor, location, or one entity kind"})
 
 
@@ -59,7 +59,7 @@ class EntityCollection(MethodView):
         """Search actors and places by name or alias"""
         try:
             rows, next_cursor = repository.search_entities(
-                db_session(), args["q"], args["kind"], page_limit(args), args["cursor"])
+                db_session(), args.get("q"), args.get("kind"), page_limit(args), args.get("cursor"))
         except InvalidCursor as exc:
             abort(422, message=str(exc), errors={"cursor": [str(exc)]})
         return {"entities": [entity_to_dict(e, n) for e, n in rows], "next_cursor": next_cursor}

@@ -104,6 +104,8 @@ class ProblemApi(Api):
 
 def require_json_body() -> None:
     """415 for a write whose body is not JSON (registered as a before_request hook)."""
+    if request.routing_exception is not None:
+        return  # 404 or 405 comes first: there is no body to judge
     if request.method in ("POST", "PUT", "PATCH") and request.path.startswith("/v1/"):
         if not request.is_json:
             raise UnsupportedMediaType(

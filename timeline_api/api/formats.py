@@ -55,8 +55,8 @@ from urllib.parse import urlsplit
 FORMATS = ("json", "timelinejs", "vis", "csv", "jsonl", "ics")
 
 MIMETYPES = {
-    "timelinejs": "application/json",
-    "vis": "application/json",
+    "timelinejs": "application/vnd.timelinejs+json",
+    "vis": "application/vnd.vis-timeline+json",
     "csv": "text/csv; charset=utf-8",
     "jsonl": "application/x-ndjson",
     "ics": "text/calendar; charset=utf-8",

@@ -228,11 +228,9 @@ def _explicit_clause_dates(text: str, sentence: Sentence, timexes: list[Timex]):
         if not inside:
             continue
 
-        def rank(t: Timex) -> tuple[bool, bool, int]:
-            return (clauses.in_relative_clause(text[a:t.start]),
-                    clauses.is_governed(text[max(a, t.start - 24):t.start]), t.start)
-
-        chosen = min(inside, key=rank)
+        chosen = min(inside, key=lambda t, a=a: (clauses.in_relative_clause(text[a:t.start]),
+                                                 clauses.is_governed(text[max(a, t.start - 24):t.start]),
+                                                 t.start))
         mod = clauses.governing_mod(text[max(a, chosen.start - 24):chosen.start])
         dated.append((text[a:b], _explicit_date(chosen, mod), chosen.anchor))
     # two dated happenings only when each clause can stand as one; else the first date dates the sentence
@@ -251,6 +249,7 @@ def analyse_article(text: str, published_at: dt.datetime, matcher: EntityMatcher
     entities = _Entities(mentions, matcher)
     evidence: list[Evidence] = []
     narrative: EventDate | None = None  # last explicit date of the current paragraph
+    story: EventDate | None = None  # the day the lead reports
     paragraph = -1
     date_lines = {i for i, s in enumerate(sentences) if _is_date_line(s, timexes)}
     for index, sentence in enumerate(sentences):
@@ -278,7 +277,8 @@ def analyse_article(text: str, published_at: dt.datetime, matcher: EntityMatcher
             items = [(clause, date, EXPLICIT_CONFIDENCE.get(anchor, 0.6)) for clause, date, anchor in dated]
             narrative = dated[-1][1]
         else:
-            items = [(sentence.text, *_inferred_date(sentence, index, narrative, published_at))]
+            story = story or _story_time(evidence, published_at)
+            items = [(sentence.text, *_inferred_date(sentence, index, narrative, story, published_at))]
         for clause, date, confidence in items:
             evidence.append(Evidence(
                 start=span.start, end=span.end, quote=span.text, date=date,
@@ -300,11 +300,35 @@ def _is_date_line(sentence: Sentence, timexes: list[Timex]) -> bool:
     return found and not clauses.words(rest)
 
 
-def _inferred_date(sentence: Sentence, index: int, narrative: EventDate | None,
+# The lead's happening is the story's day when it is this recent: news reports
+# what happened on or just before its publication.
+STORY_WINDOW = dt.timedelta(days=7)
+LEAD_SENTENCES = 3
+
+
+def _story_time(evidence: list[Evidence], published_at: dt.datetime) -> EventDate | None:
+    """The day the article's lead reports (a keynote "yesterday", a death "on Monday"):
+    the narrative time of the article's undated happenings, in place of the publication date."""
+    for item in evidence[:LEAD_SENTENCES]:
+        d = item.date
+        if (d.source == "explicit" and d.granularity == "day" and d.mod is None
+                and published_at - STORY_WINDOW <= d.start <= published_at):
+            return d
+    return None
+
+
+def _inherit(date: EventDate) -> EventDate:
+    return EventDate(date.value, date.start, date.end, date.granularity, date.text, "inferred", date.mod)
+
+
+def _inferred_date(sentence: Sentence, index: int, narrative: EventDate | None, story: EventDate | None,
                    published_at: dt.datetime) -> tuple[EventDate, float]:
+    """Narrative time: the paragraph's last explicit date, else the day the lead reports,
+    else the publication date (lead and reporting sentences are about their own day)."""
     if narrative is not None:
-        return EventDate(narrative.value, narrative.start, narrative.end, narrative.granularity,
-                         narrative.text, "inferred", narrative.mod), INFERRED_FROM_PARAGRAPH
+        return _inherit(narrative), INFERRED_FROM_PARAGRAPH
+    if story is not None:
+        return _inherit(story), INFERRED_FROM_PUBLICATION
     is_lead = sentence.paragraph == 0 or index == 0
     if is_lead or clauses.is_reporting(sentence.text):
         return _day_of(published_at), INFERRED_FROM_PUBLICATION

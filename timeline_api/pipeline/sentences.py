@@ -14,7 +14,7 @@ _NEVER_FINAL = frozenset(
 # Abbreviations that may end a sentence: split only when a capital follows.
 _MAYBE_FINAL = frozenset("inc corp co ltd llc bros dept est etc al a.m p.m".split())
 
-_BOUNDARY = re.compile(r"""[.!?]+["'”’)\]]*(?=\s)|\n\s*\n|\n(?=\s*[A-Z"“‘(\[])""")
+_BOUNDARY = re.compile(r"""[.!?]+["'”’)\]]*(?=\s)""")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 
 
@@ -43,22 +43,43 @@ def _is_boundary(text: str, chunk: str, end: int) -> bool:
     return True
 
 
+# A line shorter than this that ends without punctuation is a headline, dateline or
+# caption line, not a hard-wrapped piece of a sentence.
+SHORT_LINE = 60
+_LINE_END_PUNCT = tuple(".!?:;\"”’)]")
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """Paragraph spans. A line break ends a paragraph after a blank line, after a line
+    that ends a sentence, or after a short unpunctuated line (a headline); otherwise
+    it is a soft wrap inside a paragraph."""
+    spans: list[tuple[int, int]] = []
+    start = pos = 0
+    while True:
+        newline = text.find("\n", pos)
+        if newline < 0:
+            break
+        line = text[pos:newline].strip()
+        if not line or line.endswith(_LINE_END_PUNCT) or len(line) < SHORT_LINE:
+            spans.append((start, newline))
+            start = newline + 1
+        pos = newline + 1
+    spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences in reading order; offsets index ``text`` and exclude surrounding space."""
     sentences: list[Sentence] = []
-    paragraph = 0
-    start = 0
-    for match in _BOUNDARY.finditer(text):
-        end = match.end()
-        chunk = text[start:end]
-        is_break = "\n" in match.group(0)
-        if not is_break and not _is_boundary(text, chunk, end):
-            continue
-        _append(sentences, text, start, end, paragraph)
-        if is_break and "\n\n" in match.group(0).replace(" ", "").replace("\t", "").replace("\r", ""):
-            paragraph += 1
-        start = end
-    _append(sentences, text, start, len(text), paragraph)
+    for number, (p_start, p_end) in enumerate(paragraphs(text)):
+        start = p_start
+        for match in _BOUNDARY.finditer(text, p_start, p_end):
+            end = match.end()
+            if not _is_boundary(text, text[start:end], end):
+                continue
+            _append(sentences, text, start, end, number)
+            start = end
+        _append(sentences, text, start, p_end, number)
     return sentences
 
 

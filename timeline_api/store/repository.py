@@ -278,6 +278,12 @@ class TimelineQuery:
     date_from: dt.datetime | None = None
     date_to: dt.datetime | None = None
     article_id: int | None = None
+    min_confidence: float | None = None
+    date_sources: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+    granularities: list[str] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)  # each must occur in the summary
+    sources: list[str] = field(default_factory=list)  # the publishing source of any of its articles
     limit: int = 50
     cursor: str | None = None
     order: str = "asc"
@@ -293,6 +299,21 @@ class TimelineQuery:
         if self.article_id is not None:
             stmt = stmt.where(exists().where(
                 EventSource.event_id == Event.id, EventSource.article_id == self.article_id))
+        if self.sources:
+            stmt = stmt.where(exists().where(
+                EventSource.event_id == Event.id, EventSource.article_id == Article.id,
+                func.lower(Article.source).in_([s.lower() for s in self.sources])))
+        if self.min_confidence is not None:
+            stmt = stmt.where(Event.confidence >= self.min_confidence)
+        if self.date_sources:
+            stmt = stmt.where(Event.date_source.in_(self.date_sources))
+        if self.statuses:
+            stmt = stmt.where(Event.status.in_(self.statuses))
+        if self.granularities:
+            stmt = stmt.where(Event.granularity.in_(self.granularities))
+        for word in self.words:
+            escaped = word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            stmt = stmt.where(func.lower(Event.summary).like(f"%{escaped}%", escape="\\"))
         # interval overlap with the half-open [from, to)
         if self.date_from is not None:
             stmt = stmt.where(Event.date_end > self.date_from)
