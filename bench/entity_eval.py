@@ -6,9 +6,11 @@ spacing normalised) against the gold sentences (every sentence holding one of it
 whatever the date). Prints per-entity and pooled sentence recall and precision, and with
 ``--errors`` the missed and the extra sentences.
 
-    .venv/bin/python bench/entity_eval.py [--errors] [--baseline]
+    .venv/bin/python bench/entity_eval.py [--errors] [--baseline] [--speed]
 
 ``--baseline`` scores exact name matching instead (a sentence containing the gold name).
+``--speed`` also times the matcher build (cold, in a fresh interpreter) and ``find`` on 100 KB
+of TBAQ news text, best of 5.
 Pure Python: reads ../shared/corpora/timeline-trial next to the repository.
 """
 from __future__ import annotations
@@ -98,6 +100,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--errors", action="store_true")
     ap.add_argument("--baseline", action="store_true")
+    ap.add_argument("--speed", action="store_true")
     args = ap.parse_args()
     docs = load_docs()
     gold = load_gold()
@@ -123,6 +126,41 @@ def main() -> None:
     if not args.baseline:
         print(f"matcher build {build_s:.2f} s, matching {run_s * 1000:.0f} ms for {nbytes / 1000:.0f} KB "
               f"({nbytes / 1e6 / run_s:.2f} MB/s)")
+    if args.speed:
+        speed()
+
+
+def speed() -> None:
+    import subprocess
+
+    code = (
+        "import resource, time; t = time.perf_counter(); r0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "from timeline_api.entities import EntityMatcher; m = EntityMatcher.default()\n"
+        "print(time.perf_counter() - t, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - r0) / 1024)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    build_s, rss_mb = map(float, out.stdout.split())
+    from timeline_api.entities import EntityMatcher
+
+    m = EntityMatcher.default()
+    texts = []
+    for f in sorted((ROOT.parent / "shared" / "corpora" / "tbaq").glob("*/*.tml")):
+        raw = f.read_text(encoding="utf-8")
+        body = re.search(r"<TEXT>(.*)</TEXT>", raw, re.S)
+        if body:
+            texts.append(re.sub(r"<[^>]+>", "", body.group(1)))
+    big = "\n".join(texts)[:100_000]
+    m.find(big)
+    best = min(_timed(m.find, big) for _ in range(5))
+    n = len(m.find(big))
+    print(f"build (fresh process) {build_s:.2f} s, +{rss_mb:.0f} MB peak RSS; "
+          f"find on 100 KB of TBAQ text: {best * 1000:.0f} ms best of 5, {n} mentions")
+
+
+def _timed(fn, arg) -> float:
+    t = time.perf_counter()
+    fn(arg)
+    return time.perf_counter() - t
 
 
 def _sent(docs, did, sid):

@@ -43,6 +43,43 @@ class Entry:
     score: float  # prior for disambiguation among same-surface candidates
 
 
+_MISSING = object()
+
+
+class Layered(dict):
+    """A dict over a read-only base dict: lookups fall through, writes stay here. Lets
+    ``with_entities`` add a few names without copying the 45,000-name index."""
+
+    __slots__ = ("base",)
+
+    def __init__(self, base: dict):
+        super().__init__()
+        self.base = base
+
+    def get(self, key, default=None):
+        v = dict.get(self, key, _MISSING)
+        return self.base.get(key, default) if v is _MISSING else v
+
+    def __getitem__(self, key):
+        v = dict.get(self, key, _MISSING)
+        return self.base[key] if v is _MISSING else v
+
+    def __contains__(self, key) -> bool:
+        return dict.__contains__(self, key) or key in self.base
+
+    def setdefault(self, key, default=None):
+        v = dict.get(self, key, _MISSING)
+        if v is _MISSING:
+            base = self.base.get(key, _MISSING)
+            v = default if base is _MISSING else (list(base) if isinstance(base, list) else base)
+            dict.__setitem__(self, key, v)
+        return v
+
+    def values(self):  # type: ignore[override]
+        own = dict(self)
+        return [*own.values(), *(v for k, v in self.base.items() if k not in own)]
+
+
 @dataclass
 class Gazetteer:
     entities: dict[str, Entity] = field(default_factory=dict)
@@ -54,6 +91,8 @@ class Gazetteer:
     given_names: frozenset[str] = frozenset()
     _script_index: dict[str, list[Entry]] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    parent: "Gazetteer | None" = None
+    extra_script: list[tuple[str, Entry]] = field(default_factory=list)  # added by with_entities
 
     # -- building -----------------------------------------------------------------
     def add_entity(self, e: Entity) -> None:
@@ -72,24 +111,29 @@ class Gazetteer:
         entries.append(Entry(key, how, score))
         if len(toks) > self.max_len.get(toks[0], 0):
             self.max_len[toks[0]] = len(toks)
-        folded = fold(name)
         # "Sao Paulo" for "São Paulo"; not for small places, whose folded names collide with
         # English words ("Göd" -> "God", "Būsh" -> "Bush")
-        if folded != name and (score >= FOLD_MIN_SCORE or len(toks) > 1) and len(folded) > 3:
-            self.add_name(folded, key, how, score - 0.5)
+        if not name.isascii() and (score >= FOLD_MIN_SCORE or len(toks) > 1):
+            folded = fold(name)
+            if folded != name and len(folded) > 3:
+                self.add_name(folded, key, how, score - 0.5)
 
-    def copy(self) -> "Gazetteer":
-        g = Gazetteer(
-            entities=dict(self.entities),
-            index={k: list(v) for k, v in self.index.items()},
-            max_len=dict(self.max_len),
-            represents=dict(self.represents),
-            comma_only=set(self.comma_only),
+    def derive(self) -> "Gazetteer":
+        """A gazetteer that sees everything this one has and takes additions of its own."""
+        return Gazetteer(
+            entities=Layered(self.entities),
+            index=Layered(self.index),
+            max_len=Layered(self.max_len),
+            represents=Layered(self.represents),
+            comma_only=self.comma_only,
             common_words=self.common_words,
             given_names=self.given_names,
+            parent=self,
         )
-        g._script_index = None if self._script_index is None else {k: list(v) for k, v in self._script_index.items()}
-        return g
+
+    def add_script_name(self, name: str, entry: Entry) -> None:
+        self.extra_script.append((name.lower(), entry))
+        self._script_index = None
 
     # -- names in other scripts -----------------------------------------------------
     def script_index(self) -> dict[str, list[Entry]]:
@@ -97,7 +141,13 @@ class Gazetteer:
         if self._script_index is None:
             with self._lock:
                 if self._script_index is None:
-                    self._script_index = _build_script_index(self)
+                    if self.parent is not None:
+                        idx = dict(self.parent.script_index())
+                        for name, entry in self.extra_script:
+                            idx[name] = [e for e in idx.get(name, ()) if e.key != entry.key] + [entry]
+                        self._script_index = idx
+                    else:
+                        self._script_index = _build_script_index(self)
         return self._script_index
 
 
@@ -169,9 +219,9 @@ def build_gazetteer() -> Gazetteer:
     cities = gc.get_cities()
     # capitals give countries a representative point
     capital_point: dict[str, tuple[float, float]] = {}
-    by_cc_name: dict[tuple[str, str], dict] = {}
+    by_cc_name: dict[tuple[str, str], list[dict]] = {}
     for c in cities.values():
-        by_cc_name.setdefault((c["countrycode"], c["name"]), c)
+        by_cc_name.setdefault((c["countrycode"], c["name"]), []).append(c)
 
     countries = gc.get_countries()
     extra = {row[0]: row for row in _read_tsv("countries.tsv")}
@@ -179,7 +229,7 @@ def build_gazetteer() -> Gazetteer:
     for iso, c in countries.items():
         key = f"geonames:{c['geonameid']}"
         country_key[iso] = key
-        cap = by_cc_name.get((iso, c.get("capital") or ""))
+        cap = max(by_cc_name.get((iso, c.get("capital") or ""), ()), key=lambda x: x["population"], default=None)
         row = extra.get(iso, [iso, "", "", ""]) + ["", "", ""]
         aliases = _split(row[1]) + _split(row[3])
         g.add_entity(Entity(
@@ -231,8 +281,9 @@ def build_gazetteer() -> Gazetteer:
             aliases.append(short.group(1))  # "Frankfurt am Main" -> "Frankfurt"
         if pop >= ALT_NAME_MIN_POPULATION:
             for a in c.get("alternatenames") or ():
-                if (a.isascii() and not a.isupper() and len(a) >= 4 and a != name and "(" not in a
-                        and all(w[:1].isupper() for w in a.replace("-", " ").split())):
+                if (a.isascii() and not a.isupper() and len(a) >= 5 and a != name and "(" not in a
+                        and all(w[:1].isupper() for w in a.replace("-", " ").split())
+                        and a not in g.given_names and a not in g.common_words):
                     aliases.append(a)
         g.add_entity(Entity(key=key, name=name, kind="city", aliases=tuple(aliases), geonames_id=int(c["geonameid"]),
                             country_code=cc, latitude=c["latitude"], longitude=c["longitude"],
@@ -254,12 +305,9 @@ def build_gazetteer() -> Gazetteer:
             return continent_key.get(rest)
         if kind == "city":
             parts = rest.split(":")
-            best = None
-            for c in cities.values():
-                if c["name"] == parts[0] and c["countrycode"] == parts[1] and (
-                        len(parts) < 3 or c["admin1code"] == parts[2]):
-                    if best is None or c["population"] > best["population"]:
-                        best = c
+            found = [c for c in by_cc_name.get((parts[1], parts[0]), ())
+                     if len(parts) < 3 or c["admin1code"] == parts[2]]
+            best = max(found, key=lambda c: c["population"], default=None)
             return f"geonames:{best['geonameid']}" if best else None
         return None
 

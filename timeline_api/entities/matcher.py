@@ -58,8 +58,7 @@ class EntityMatcher:
 
         Their names and aliases win over same-named gazetteer entries; an entity whose key
         is already known replaces it (its names are added)."""
-        g = self._g.copy()
-        script = g.script_index() if any(not is_latin(a) for e in extra for a in (e.name, *e.aliases)) else None
+        g = self._g.derive()
         for e in extra:
             g.add_entity(e)
             score = CURATED_SCORE + 10
@@ -68,9 +67,8 @@ class EntityMatcher:
                     continue
                 if is_latin(n):
                     g.add_name(n, e.key, NAME if n == e.name else ALIAS, score)
-                elif script is not None:
-                    lst = script.setdefault(n.lower(), [])
-                    lst[:] = [x for x in lst if x.key != e.key] + [Entry(e.key, ALIAS, score)]
+                else:
+                    g.add_script_name(n, Entry(e.key, ALIAS, score))
         return EntityMatcher(g)
 
     # -- registry -------------------------------------------------------------------
