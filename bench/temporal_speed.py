@@ -75,6 +75,7 @@ def adversarial(size: int) -> str:
         "((( [[ {{ -- ,, .. ;; '' `` \"\" ... " * 3,
         "On May 3, 2023 the 7-Eleven at 10:35 a.m. said Friday that 24-hour talks ended two days later. ",
         "Boeing 747 $2000 15% 555-1234 v2.0.1 3-2 1998-99 1990s " * 2,
+        ("2023" + "-" * 60) * 3,  # triggers without any whitespace
     ]
     out, n, i = [], 0, 0
     while n < size:
@@ -149,7 +150,8 @@ def main(argv=None):
                       f"(CPU time; {peer[0] / ours[0]:.1f}× in wall time). The whole-process time includes "
                       "interpreter start, imports, "
                       "grammar compilation and JSON in and out."]
-        lines += ["", "Adversarial text (digit runs, repeated month names, runs of \"the\", unbalanced punctuation), "
+        lines += ["", "Adversarial text (digit runs, repeated month names, runs of \"the\", unbalanced punctuation, "
+                  "dates glued together without whitespace), "
                   "in-process CPU time:",
                   "", "| size | time | µs per character | timexes |", "|---|---|---|---|"]
         for size, t, n in curve:

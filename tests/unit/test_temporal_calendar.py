@@ -52,6 +52,7 @@ def test_add_months_clamps_the_day():
     "May March May June " * 1_000,
     "((( [[ {{ -- ,, .. ;; '' " * 1_000,
     "-" * 5_000 + "2023" + "-" * 5_000,
+    ("2023" + "-" * 200) * 300,  # many triggers and no whitespace anywhere
 ])
 def test_hostile_input_gives_well_formed_output(text):
     out = resolve_timexes(text, date(2023, 6, 5))

@@ -1,8 +1,10 @@
 """The tagging engine: compiles a language grammar once and applies it to texts.
 
 Steps for one text:
-1. every rule's compiled pattern is run over the text (``finditer``; patterns are
-   written so that each attempt fails fast), giving candidate spans;
+1. one scan of the lower-cased text finds the trigger words of the grammar
+   (digits, month and day names, unit words, ...); each rule's compiled pattern is
+   then run only in windows around the triggers of its own kinds, giving
+   candidate spans in time linear in the text;
 2. candidates are chosen greedily, longest first, then by rule priority, without
    overlap;
 3. the chosen candidates are normalised in textual order, so that anaphoric
@@ -93,10 +95,11 @@ class Engine:
                     spans = windows[kinds] = _merge(sorted(
                         w for k in kinds for w in windows.get(k, ())))
             finditer = c.regex.finditer
+            n = len(text)
             for a, b in spans:
                 for m in finditer(text, a, b):
                     s, e = m.span()
-                    if e > s:
+                    if e > s and not (e == b < n and text[b].isalnum()):  # cut by the window end
                         out.append((s, e, prio, c.rule, m))
         return out
 
@@ -236,6 +239,7 @@ class Engine:
 
 
 _BEFORE, _AFTER = 48, 56  # characters searched on each side of a trigger
+_SNAP = 32  # how far a window end may move to reach a whitespace
 _WS = re.compile(r"\s")
 
 
@@ -261,11 +265,12 @@ def trie_regex(words: list[str]) -> str:
 
 
 def _snap_end(text: str, b: int, n: int) -> int:
-    """Move a window end to a whitespace so that look-aheads see the real text."""
+    """Move a window end to a nearby whitespace so that look-aheads see the real
+    text (bounded: a text without spaces must not make this quadratic)."""
     if b >= n:
         return n
-    m = _WS.search(text, b)
-    return m.start() if m else n
+    m = _WS.search(text, b, min(n, b + _SNAP))
+    return m.start() if m else min(n, b + _SNAP)
 
 
 def _merge(wins):
