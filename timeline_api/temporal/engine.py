@@ -77,6 +77,7 @@ class Engine:
             self.trigger = re.compile(alt)
             self.trigger_i = re.compile(alt, re.IGNORECASE)
             self.digit_kinds = module.trigger_kinds
+            self.margins = getattr(module, "TRIGGER_MARGINS", {})
         else:
             self.trigger = None
 
@@ -126,12 +127,14 @@ class Engine:
                     lst = raw[k] = []
                 lst.append(p)
         out = {}
+        margins = self.margins
         for k, starts in raw.items():
+            before, after = margins.get(k, (_BEFORE, _AFTER))
             wins = []
             cur_a = cur_b = -1
             for p in starts:
-                a = p - _BEFORE if p > _BEFORE else 0
-                b = p + _AFTER
+                a = p - before if p > before else 0
+                b = p + after
                 if a <= cur_b:
                     cur_b = b
                 else:

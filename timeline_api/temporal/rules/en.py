@@ -1478,6 +1478,12 @@ TRIGGER_WORDS = {
 }
 
 
+# characters searched before / after a trigger of each kind (default 48 / 56): unit
+# words end most of their expressions ("the past two months", "last week"), so
+# little is needed after them
+TRIGGER_MARGINS = {"U": (48, 28), "A": (48, 24), "L": (48, 24), "F": (8, 40), "E": (8, 40)}
+
+
 def trigger_kinds(token: str, text: str, end: int) -> str:
     """Kinds of a digit token ("1998", "1990s", "10am", "3q"), from its form and what
     follows it: Y for a possible year, Z before a date separator ("12/25", "25.12"),
