@@ -41,7 +41,32 @@ def expand(pattern: str, macros: dict[str, str], depth: int = 0) -> str:
 @dataclass
 class _Compiled:
     rule: Rule
-    regex: re.Pattern
+    regex: re.Pattern  # case-insensitive, on the text itself
+    lower: re.Pattern | None = None  # same pattern, case-sensitive, on the lower-cased text
+
+
+def _lower_safe(pattern: str) -> bool:
+    """True when a pattern has no case-sensitive part: no ``(?-i:`` group and no
+    upper-case letter outside escapes and group names. Such a pattern matches the
+    lower-cased text exactly as it matches the text case-insensitively, and much
+    faster (the regex engine's first-character shortcuts only work without
+    IGNORECASE)."""
+    if "(?-i:" in pattern:
+        return False
+    i, n = 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if pattern.startswith(("(?P<", "(?P="), i):
+            j = pattern.find(">" if pattern[i + 3] == "<" else ")", i)
+            i = j + 1
+            continue
+        if ch.isupper():
+            return False
+        i += 1
+    return True
 
 
 class Engine:
@@ -55,9 +80,10 @@ class Engine:
             pat = _LEFT + "(?:" + expand(rule.pattern, macros) + ")" + _RIGHT
             try:
                 rx = re.compile(pat, re.IGNORECASE | rule.flags)
+                low = re.compile(pat, rule.flags) if _lower_safe(pat) else None
             except re.error as e:  # pragma: no cover - grammar bug
                 raise ValueError(f"rule {rule.name}: {e}") from e
-            self.rules.append(_Compiled(rule, rx))
+            self.rules.append(_Compiled(rule, rx, low))
         self.mod_left = [(re.compile(r"(?<!\w)(?:" + expand(p, macros) + r")$", re.IGNORECASE), mod, types, cond)
                          for p, mod, types, cond in module.MODIFIERS_LEFT]
         self.mod_right = [(re.compile(r"\s*(?:" + expand(p, macros) + r")(?!\w)", re.IGNORECASE), mod, types, cond)
@@ -84,7 +110,10 @@ class Engine:
     # -- candidates ---------------------------------------------------------
     def candidates(self, text: str):
         out = []
-        windows = self._windows(text) if self.trigger is not None else None
+        low = text.lower()
+        if len(low) != len(text):  # lower() changed offsets (rare Unicode): match the text itself
+            low = None
+        windows = self._windows(text, low) if self.trigger is not None else None
         for c in self.rules:
             prio = c.rule.priority
             kinds = c.rule.kinds
@@ -95,20 +124,22 @@ class Engine:
                 if spans is None:
                     spans = windows[kinds] = _merge(sorted(
                         w for k in kinds for w in windows.get(k, ())))
-            finditer = c.regex.finditer
+            if c.lower is not None and low is not None:
+                finditer, src = c.lower.finditer, low
+            else:
+                finditer, src = c.regex.finditer, text
             n = len(text)
             for a, b in spans:
-                for m in finditer(text, a, b):
+                for m in finditer(src, a, b):
                     s, e = m.span()
                     if e > s and not (e == b < n and text[b].isalnum()):  # cut by the window end
                         out.append((s, e, prio, c.rule, m))
         return out
 
-    def _windows(self, text: str) -> dict:
+    def _windows(self, text: str, low: str | None) -> dict:
         """Trigger kind -> windows (start, end) around its occurrences."""
-        low = text.lower()
         rx = self.trigger
-        if len(low) != len(text):  # lower() changed offsets (rare Unicode): scan the text itself
+        if low is None:
             low, rx = text, self.trigger_i
         n = len(text)
         raw: dict[str, list] = {}
@@ -175,7 +206,7 @@ class Engine:
         for s, e, _prio, rule, m in chosen:
             ctx.start, ctx.end, ctx._tense = s, e, False
             try:
-                r = rule.norm(G.of(m), ctx)
+                r = rule.norm(G.of(m, text), ctx)
             except (ValueError, OverflowError, KeyError):
                 r = None
             if r is None:

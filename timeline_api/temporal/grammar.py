@@ -95,7 +95,16 @@ class G(dict):
         return {k: v for k, v in self.items() if isinstance(k, str)}
 
     @classmethod
-    def of(cls, m) -> G:
-        g = cls(m.groupdict())
-        g[0] = m.group(0)
+    def of(cls, m, text: str | None = None) -> G:
+        """Groups of a match; with ``text``, taken from it at the match's offsets
+        (the engine matches some rules on the lower-cased text)."""
+        if text is None:
+            g = cls(m.groupdict())
+            g[0] = m.group(0)
+            return g
+        g = cls()
+        for name, idx in m.re.groupindex.items():
+            a, b = m.span(idx)
+            g[name] = text[a:b] if a >= 0 else None
+        g[0] = text[m.start():m.end()]
         return g

@@ -1136,7 +1136,7 @@ def n_range_months(m, cx):
 RULES = [
     # ---- absolute dates
     Rule("iso_date", r"(?P<y>{YEAR4})-(?P<mo>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])"
-                     r"(?:T(?P<H>[01]\d|2[0-3]):(?P<M>[0-5]\d)(?::\d\d)?)?", n_iso, 10),
+                     r"(?:t(?P<H>[01]\d|2[0-3]):(?P<M>[0-5]\d)(?::\d\d)?)?", n_iso, 10),
     Rule("numeric_date", r"(?P<a>[0-3]?\d)(?P<sep>[/.-])(?P<b>[0-3]?\d)(?P=sep)(?P<y>{YEAR4}|\d\d)", n_numeric, 5),
     Rule("weekday_month_day",
          r"(?:{WEEKDAY}\s*,?\s+)(?:(?P<mon>{MONTH})\s+(?P<day>{DAY})|(?P<day2>{DAY})\s+(?:of\s+)?(?P<mon2>{MONTH}))"
@@ -1149,7 +1149,7 @@ RULES = [
     Rule("day_month", r"(?:the\s+)?(?P<day>{DAY})(?:\s+of)?\s+(?P<mon>{MONTH})", n_month_day, 3),
     Rule("month_year", r"(?P<mon>{MONTH_FULL}|{MONTH_ABBR})\s*(?:,|of)?\s*(?P<y>{YEARANY}|['’]\d\d)", n_month_year, 4),
     Rule("month", r"(?P<mon>{MONTH_FULL}|(?-i:Sept|Oct|Nov|Dec|Jan|Feb|Aug)\.)", n_month, 1),
-    Rule("year", r"(?:(?P<pre>(?:the\s+)?(?:year|(?:the\s+)?fiscal(?:\s+year)?|fiscal-year|(?-i:FY|fy))\s*)(?P<y>{YEAR4}|\d\d)"
+    Rule("year", r"(?:(?P<pre>(?:the\s+)?(?:year|(?:the\s+)?fiscal(?:\s+year)?|fiscal-year|fy)\s*)(?P<y>{YEAR4}|\d\d)"
                  r"|(?P<y2>{YEAR4}))(?!\s*(?:-|–|to)\s*\d)",
          lambda m, cx: n_year(_yearfix(m), cx), 2),
     Rule("year_end", r"(?:the\s+)?(?:year[- ]end|year['’]s\s+end|end[- ]of[- ](?:the[- ])?year)|the\s+(?P<pos>end|beginning|start|middle)\s+of\s+the\s+(?P<unit>month|year|week|quarter)",
