@@ -160,3 +160,22 @@ def test_registry_entities_win_over_guesses(matcher):
     m2 = matcher.with_entities([cook])
     ms = m2.find("Timothy D. Cook spoke at the event.")
     assert ms[0].entity.key == "person:tim-cook"
+
+
+def test_pronouns_follow_gender(matcher):
+    ms = matcher.find("Mr Tom Harlan met Emily Lyons. She thanked him. He left early.")
+    links = {m.text: m.entity.name for m in ms if m.link == "pronoun"}
+    assert links == {"She": "Emily Lyons", "He": "Tom Harlan"}
+
+
+def test_sites_named_in_text_are_places(matcher):
+    ms = matcher.find("Protesters marched down Unity Boulevard toward Serengeti National Park.")
+    assert [(m.entity.kind, m.roles) for m in ms] == [("landmark", {"location"}), ("landmark", {"location"})]
+    assert ms[0].entity.key == "landmark:unity-boulevard"
+
+
+def test_capitalised_directions(matcher):
+    ms = matcher.find("Aid reached Northern Iraq and East Africa but not Central America.")
+    assert [(m.text, m.entity.name, m.qualifier) for m in ms] == [
+        ("Northern Iraq", "Iraq", "northern"), ("East Africa", "East Africa", None),
+        ("Central America", "Central America", None)]

@@ -89,6 +89,7 @@ class Gazetteer:
     comma_only: set[tuple[str, ...]] = field(default_factory=set)  # names valid only after "<place>, "
     common_words: frozenset[str] = frozenset()
     given_names: frozenset[str] = frozenset()
+    female_names: frozenset[str] = frozenset()
     _script_index: dict[str, list[Entry]] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     parent: "Gazetteer | None" = None
@@ -128,6 +129,7 @@ class Gazetteer:
             comma_only=self.comma_only,
             common_words=self.common_words,
             given_names=self.given_names,
+            female_names=self.female_names,
             parent=self,
         )
 
@@ -206,6 +208,7 @@ def build_gazetteer() -> Gazetteer:
     g = Gazetteer()
     g.common_words = _read_words("common_words.txt")
     g.given_names = _read_words("given_names.txt")
+    g.female_names = _read_words("female_names.txt")
 
     # continents
     for code, c in gc.get_continents().items():

@@ -19,7 +19,10 @@ NOT_NAMES = MONTHS | WEEKDAYS | HOLIDAYS | frozenset(
     "AM PM BC AD GMT UTC EST PST No Yes Oh And But Or Nor So Yet For Of In On At By To From With As "
     "If When While Where Why How What Who Which Whose After Before During Since Until Although Though "
     "Because However Meanwhile Moreover Also Then Now Today Yesterday Tomorrow Tonight Here There "
-    "Read Tags Photo Video Image Source Sources Update Updated Editor Note Advertisement Share".split()
+    "Read Tags Photo Video Image Source Sources Update Updated Editor Note Advertisement Share "
+    "Some Many Most All Several Few Both Each Every Other Such More Less Only Even Just Still Not "
+    "Besides Despite Among Unlike Like Under Over Against Without Within Through Throughout Across "
+    "Along Amid Beyond Toward Towards Upon Via Except Including Regarding According Following".split()
 )
 
 # titles and roles: split a capitalised run (the name follows them) and mark the next name a person
@@ -74,7 +77,8 @@ OF_HEADS = ORG_WORDS | frozenset(
 DIRECTIONS = frozenset(
     "northern southern eastern western central northeastern northwestern southeastern southwestern "
     "north-eastern north-western south-eastern south-western north south east west upper lower "
-    "Northern Southern Eastern Western Central".split()
+    "Northern Southern Eastern Western Central North South East West Northeast Northwest Southeast "
+    "Southwest Upper Lower".split()
 )
 
 # after a seat of power, these make it an actor ("the Kremlin said")
@@ -92,7 +96,7 @@ NOT_ENTITIES = frozenset(
     "Arab Arabs Asian Asians African Africans European Europeans Western Westerners Eastern Northern "
     "Southern Muslim Muslims Moslem Moslems Islamic Christian Christians Jewish Jews Catholic Catholics "
     "Protestant Hindu Buddhist Sunni Sunnis Shiite Shiites Shia Latin Nordic Scandinavian Baltic Balkan "
-    "Caucasian Hispanic Communist Communists Socialist Socialists Liberal Liberals Conservative "
+    "West East North South Caucasian Hispanic Communist Communists Socialist Socialists Liberal Liberals Conservative "
     "Conservatives Federal National International Royal Imperial General First Second Third Fourth "
     "English Spanish Arabic Hebrew Mandarin Cantonese Hindi Urdu Persian Farsi Latino Celsius Fahrenheit "
     "Very Well Yes Oh Okay Please Thanks Sorry".split()
@@ -104,3 +108,14 @@ DETERMINERS = frozenset("a an the this that his her its their our my your".split
 COMMON_NOUN_PLACES = frozenset("Turkey China Chad Jersey Guinea Chile Cuba Java Panama Bermuda Japan".split())
 
 PRONOUNS_PERSON = frozenset("he she him his her".split())
+
+# a name ending with one of these is a site ("Unity Boulevard", "Serengeti National Park")
+PLACE_WORDS = frozenset(
+    "Street St Avenue Ave Boulevard Road Rd Drive Lane Way Square Plaza Bridge Park Gardens Stadium Arena "
+    "Station Palace Castle Cathedral Mosque Temple Tower Beach Harbor Harbour Island Islands Mountain "
+    "Mountains Mount Hills River Lake Valley Desert Sea Ocean Bay Strait Canal Peninsula Dam Pass Canyon "
+    "Forest Reserve Field Fields Base Airfield Refinery Mine Pipeline Crossing Checkpoint Prison".split()
+)
+MALE_TITLES = frozenset("Mr Mr. Sir Lord King Prince Duke Baron Count Emperor Sultan Sheikh Father Brother".split())
+FEMALE_TITLES = frozenset("Mrs Mrs. Ms Ms. Miss Madam Dame Lady Queen Princess Duchess Baroness Countess "
+                          "Empress Sister".split())

@@ -38,7 +38,8 @@ _ACRONYM = re.compile(r"^(?:[A-Z][A-Z0-9&]*[A-Z0-9]|(?:[A-Z]\.){2,})$")  # CNN, 
 _MODEL = re.compile(r"^(?!\d{4}$)(?=.*\d)[A-Za-z0-9]{1,4}$|^[A-Z]$")  # 4, 3G, 3GS, A4, 787, X
 _POSSESSIVE = frozenset(("'s", "’s", "'", "’"))
 _PERSON_CUES_AFTER = frozenset("said says told added explained wrote who".split())
-_KIND_PREFIX = {"person": "person", "organization": "org", "group": "group", "product": "product"}
+_KIND_PREFIX = {"person": "person", "organization": "org", "group": "group", "product": "product",
+                "landmark": "landmark"}
 # "the company" -> the latest organisation named in the three sentences before
 _ANAPHORS = {
     "company": "organization", "firm": "organization", "corporation": "organization",
@@ -57,6 +58,7 @@ class _AEnt:
     kind: str
     aliases: list[str] = field(default_factory=list)
     entity: Entity | None = None  # a known entity (gazetteer, registry) it turned out to be
+    gender: str | None = None  # "f" / "m" for people, from given name or title; for pronouns
 
     def add_alias(self, a: str) -> None:
         if a != self.name and a not in self.aliases:
@@ -152,8 +154,9 @@ class ArticleNames:
             inner = set()
             for sp in inside:
                 inner.update(range(sp.i, sp.j))
-            if all(k in inner or not self.toks[k].text[:1].isalnum() for k in range(i, j)):
-                continue  # "Iraq-Kuwait": places joined by a hyphen
+            if all(k in inner or not self.toks[k].text[:1].isalnum() or self.toks[k].text in L.DIRECTIONS
+                   for k in range(i, j)):
+                continue  # "Iraq-Kuwait": places joined by a hyphen; "Northern Iraq": a direction
             # a country or demonym heading a run without an organisation word is split off:
             # "Russian Vladimir Putin" no; "US officials" never reaches here; "British Airways" stays
             parts = self._split_gazetteer_head(i, j, inside, hint)
@@ -413,7 +416,8 @@ class ArticleNames:
         else:
             ent.add_alias(self._surface(it))
             self._register(words, ent, EXPLICIT)
-        return ent, it.i, {ACTOR}, None, "name" if ent.name == self._surface(it) else "alias"
+        roles = {LOCATION} if ent.kind == "landmark" else {ACTOR}
+        return ent, it.i, roles, None, "name" if ent.name == self._surface(it) else "alias"
 
     def _variant_of(self, words: tuple[str, ...]) -> _AEnt | None:
         """An article entity this run is a variant of: same first and last word, one a
@@ -438,6 +442,8 @@ class ArticleNames:
         name = self._surface(it)
         name = re.sub(r"\s+", " ", name)
         ent = _AEnt(len(self.aents), name, kind)
+        if kind == "person":
+            ent.gender = self._gender(it, words)
         self.aents.append(ent)
         if len(words) >= 2:
             self.by_ends.setdefault((words[0], words[-1]), []).append((ent, words))
@@ -474,9 +480,19 @@ class ArticleNames:
                 ent.add_alias(short)
         return ent
 
+    def _gender(self, it: _Item, words: tuple[str, ...]) -> str | None:
+        prev = self.toks[it.i - 1].text if it.i > 0 else ""
+        if prev in L.FEMALE_TITLES or words[0] in self.g.female_names:
+            return "f"
+        if prev in L.MALE_TITLES or words[0] in self.g.given_names:
+            return "m"
+        return None
+
     def _kind(self, it: _Item, words: tuple[str, ...]) -> str:
         toks = self.toks
         content = [w for w in words if w not in L.CONNECTORS and w not in (".", "-")]
+        if len(content) >= 2 and content[-1] in L.PLACE_WORDS:
+            return "landmark"
         if any(w in L.ORG_WORDS for w in content[1:]) or (len(content) == 1 and content[0] in L.ORG_WORDS):
             return "organization"
         if any(_CAMEL.match(w) for w in words) or any(any(c.isdigit() for c in w) for w in words):
@@ -568,6 +584,7 @@ class ArticleNames:
                 built[a.ident] = known
                 continue
             built[a.ident] = Entity(key=key, name=a.name, kind=a.kind, aliases=tuple(a.aliases))
+        self.gender = {built[a.ident].key: a.gender for a in self.aents if a.kind == "person"}
         out: list[Mention] = []
         for s, e, ent, roles, qualifier, link in raw:
             entity = built[ent.ident] if isinstance(ent, _AEnt) else ent
@@ -587,7 +604,8 @@ class ArticleNames:
         taken = {m.start for m in mentions}
         extra: list[Mention] = []
         recent: list[tuple[int, Mention]] = []  # (sentence number, mention), in text order
-        last_person: tuple[int, Mention] | None = None
+        people: list[tuple[int, Mention]] = []  # the people among them (and resolved pronouns)
+        gender = dict(getattr(self, "gender", {}))
         mi = 0
         n = len(toks)
         for k, t in enumerate(toks):
@@ -599,18 +617,25 @@ class ArticleNames:
                 entry = (sent_at.get(m.start, t.sent), m)
                 recent.append(entry)
                 if m.entity.kind == "person":
-                    last_person = entry
+                    people.append(entry)
                 mi += 1
             if t.start in taken:
                 continue
             sent = t.sent
             if w in _PRONOUNS:
-                if last_person is None or last_person[0] == sent or last_person[0] < sent - 2:
-                    continue
-                pm = Mention(entity=last_person[1].entity, start=t.start, end=t.end, text=w,
-                             roles=frozenset({ACTOR}), link="pronoun")
-                extra.append(pm)
-                last_person = (sent, pm)
+                want = "f" if w in ("She", "she") else "m"
+                for s_, m in reversed(people):
+                    if s_ < sent - 2:
+                        break
+                    g_ = gender.get(m.entity.key)
+                    if g_ is None or g_ == want:
+                        if s_ != sent:  # a person named in this sentence: nothing to add
+                            gender[m.entity.key] = want
+                            pm = Mention(entity=m.entity, start=t.start, end=t.end, text=w,
+                                         roles=frozenset({ACTOR}), link="pronoun")
+                            extra.append(pm)
+                            people.append((sent, pm))
+                        break
                 continue
             if k + 1 >= n:
                 continue
