@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 
 from . import calendar as cal
 from .grammar import Ctx, G, R, Rule
@@ -38,11 +37,27 @@ def expand(pattern: str, macros: dict[str, str], depth: int = 0) -> str:
     return _MACRO.sub(sub, pattern)
 
 
-@dataclass
 class _Compiled:
-    rule: Rule
-    regex: re.Pattern  # case-insensitive, on the text itself
-    lower: re.Pattern | None = None  # same pattern, case-sensitive, on the lower-cased text
+    """A rule's compiled pattern: case-sensitive on the lower-cased text when the
+    pattern allows it (``lower``), else case-insensitive on the text (``regex``,
+    compiled on first use when ``lower`` exists, since it is then only needed for
+    the rare text whose lower-casing changes its length)."""
+
+    __slots__ = ("rule", "pattern", "_regex", "lower")
+
+    def __init__(self, rule: Rule, pattern: str):
+        self.rule = rule
+        self.pattern = pattern
+        self._regex = None
+        self.lower = re.compile(pattern, rule.flags) if _lower_safe(pattern) else None
+        if self.lower is None:
+            self._regex = re.compile(pattern, re.IGNORECASE | rule.flags)
+
+    @property
+    def regex(self) -> re.Pattern:
+        if self._regex is None:
+            self._regex = re.compile(self.pattern, re.IGNORECASE | self.rule.flags)
+        return self._regex
 
 
 def _lower_safe(pattern: str) -> bool:
@@ -79,11 +94,9 @@ class Engine:
         for rule in module.RULES:
             pat = _LEFT + "(?:" + expand(rule.pattern, macros) + ")" + _RIGHT
             try:
-                rx = re.compile(pat, re.IGNORECASE | rule.flags)
-                low = re.compile(pat, rule.flags) if _lower_safe(pat) else None
+                self.rules.append(_Compiled(rule, pat))
             except re.error as e:  # pragma: no cover - grammar bug
                 raise ValueError(f"rule {rule.name}: {e}") from e
-            self.rules.append(_Compiled(rule, rx, low))
         self.mod_left = [(re.compile(r"(?<!\w)(?:" + expand(p, macros) + r")$", re.IGNORECASE), mod, types, cond)
                          for p, mod, types, cond in module.MODIFIERS_LEFT]
         self.mod_right = [(re.compile(r"\s*(?:" + expand(p, macros) + r")(?!\w)", re.IGNORECASE), mod, types, cond)
