@@ -7,9 +7,11 @@ strings never pay for it; results are cached.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from functools import lru_cache
 
 _PARSERS: dict = {}
+_LOCK = threading.Lock()  # dateparser's parsers are not documented as thread-safe
 
 # dateparser's period names -> our granularities
 _PERIOD = {"day": "day", "month": "month", "year": "year", "week": "week", "time": "minute"}
@@ -32,7 +34,8 @@ def _parser(language: str, order: str):
 def parse_absolute(s: str, language: str = "en", order: str = "MDY") -> tuple[dt.datetime, str] | None:
     """(datetime, granularity) of an absolute date string, or None."""
     try:
-        data = _parser(language, order).get_date_data(s)
+        with _LOCK:
+            data = _parser(language, order).get_date_data(s)
     except Exception:  # dateparser raises assorted errors on odd input
         return None
     if data is None or data.date_obj is None:
