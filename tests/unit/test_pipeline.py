@@ -81,3 +81,27 @@ def test_pure_core_imports_neither_flask_nor_sqlalchemy():
             "bad = [m for m in ('flask', 'sqlalchemy') if m in sys.modules]; print(bad); sys.exit(bool(bad))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_name_that_modifies_a_noun_is_not_an_actor_but_a_country_still_is():
+    text = "Furious Acme Phone owners queued outside the Paris store on 3 May 2023, US officials said."
+    analysis = analyse_article(text, PUBLISHED)
+    names = {a.name for e in analysis.events for a in e.actors}
+    assert "United States" in names  # "US officials": the country's affiliates act
+    acme = [m for m in analysis.mentions if m.text.startswith("Acme")]
+    assert all(m.entity.name not in names for m in acme)
+
+
+def test_clause_helpers():
+    from timeline_api.pipeline import clauses
+
+    assert clauses.modifies_next_noun(" users complained")
+    assert not clauses.modifies_next_noun(" will be available")
+    assert not clauses.modifies_next_noun(" sold millions")
+    assert clauses.modifies_next_noun(" CEO Tim Cook said")  # "Acme CEO Tim Cook": Acme modifies
+    assert not clauses.modifies_next_noun(" Tim Cook said")
+    assert clauses.governing_mod("production stopped since ") == "AFTER"
+    assert clauses.governing_mod("the report is due by ") == "BEFORE"
+    assert clauses.is_future("talks will resume")
+    assert clauses.reports_happening("Rebels seized the airport.")
+    assert not clauses.reports_happening("Support our reporting: you can donate.")

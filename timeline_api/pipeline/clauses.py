@@ -105,6 +105,33 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# Words that may follow a name without the name modifying them.
+_FUNCTION_WORDS = frozenset("""
+a an the and or but nor of in on at to for from by with as than that which who whom whose when where while
+if because after before since until during into onto over under about against between through across per via
+is are was were be been being has have had do does did will would shall should can could may might must
+not also only still just even then there here this these those it its his her their our your my
+""".split())
+_NEXT_WORD = re.compile(r"\s*([A-Za-z][A-Za-z-]*)")
+
+
+def modifies_next_noun(text_after: str) -> bool:
+    """A name directly followed by a common noun modifies it ("iPhone 4 users",
+    "Apple Computer CEO Steve Jobs"): the noun's referent is the participant, not the name."""
+    match = _NEXT_WORD.match(text_after)
+    if not match:
+        return False
+    word = match.group(1)
+    lower = word.lower()
+    if word[0].isupper() and lower not in ("ceo", "cfo", "coo", "cto"):
+        return False  # another name, or a title read as one
+    if lower in _FUNCTION_WORDS or lower in _VERBS:
+        return False
+    if lower.endswith("ed") or (lower.endswith("s") and lower[:-1] in _VERBS):
+        return False  # a verb: "iPhone 4 sold", "Apple releases"
+    return True
+
+
 _REPORTING = re.compile(r"\b(?:said|says|told|tells|according to|reported|reports|announced|confirmed|stated)\b",
                         re.IGNORECASE)
 

@@ -191,11 +191,15 @@ def _status(clause: str, date: EventDate, published_at: dt.datetime) -> str:
 class _Entities:
     """Mentions assigned to sentences by offset, with their enclosing places."""
 
-    def __init__(self, mentions: list[Mention], matcher: EntityMatcher):
+    def __init__(self, text: str, mentions: list[Mention], matcher: EntityMatcher):
+        self.text = text
         self.mentions = mentions
         self.matcher = matcher
 
     def within(self, start: int, end: int):
+        """Actors, named places and enclosing places of the span [start, end).
+
+        Names that modify a noun ("iPhone 4 users") are not actors of it."""
         actors: dict[str, Entity] = {}
         places: dict[str, PlaceLink] = {}
         scope: dict[str, Entity] = {}
@@ -203,7 +207,9 @@ class _Entities:
             if not _within(mention.start, mention.end, start, end):
                 continue
             entity = mention.entity
-            if "actor" in mention.roles:
+            # a country names its affiliates even as a modifier ("US officials"); other names do not
+            modifier = entity.kind != "country" and clauses.modifies_next_noun(self.text[mention.end:mention.end + 40])
+            if "actor" in mention.roles and not modifier:
                 actors.setdefault(entity.key, entity)
             if "location" in mention.roles:
                 places.setdefault(entity.key, PlaceLink(entity, mention.qualifier))
@@ -246,7 +252,7 @@ def analyse_article(text: str, published_at: dt.datetime, matcher: EntityMatcher
     sentences = split_sentences(text)
     timexes = resolve_timexes(text, published_at, language=language)
     mentions = matcher.find(text)
-    entities = _Entities(mentions, matcher)
+    entities = _Entities(text, mentions, matcher)
     evidence: list[Evidence] = []
     narrative: EventDate | None = None  # last explicit date of the current paragraph
     story: EventDate | None = None  # the day the lead reports

@@ -30,7 +30,8 @@ MIN_SHARED_WORDS = 3
 def signature(text: str) -> frozenset[str]:
     """Content words, lower-cased and crudely singularised: the wording to compare."""
     out = set()
-    for token in _TOKEN.findall(text.lower()):
+    for token in _TOKEN.findall(text.lower().replace("’", "'")):
+        token = token.removesuffix("'s").strip("'-")
         if token in _STOP or token in _DATE_WORDS or len(token) < 3 or token.isdigit():
             continue
         if token.endswith("ies") and len(token) > 4:
