@@ -10,15 +10,18 @@ every configured backend (SQLite, and PostgreSQL when TEST_DATABASE_URL is set).
 """
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import positive_data_acceptance
+from schemathesis.checks import negative_data_rejection, positive_data_acceptance
 
 from timeline_api import create_app
 
-# examples per operation in the fuzzing phase; the examples and coverage phases add their own few
-MAX_EXAMPLES = 30
+# examples per operation in the fuzzing phase (the examples and coverage phases add their own few);
+# raise it for a bug hunt: SCHEMATHESIS_MAX_EXAMPLES=500 pytest tests/api/test_schemathesis.py
+MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "30"))
 
 _schema_app = create_app({"database_url": "sqlite://"})
 schema = schemathesis.openapi.from_wsgi("/openapi.json", _schema_app)
@@ -48,8 +51,22 @@ def seeded_app(app):
 )
 def test_every_operation_honours_its_schema(case, seeded_app):
     response = case.call(app=seeded_app)
-    excluded = [positive_data_acceptance] if _rejected_beyond_the_schema(response) else []
+    excluded = []
+    if _rejected_beyond_the_schema(response):
+        excluded.append(positive_data_acceptance)
+    if _query_value_not_sendable(case):
+        excluded.append(negative_data_rejection)
     case.validate_response(response, excluded_checks=excluded, transport_kwargs={"app": seeded_app})
+
+
+def _query_value_not_sendable(case) -> bool:
+    """A negative case may put an object where a query parameter takes a scalar
+    (e.g. q={"": {}}). A query string cannot carry it: the WSGI transport sends
+    its str() (q="{'': {}}"), which is a valid string, so accepting it is right."""
+    def nested(value) -> bool:
+        return isinstance(value, dict) or (isinstance(value, (list, tuple)) and any(
+            isinstance(item, (dict, list, tuple)) for item in value))
+    return any(nested(value) for value in (case.query or {}).values())
 
 
 # 422s for input that fits the schema but cannot be judged by it alone:
