@@ -68,3 +68,33 @@ def test_unsupported_language_is_an_error():
 def test_datetime_reference_is_accepted():
     out = resolve_timexes("He left yesterday.", datetime(2023, 6, 5, 14, 30))
     assert [t.value for t in out] == ["2023-06-04"]
+
+
+# ---- engine internals ------------------------------------------------------------------------
+def test_trie_regex_matches_exactly_its_words():
+    import re
+
+    from timeline_api.temporal.engine import trie_regex
+
+    words = ["may", "march", "mar", "monday", "mon", "a.m", "ago"]
+    rx = re.compile(r"(?:" + trie_regex(sorted(words)) + r")\Z")
+    for w in words:
+        assert rx.match(w), w
+    for w in ["ma", "mayo", "a.", "marc", "mondays"]:
+        assert not rx.match(w), w
+
+
+def test_lower_safe_patterns():
+    from timeline_api.temporal.engine import _lower_safe
+
+    assert _lower_safe(r"(?P<Unit>days?)\s+ago\b")
+    assert not _lower_safe(r"(?-i:May)\s+\d")
+    assert not _lower_safe(r"Q[1-4]")
+
+
+def test_every_english_rule_has_trigger_kinds():
+    from timeline_api.temporal.rules import en
+
+    assert all(r.kinds for r in en.RULES), [r.name for r in en.RULES if not r.kinds]
+    kinds = set(en.TRIGGER_WORDS) | set("YZXTK")
+    assert all(set(r.kinds) <= kinds for r in en.RULES)
