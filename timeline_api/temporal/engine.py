@@ -234,6 +234,8 @@ class Engine:
             out.append(tx)
             if tx.type in ("DATE", "TIME") and tx.interval is not None and r.explicit:
                 ctx.narrative = (tx.interval[0], tx.granularity)
+                if tx.granularity in ("day", "part_of_day", "hour", "minute", "second"):
+                    ctx.last_day = tx.interval[0]
             if tx.granularity:
                 ctx.last_gran = tx.granularity
                 if (tx.granularity in ("quarter", "half") and tx.interval is not None and r.explicit

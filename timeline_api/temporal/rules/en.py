@@ -745,8 +745,8 @@ def n_time(m, cx):
         day = resolve_day_phrase(dpart, cx)
         if day is None:
             return None
-    elif cx.narrative and cx.narrative[1] in ("day", "part_of_day", "hour", "minute"):
-        day, anchor = cx.narrative[0], "narrative"
+    elif cx.last_day is not None:
+        day, anchor = cx.last_day, "narrative"
     elif cx.dct:
         day = cx.dct
     hh = f"{h:02d}:{mi:02d}"
