@@ -224,3 +224,25 @@ def test_the_year_ended_is_a_one_year_duration():
 
 def test_last_fall_in_february_is_the_previous_year():
     assert one("Hiring began last fall.", date(1998, 2, 6)).value == "1997-FA"
+
+
+def test_determiner_belongs_to_the_expression():
+    assert triples("Prices fell over the last week.") == [("the last week", "DATE", "2023-W22")]
+    assert triples("Sales rose in the past year.") == [("the past year", "DATE", "2022")]
+
+
+@pytest.mark.parametrize("text", [
+    "May I ask a question?",
+    "They march to the capital.",
+    "He finished second.",
+    "The Sunday Times and the Sunday Telegraph.",
+    "A 7-Eleven store.",
+    "The Boeing 747 jet.",
+    "It costs $1999, or 2000 dollars.",
+    "Inflation hit 12% (2000 percent).",
+    "The final score was 21-14.",
+    "Call 1-800-555-2000 now.".replace(" now", ""),
+    "Upgrade to version 2.10.3.",
+])
+def test_issue_traps(text):
+    assert triples(text) == []

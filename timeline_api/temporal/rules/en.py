@@ -1225,7 +1225,7 @@ RULES = [
                 r"|the\s+(?:near|short|long)\s+term",
          n_ref, 1),
     Rule("weekend", r"(?P<rel>the|this|last|next|coming|past)\s+(?P<unit>weekend)", n_rel_unit, 3),
-    Rule("rel_unit", r"(?P<rel>this|last|next|past|coming|previous|current|following|present)\s+(?P<unit>week|month|year|quarter|decade|century)(?![- ](?:old|long))",
+    Rule("rel_unit", r"(?:the\s+(?=(?:last|past|current|coming|present)\s))?(?P<rel>this|last|next|past|coming|previous|current|following|present)\s+(?P<unit>week|month|year|quarter|decade|century)(?![- ](?:old|long))",
          n_rel_unit, 3),
     Rule("rel_mod", r"(?P<m>earlier|later|early|late|mid-?|middle)\s+(?:in\s+)?(?P<rel>this|last|next|the\s+past)\s+(?P<unit>week|month|year|quarter|decade|century)",
          lambda m, cx: n_rel_mod(_relclean(m), cx), 4),
