@@ -852,6 +852,9 @@ def _n_quarter(m, cx):
         return R(f"{year_num(m['y'], cx):04d}-{code}")
     if cx.dct is None:
         return R(f"XXXX-{code}", anchor="document", explicit=False)
+    if m["ya"]:  # "the year-ago third quarter": that quarter of the year before the report's
+        base = cx.period[0] if cx.period else cx.dct
+        return R(f"{base.year - 1:04d}-{code}", anchor="document", explicit=False)
     y = cx.dct.year
     if first_month > cx.dct.month and cx.tense() != "future":
         y -= 1
@@ -995,7 +998,8 @@ def n_holiday(m, cx):
         return None
     y = cx.dct.year
     d = holiday_date(name, y)
-    tense = cx.tense()
+    rel = (m["rel"] or "").lower()
+    tense = "past" if rel == "last" else "future" if rel == "next" else cx.tense()
     if tense == "past" and d > cx.dct:
         d = holiday_date(name, y - 1)
     elif tense == "future" and d < cx.dct:
@@ -1139,7 +1143,7 @@ RULES = [
                      r"(?:t(?P<H>[01]\d|2[0-3]):(?P<M>[0-5]\d)(?::\d\d)?)?", n_iso, 10),
     Rule("numeric_date", r"(?P<a>[0-3]?\d)(?P<sep>[/.-])(?P<b>[0-3]?\d)(?P=sep)(?P<y>{YEAR4}|\d\d)", n_numeric, 5),
     Rule("weekday_month_day",
-         r"(?:{WEEKDAY}\s*,?\s+)(?:(?P<mon>{MONTH})\s+(?P<day>{DAY})|(?P<day2>{DAY})\s+(?:of\s+)?(?P<mon2>{MONTH}))"
+         r"(?:(?:(?:this\s+)?(?:coming|next|last|past)\s+)?{WEEKDAY}\s*,?\s+)(?:(?P<mon>{MONTH})\s+(?P<day>{DAY})|(?P<day2>{DAY})\s+(?:of\s+)?(?P<mon2>{MONTH}))"
          r"(?:\s*,?\s*(?P<y>{YEAR4}))?",
          lambda m, cx: n_month_day(_swap(m), cx), 6),
     Rule("month_day_year", r"(?P<mon>{MONTH})\s*(?P<day>{DAY})(?:\s*,\s*|\s+)(?P<y>{YEARANY})", n_month_day, 5),
@@ -1183,7 +1187,7 @@ RULES = [
     Rule("century", r"(?:the\s+)?(?P<o>\d{1,2}(?:st|nd|rd|th)|(?:twenty[- ])?first|second|third|fourth|fifth|sixth"
                     r"|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth"
                     r"|eighteenth|nineteenth|twentieth)[\s-]+century", n_century, 4),
-    Rule("quarter", r"(?:the\s+)?(?:(?:fiscal|calendar)\s+)?(?P<o>{ORD}|final)[\s-]+(?:fiscal\s+)?(?P<unit>quarter|half)"
+    Rule("quarter", r"(?:the\s+)?(?:(?P<ya>year[- ](?:earlier|ago)|prior[- ]year|previous[- ]year)\s+)?(?:(?:fiscal|calendar)\s+)?(?P<o>{ORD}|final)[\s-]+(?:fiscal\s+)?(?P<unit>quarter|half)"
                     r"(?:\s+(?:of\s+)?(?:fiscal\s+|the\s+year\s+)?(?P<y>{YEAR4}|['’]\d\d))?", n_quarter, 4),
     Rule("quarter_code", r"(?-i:Q(?P<q>[1-4])|(?P<q2>[1-4])Q)\s*(?P<y>{YEAR4}|['’]?\d\d)?",
          lambda m, cx: _qcode(m, cx), 4),
@@ -1198,7 +1202,7 @@ RULES = [
          lambda m, cx: n_fiscal_year(_relfix(m), cx), 2),
     Rule("season", r"(?:(?P<the>the)\s+|(?:this\s+)?(?P<rel>this|last|next|past|coming|previous)\s+)?(?P<s>{SEASON})"
                    r"(?:\s+(?:of\s+)?(?P<y>{YEARANY}|['’]\d\d))?", n_season, 2),
-    Rule("holiday", r"(?-i:(?P<h>{HOLIDAY}))(?:\s*,?\s*(?P<y>{YEAR4}))?", n_holiday, 3),
+    Rule("holiday", r"(?:(?P<rel>last|next|this)\s+)?(?-i:(?P<h>{HOLIDAY}))(?:\s*,?\s*(?P<y>{YEAR4}))?", n_holiday, 3),
 
     # ---- times of day
     Rule("clock", r"(?:(?P<word>noon|midnight|midday)|(?P<h>[01]?\d|2[0-4])(?::(?P<mi>[0-5]\d))?(?:\s*(?P<ampm>{AMPM})|\s+(?:in|of)\s+the\s+(?P<ampm2>morning|afternoon|evening|night)|(?=:)))"
@@ -1253,7 +1257,8 @@ RULES = [
     Rule("set_adverb", r"daily|nightly|weekly|monthly|yearly|annually|hourly|biweekly|bimonthly|semiannually",
          n_set, 2),
     Rule("set_every", r"(?:every|each|per)\s+(?:other\s+)?(?:(?P<q>{NUM}|{NUMW})\s+)?(?P<unit>{UNIT})", n_set, 3),
-    Rule("set_every_wd", r"(?:every|each)\s+(?P<wd>{WEEKDAY_FULL})(?:\s+(?P<part>{PART}))?|(?P<wd2>(?-i:Mondays|Tuesdays|Wednesdays|Thursdays|Fridays|Saturdays|Sundays))",
+    Rule("set_every_wd", r"(?:every|each)\s+(?P<wd>{WEEKDAY_FULL})(?:\s+(?P<part>{PART}))?|(?P<wd2>(?-i:Mondays|Tuesdays|Wednesdays|Thursdays|Fridays|Saturdays|Sundays))"
+                         r"|(?P<wd3>{WEEKDAY_FULL})\s+(?P<parts>mornings|afternoons|evenings|nights)",
          lambda m, cx: n_set(_wdfix(m), cx), 3),
     Rule("set_each_month", r"(?:every|each)\s+(?P<mon>{MONTH_FULL})", n_set, 3),
     Rule("set_freq", r"(?P<freq>once|twice|thrice|(?:{NUMW}|\d+)\s+times)\s+(?:a|an|per|each|every)\s+(?P<unit>{UNIT})", n_set, 4),
@@ -1327,6 +1332,8 @@ def _wdfix(m):
     g = G(m)
     if g.get("wd2"):
         g["wd"] = g["wd2"][:-1]
+    if g.get("wd3"):
+        g["wd"], g["part"] = g["wd3"], g["parts"][:-1]
     return g
 
 
