@@ -110,33 +110,43 @@ class EntityMatcher:
         g = self._g
         index, max_len = g.index, g.max_len
         out: list[_GSpan] = []
-        n = len(toks)
+        texts = [t.text for t in toks]
+        n = len(texts)
         i = 0
         script = None
         while i < n:
-            t = toks[i]
-            if not t.text[0].isalnum():
-                i += 1
-                continue
+            w = texts[i]
+            m = max_len.get(w, 0)
+            if not m:
+                if w.isascii():
+                    # fast path: most words start no name; capitals may be a dateline ("THE HAGUE")
+                    if not (len(w) > 2 and w.isupper() and w.isalpha()):
+                        i += 1
+                        continue
+                elif not is_latin(w):
+                    if script is None:
+                        script = g.script_index()
+                    hit = _script_lookup(text, toks, i, script)
+                    if hit is not None:
+                        out.append(hit)
+                        i = hit.j
+                    else:
+                        i += 1
+                    continue
             hit = None
-            caps = _all_caps(t.text) and (len(t.text) > 3 or (i + 1 < n and _all_caps(toks[i + 1].text)))
-            for variant in ((t.text, t.text.title()) if caps else (t.text,)):
-                m = max_len.get(variant, 0)
-                for L_ in range(min(m, n - i), 0, -1):
-                    rest = (x.text for x in toks[i + 1:i + L_])
-                    if variant is not t.text:  # a dateline in capitals: "THE HAGUE"
-                        rest = (x.text.title() if _all_caps(x.text) else x.text for x in toks[i + 1:i + L_])
-                    key = (variant, *rest)
+            for L_ in range(min(m, n - i), 0, -1):
+                entries = index.get(tuple(texts[i:i + L_]))
+                if entries:
+                    hit = _GSpan(i, i + L_, list(entries))
+                    break
+            if hit is None and _all_caps(w) and (len(w) > 3 or (i + 1 < n and _all_caps(texts[i + 1]))):
+                tw = w.title()
+                for L_ in range(min(max_len.get(tw, 0), n - i), 0, -1):
+                    key = (tw, *(x.title() if _all_caps(x) else x for x in texts[i + 1:i + L_]))
                     entries = index.get(key)
                     if entries:
                         hit = _GSpan(i, i + L_, list(entries))
                         break
-                if hit:
-                    break
-            if hit is None and not is_latin(t.text):
-                if script is None:
-                    script = g.script_index()
-                hit = _script_lookup(text, toks, i, script)
             if hit is not None:
                 out.append(hit)
                 i = hit.j

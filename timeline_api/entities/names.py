@@ -218,9 +218,15 @@ class ArticleNames:
         n = len(toks)
         raw: list[tuple[int, int]] = []
         i = 0
+        not_names, titles = L.NOT_NAMES, L.PERSON_TITLES
         while i < n:
             t = toks[i]
-            if not self._is_name_word(t) or (t.text in L.NOT_NAMES and t.text not in L.PERSON_TITLES):
+            w = t.text
+            c = w[0]
+            if not (c.isupper() or (c.islower() and len(w) > 1 and w[1].isupper())):
+                i += 1  # fast path: lower-case words and punctuation
+                continue
+            if not self._is_name_word(t) or (w in not_names and w not in titles):
                 i += 1
                 continue
             j = i + 1
@@ -350,19 +356,26 @@ class ArticleNames:
     def _headline_tokens(self) -> set[int]:
         """Tokens of title-case lines (headlines), where capitals say nothing."""
         toks = self.toks
+        text = self.text
+        starts = [t.start for t in toks]
+        bounds = [0]
+        pos = text.find("\n")
+        while pos != -1:
+            k = bisect.bisect_left(starts, pos)
+            if k > bounds[-1]:
+                bounds.append(k)
+            pos = text.find("\n", pos + 1)
+        bounds.append(len(toks))
         out: set[int] = set()
-        start = 0
-        n = len(toks)
-        for k in range(n + 1):
-            if k == n or (k > start and "\n" in self.text[toks[k - 1].end:toks[k].start]):
-                words = [t for t in toks[start:k] if t.text[:1].isalpha() and t.text not in L.CONNECTORS
-                         and t.text not in ("a", "an", "the", "to", "in", "on", "at", "by", "with")]
-                # a headline has no full stop, or is long and all in capitals
-                ends = toks[k - 1].text if k > start else ""
-                need = 4 if ends not in (".", "!", "?", '"', "”") else 8
-                if len(words) >= need and sum(1 for t in words if t.text[0].isupper()) >= 0.8 * len(words):
-                    out.update(range(start, k))
-                start = k
+        skip = L.CONNECTORS | _SMALL_WORDS
+        for start, k in zip(bounds, bounds[1:]):
+            if k <= start:
+                continue
+            words = [w for w in (t.text for t in toks[start:k]) if w[0].isalpha() and w not in skip]
+            # a headline has no full stop, or is long and all in capitals
+            need = 4 if toks[k - 1].text not in (".", "!", "?", '"', "”") else 8
+            if len(words) >= need and sum(1 for w in words if w[0].isupper()) >= 0.8 * len(words):
+                out.update(range(start, k))
         return out
 
     # -- resolving ------------------------------------------------------------------------
@@ -594,13 +607,13 @@ class ArticleNames:
 
     # -- pronouns and definite descriptions ------------------------------------------------
     def _anaphora(self, mentions: list[Mention]) -> list[Mention]:
-        """"He"/"she" -> the latest person named in this or the two sentences before, unless
-        the sentence already names one; "the company" -> the latest organisation, "the device"
-        -> the latest product, "the store" -> the latest actor whose name ends with "Store"."""
+        """"He"/"she" -> the latest person of that gender (or of none known) named in this or
+        the two sentences before, unless it is named in this sentence; "the company" -> the
+        latest organisation; "the store" -> the latest actor whose name ends with "Store"."""
         toks = self.toks
         if not mentions:
             return mentions
-        sent_at = {t.start: t.sent for t in toks}
+        starts = [t.start for t in toks]
         taken = {m.start for m in mentions}
         extra: list[Mention] = []
         recent: list[tuple[int, Mention]] = []  # (sentence number, mention), in text order
@@ -608,13 +621,13 @@ class ArticleNames:
         gender = dict(getattr(self, "gender", {}))
         mi = 0
         n = len(toks)
-        for k, t in enumerate(toks):
+        words = _PRONOUNS | {"the", "The"}
+        for k in [k for k, t in enumerate(toks) if t.text in words]:
+            t = toks[k]
             w = t.text
-            if w not in _PRONOUNS and w != "the" and w != "The":
-                continue
             while mi < len(mentions) and mentions[mi].start <= t.start:
                 m = mentions[mi]
-                entry = (sent_at.get(m.start, t.sent), m)
+                entry = (toks[bisect.bisect_left(starts, m.start)].sent, m)
                 recent.append(entry)
                 if m.entity.kind == "person":
                     people.append(entry)
@@ -659,6 +672,7 @@ class ArticleNames:
 
 
 _PRONOUNS = frozenset(("He", "She", "he", "she"))
+_SMALL_WORDS = frozenset(("a", "an", "the", "to", "in", "on", "at", "by", "with"))
 L_ACTOR_ONLY = frozenset(("organization", "group", "person", "product"))
 
 

@@ -44,18 +44,27 @@ class Token:
 def tokenize(text: str) -> list[Token]:
     """Tokens with offsets; ``initial`` marks the first word of each sentence."""
     out: list[Token] = []
+    append = out.append
+    find = text.find
     at_start = True
     prev_end = 0
     prev_text = ""
     sent = 0
     new_sent = False
     for m in _TOKEN_RE.finditer(text):
-        s, e = m.span()
         tok = m.group()
-        if text.find("\n", prev_end, s) != -1:
+        s, e = m.span()
+        if s != prev_end and find("\n", prev_end, s) != -1:
             at_start = True
             new_sent = True
-        if not tok[0].isalnum():
+        if tok[0].isalnum():
+            if new_sent:
+                sent += 1
+                new_sent = False
+            append(Token(tok, s, e, at_start, sent))
+            # "U.S." at the end of a sentence ends it too, but one cannot tell; keep going
+            at_start = False
+        else:
             # punctuation: boundaries open a sentence, openers keep the state, others close it
             if tok in _BOUNDARY:
                 if not (tok == "." and (prev_text in ABBREVIATIONS
@@ -68,14 +77,7 @@ def tokenize(text: str) -> list[Token]:
                 pass
             else:
                 at_start = False
-            out.append(Token(tok, s, e, False, sent))
-        else:
-            if new_sent:
-                sent += 1
-                new_sent = False
-            out.append(Token(tok, s, e, at_start, sent))
-            # "U.S." at the end of a sentence ends it too, but one cannot tell; keep going
-            at_start = False
+            append(Token(tok, s, e, False, sent))
         prev_end = e
         prev_text = tok
     return out
