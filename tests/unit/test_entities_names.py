@@ -179,3 +179,15 @@ def test_capitalised_directions(matcher):
     assert [(m.text, m.entity.name, m.qualifier) for m in ms] == [
         ("Northern Iraq", "Iraq", "northern"), ("East Africa", "East Africa", None),
         ("Central America", "Central America", None)]
+
+
+def test_it_continues_a_sentence_opening_subject(matcher):
+    ms = matcher.find("Last week the Zephyr 7 went on sale. Zephyr 7 has a larger battery. "
+                      "It also has a brighter screen. It is likely that prices fall.")
+    its = [m for m in ms if m.text == "It"]
+    assert len(its) == 1 and its[0].entity.name == "Zephyr 7" and its[0].link == "pronoun"
+
+
+def test_model_number_before_the_name(matcher):
+    ms = matcher.find("Nokia launched the Lumia 920 in Paris. Critics said the 920 Lumia was heavy.")
+    assert entity_of(ms, "920 Lumia") == entity_of(ms, "Lumia 920")

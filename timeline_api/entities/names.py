@@ -89,6 +89,7 @@ class ArticleNames:
                 if not t.initial:
                     self.cap_mid.add(t.text)
         self.solo: set[str] = set()  # words standing alone as a name somewhere in the article
+        self.heads: dict[str, set[tuple[str, ...]]] = {}  # first word -> the longer names it starts
         self.aents: list[_AEnt] = []
         self.alias_map: dict[tuple[str, ...], tuple[_AEnt, bool]] = {}  # tokens -> (entity, overrides places)
         self.by_ends: dict[tuple[str, str], list[tuple[_AEnt, tuple[str, ...]]]] = {}  # (first, last) word
@@ -281,6 +282,8 @@ class ArticleNames:
         for i, j, _ in out:
             if j - i == 1 and (toks[i].text,) not in self.g.index:
                 self.solo.add(toks[i].text)
+            elif j - i > 1:
+                self.heads.setdefault(toks[i].text, set()).add(tuple(t.text for t in toks[i:j]))
         return out
 
     def _clean_run(self, i: int, j: int) -> list[tuple[int, int, bool]]:
@@ -403,6 +406,11 @@ class ArticleNames:
                 return None
             return m
         # a name run
+        # a model number before the name: "the 3G iPhone" after "iPhone 3G"
+        if it.i > 0 and _MODEL.match(toks[it.i - 1].text) and toks[it.i - 1].text[:1].isdigit():
+            hit = self.alias_map.get((*words, toks[it.i - 1].text))
+            if hit is not None:
+                return hit[0], it.i - 1, {ACTOR}, None, "alias"
         hit = self.alias_map.get(words)
         if hit is not None:
             return hit[0], it.i, {ACTOR}, None, "alias" if " ".join(words) != hit[0].name else "name"
@@ -516,9 +524,10 @@ class ArticleNames:
             return "person"
         name_like = all(re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]|Mc[A-Z][a-z]+|O'[A-Z][a-z]+", w)
                         for w in content)
-        # "Saddam Hussein" ... "Hussein": people are shortened to their surname
+        # "Saddam Hussein" ... "Hussein": people are shortened to their surname; but a word that
+        # heads several names is a brand ("Apple Macintosh", "Apple Computer")
         if len(content) in (2, 3) and name_like and content[-1] in self.solo and content[-1] not in L.ORG_WORDS \
-                and not any((w,) in self.g.index for w in content):
+                and not any((w,) in self.g.index for w in content) and len(self.heads.get(words[0], ())) < 2:
             return "person"
         if len(content) in (2, 3) and all(re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]", w) for w in content):
             nxt = toks[it.j].text if it.j < len(toks) else ""
@@ -621,20 +630,42 @@ class ArticleNames:
         gender = dict(getattr(self, "gender", {}))
         mi = 0
         n = len(toks)
-        words = _PRONOUNS | {"the", "The"}
+        words = _PRONOUNS | {"the", "The", "It"}
+        first_of: dict[int, tuple[int, Mention]] = {}  # sentence -> (token offset in it, first mention)
+        sent_start: dict[int, int] = {}
+        for k, t in enumerate(toks):
+            if t.sent not in sent_start:
+                sent_start[t.sent] = k
         for k in [k for k, t in enumerate(toks) if t.text in words]:
             t = toks[k]
             w = t.text
             while mi < len(mentions) and mentions[mi].start <= t.start:
                 m = mentions[mi]
-                entry = (toks[bisect.bisect_left(starts, m.start)].sent, m)
+                at = bisect.bisect_left(starts, m.start)
+                entry = (toks[at].sent, m)
                 recent.append(entry)
+                if entry[0] not in first_of:
+                    first_of[entry[0]] = (at - sent_start.get(entry[0], at), m)
                 if m.entity.kind == "person":
                     people.append(entry)
                 mi += 1
             if t.start in taken:
                 continue
             sent = t.sent
+            if w == "It":
+                # "It" opening a sentence continues the previous sentence's subject, if that
+                # sentence opened with a thing ("iPhone 4 has ... . It also has ..."); not "It is
+                # likely that", "It was announced that"
+                prev = first_of.get(sent - 1)
+                if t.initial and prev is not None and prev[0] <= 4 and prev[1].entity.kind in _IT_KINDS \
+                        and not any(x.text in _EXPLETIVE_CUES for x in toks[k + 1:k + 5]) \
+                        and not (k + 2 < n and toks[k + 1].text in ("is", "was") and toks[k + 2].text in ("a", "an", "the")):
+                    m = prev[1]
+                    pm = Mention(entity=m.entity, start=t.start, end=t.end, text=w,
+                                 roles=frozenset({ACTOR}), link="pronoun")
+                    extra.append(pm)
+                    first_of[sent] = (0, pm)
+                continue
             if w in _PRONOUNS:
                 want = "f" if w in ("She", "she") else "m"
                 for s_, m in reversed(people):
@@ -672,6 +703,9 @@ class ArticleNames:
 
 
 _PRONOUNS = frozenset(("He", "She", "he", "she"))
+_IT_KINDS = frozenset(("product", "organization", "group"))
+# "It is likely that", "It has been our destiny", "It's": no referent
+_EXPLETIVE_CUES = frozenset(("that", "to", "been", "'s", "’s", "if", "whether"))
 _SMALL_WORDS = frozenset(("a", "an", "the", "to", "in", "on", "at", "by", "with"))
 L_ACTOR_ONLY = frozenset(("organization", "group", "person", "product"))
 
