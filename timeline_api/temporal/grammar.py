@@ -11,8 +11,6 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from . import calendar as cal
-
 
 @dataclass(slots=True)
 class R:
@@ -77,10 +75,6 @@ class Ctx:
         if self.dct:
             return (self.dct, "day")
         return None
-
-
-def fmt(d: dt.date, gran: str) -> str:
-    return cal.fmt(d, gran)
 
 
 class G(dict):

@@ -52,8 +52,6 @@ UNITS = {"second": "S", "sec": "S", "minute": "M", "min": "M", "hour": "H", "hr"
          "day": "D", "night": "D", "week": "W", "fortnight": "2W", "month": "M",
          "quarter": "Q", "year": "Y", "yr": "Y", "decade": "DE", "century": "CE",
          "centurie": "CE", "weekend": "WE", "semester": "6M", "half": "6M"}
-UNIT_GRAN = {"S": "second", "M": "month", "H": "hour", "D": "day", "W": "week", "Q": "quarter",
-             "Y": "year", "DE": "decade", "CE": "century", "TM": "minute", "WE": "week"}
 SEASONS = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
 PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI",
          "overnight": "NI", "tonight": "NI", "midday": "MI", "noon": "MI", "daytime": "DT"}
@@ -547,7 +545,7 @@ def n_rel_unit(m, cx):
         d = d + dt.timedelta(weeks=off)
         return R(cal.fmt(d, "week") + "-WE", anchor="document")
     gran = _gran_of_unit(unit)
-    if rel in ("following", "previous") or (rel == "next" and cx.narrative and False):
+    if rel in ("following", "previous"):
         base = cx.base
         if base is None:
             return None
