@@ -191,3 +191,10 @@ def test_it_continues_a_sentence_opening_subject(matcher):
 def test_model_number_before_the_name(matcher):
     ms = matcher.find("Nokia launched the Lumia 920 in Paris. Critics said the 920 Lumia was heavy.")
     assert entity_of(ms, "920 Lumia") == entity_of(ms, "Lumia 920")
+
+
+def test_get_knows_entities_read_from_articles(matcher):
+    ms = matcher.find("Quarterly sales at Brightwater Logistics rose.")
+    key = ms[0].entity.key
+    assert key == "org:brightwater-logistics" and matcher.get(key) == ms[0].entity
+    assert matcher.ancestors(key) == []

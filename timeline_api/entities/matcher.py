@@ -41,8 +41,13 @@ class EntityMatcher:
     _default: "EntityMatcher | None" = None
     _default_lock = threading.Lock()
 
+    # entities read from articles, kept (most recent last) so that get() knows them too
+    SEEN_LIMIT = 50_000
+
     def __init__(self, gazetteer: Gazetteer):
         self._g = gazetteer
+        self._seen: dict[str, Entity] = {}
+        self._seen_lock = threading.Lock()
 
     # -- construction ---------------------------------------------------------------
     @classmethod
@@ -73,7 +78,22 @@ class EntityMatcher:
 
     # -- registry -------------------------------------------------------------------
     def get(self, key: str) -> Entity | None:
-        return self._g.entities.get(key)
+        """A gazetteer, curated or registry entity, or one read from an article this matcher
+        has seen lately (the last ``SEEN_LIMIT``)."""
+        e = self._g.entities.get(key)
+        return e if e is not None else self._seen.get(key)
+
+    def _remember(self, mentions: list[Mention]) -> None:
+        new = {m.entity.key: m.entity for m in mentions if m.entity.key not in self._g.entities}
+        if not new:
+            return
+        with self._seen_lock:
+            seen = self._seen
+            for k, e in new.items():
+                seen.pop(k, None)
+                seen[k] = e
+            while len(seen) > self.SEEN_LIMIT:
+                del seen[next(iter(seen))]
 
     def ancestors(self, key: str) -> list[Entity]:
         """Enclosing places, nearest first (Kremlin -> Moscow -> Russia -> Europe)."""
@@ -103,7 +123,9 @@ class EntityMatcher:
         self._apply_context_rules(toks, spans)
         self._disambiguate(toks, spans)
         names = ArticleNames(text, toks, g)
-        return names.resolve(spans, self)
+        mentions = names.resolve(spans, self)
+        self._remember(mentions)
+        return mentions
 
     # pass 1: dictionary lookup ----------------------------------------------------------
     def _gazetteer_spans(self, text: str, toks: list[Token]) -> list[_GSpan]:

@@ -427,6 +427,10 @@ class ArticleNames:
             if self.cap_count.get(w, 0) < 2 and not (it.person_hint or _CAMEL.match(w) or _ACRONYM.match(w)
                                                      or any(c.isdigit() for c in w)):
                 return None
+            # a capitalised participle opening a caption or a clause ("Alleged drone attack")
+            if len(w) >= 6 and w.endswith("ed") and w[-3] != "e" and not it.person_hint \
+                    and w not in self.g.given_names and w.islower() is False and w[1:].islower():
+                return None
             if w in self.g.given_names and not it.person_hint:
                 return None  # a lone given name nobody in the article bears
             if toks[it.i].initial and not (w in self.cap_mid or _CAMEL.match(w) or _ACRONYM.match(w)):
