@@ -246,3 +246,8 @@ def test_determiner_belongs_to_the_expression():
 ])
 def test_issue_traps(text):
     assert triples(text) == []
+
+
+def test_numeric_date_order_follows_the_locale():
+    assert [t.value for t in resolve_timexes("Filed 05/03/2023.", DCT, "en")] == ["2023-05-03"]
+    assert [t.value for t in resolve_timexes("Filed 05/03/2023.", DCT, "en-GB")] == ["2023-03-05"]

@@ -25,4 +25,4 @@ def resolve_timexes(text: str, reference: dt.date | dt.datetime | None,
 
     if not text:
         return []
-    return get_engine(language).tag(text, reference)
+    return get_engine(language).tag(text, reference, language)

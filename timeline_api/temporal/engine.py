@@ -205,7 +205,7 @@ class Engine:
         return taken
 
     # -- resolution ------------------------------------------------------------
-    def tag(self, text: str, reference) -> list[Timex]:
+    def tag(self, text: str, reference, language: str = "en") -> list[Timex]:
         if isinstance(reference, dt.datetime):
             dct = reference.date()
         else:
@@ -214,7 +214,7 @@ class Engine:
         if not cands:
             return []
         chosen = self.select(cands)
-        ctx = Ctx(text=text, dct=dct, tense_fn=self.lang.tense)
+        ctx = Ctx(text=text, dct=dct, tense_fn=self.lang.tense, language=language or "en")
         out: list[Timex] = []
         for s, e, _prio, rule, m in chosen:
             ctx.start, ctx.end, ctx._tense = s, e, False

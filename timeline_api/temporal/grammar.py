@@ -53,6 +53,8 @@ class Ctx:
     # narrative anchor: (date, granularity) of the last explicit calendar date
     narrative: tuple[dt.date, str] | None = None
     tense_fn: Callable | None = None
+    # the language tag as given ("en", "en-GB"): the region decides numeric date order
+    language: str = "en"
     last_gran: str | None = None
     # the last reporting period (quarter or half) mentioned: earnings reports
     # compare it with "a year ago" / "the year-earlier period"

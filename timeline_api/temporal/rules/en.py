@@ -343,12 +343,15 @@ def n_iso(m, cx):
 
 
 def n_numeric(m, cx):
-    """'12/25/1998', '25.12.1998': numeric dates, normalised by dateparser
-    (month first, as in US English, unless the first number cannot be a month)."""
+    """'12/25/1998', '25.12.1998': numeric dates, normalised by dateparser. Month
+    first for "en"/"en-US" slashed dates unless the first number cannot be a
+    month; day first for other English locales ("en-GB") and dotted dates."""
     s = m.group(0)
     if m["sep"] != "/" and len(m["y"]) != 4:
         return None
-    r = parse_absolute(s, "en", "MDY" if int(m["a"]) <= 12 else "DMY")
+    region = cx.language.replace("_", "-").lower().partition("-")[2]
+    month_first = region in ("", "us", "ph", "fm", "mh", "pw") and m["sep"] == "/"
+    r = parse_absolute(s, "en", "MDY" if month_first and int(m["a"]) <= 12 else "DMY")
     if r is None:
         return None
     return R(cal.fmt(r[0], "day"))
