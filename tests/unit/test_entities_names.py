@@ -198,3 +198,10 @@ def test_get_knows_entities_read_from_articles(matcher):
     key = ms[0].entity.key
     assert key == "org:brightwater-logistics" and matcher.get(key) == ms[0].entity
     assert matcher.ancestors(key) == []
+
+
+def test_armed_and_political_groups(matcher):
+    ms = matcher.find("Fighters of the Kosovo Liberation Army clashed with police; the Popular Front denied it.")
+    assert entity_of(ms, "Kosovo Liberation Army").kind == "group"
+    assert entity_of(ms, "Kosovo Liberation Army").key == "group:kosovo-liberation-army"
+    assert entity_of(ms, "Popular Front").kind == "group"

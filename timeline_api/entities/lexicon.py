@@ -116,6 +116,11 @@ PLACE_WORDS = frozenset(
     "Mountains Mount Hills River Lake Valley Desert Sea Ocean Bay Strait Canal Peninsula Dam Pass Canyon "
     "Forest Reserve Field Fields Base Airfield Refinery Mine Pipeline Crossing Checkpoint Prison".split()
 )
+# an organised armed or political group rather than an organisation
+GROUP_WORDS = frozenset(
+    "Movement Front Brigade Brigades Militia Militias Rebels Insurgents Guerrillas Liberation Jihad "
+    "Mujahideen Resistance Partisans Cartel Gang Mafia Clan Tribe Faction Separatists".split()
+)
 MALE_TITLES = frozenset("Mr Mr. Sir Lord King Prince Duke Baron Count Emperor Sultan Sheikh Father Brother".split())
 FEMALE_TITLES = frozenset("Mrs Mrs. Ms Ms. Miss Madam Dame Lady Queen Princess Duchess Baroness Countess "
                           "Empress Sister".split())

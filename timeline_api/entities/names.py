@@ -518,6 +518,8 @@ class ArticleNames:
         content = [w for w in words if w not in L.CONNECTORS and w not in (".", "-")]
         if len(content) >= 2 and content[-1] in L.PLACE_WORDS:
             return "landmark"
+        if any(w in L.GROUP_WORDS for w in content):
+            return "group"
         if any(w in L.ORG_WORDS for w in content[1:]) or (len(content) == 1 and content[0] in L.ORG_WORDS):
             return "organization"
         if any(_CAMEL.match(w) for w in words) or any(any(c.isdigit() for c in w) for w in words):
