@@ -176,7 +176,7 @@ def posted(api):
     models = _models()
     body = models.ArticleCreate(
         text=ARTICLE,
-        published_at=dt.datetime(2023, 5, 4, 9, 30, tzinfo=dt.timezone.utc),
+        published_at=dt.datetime(2023, 5, 4, 9, 30, tzinfo=dt.UTC),
         title="Odesa port shelled",
         url=ARTICLE_URL,
         source="Example News",
