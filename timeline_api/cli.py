@@ -145,7 +145,6 @@ def ingest(paths: tuple[Path, ...], published_at: str | None) -> None:
 
     from timeline_api.api.articles import ArticleCreateSchema
     from timeline_api.config import Settings
-    from timeline_api.entities import EntityMatcher
     from timeline_api.service import ArticleInput, ingest_article
     from timeline_api.store.db import Database
 
@@ -153,7 +152,6 @@ def ingest(paths: tuple[Path, ...], published_at: str | None) -> None:
     _upgrade(settings.database_url)
     database = Database(settings.database_url)
     schema = ArticleCreateSchema()
-    matcher = EntityMatcher.default()
     counts = {"created": 0, "existing": 0, "rejected": 0}
     with tqdm(unit=" articles", dynamic_ncols=True, file=sys.stderr) as bar, database.session() as session:
         for path in paths:
@@ -168,7 +166,7 @@ def ingest(paths: tuple[Path, ...], published_at: str | None) -> None:
                     data = schema.load(record)
                     if len(data["text"]) > settings.max_text_chars:
                         raise ma.ValidationError({"text": ["too long"]})
-                    _, created = ingest_article(session, ArticleInput(**data), matcher)
+                    _, created = ingest_article(session, ArticleInput(**data))
                     counts["created" if created else "existing"] += 1
                 except ma.ValidationError as exc:
                     counts["rejected"] += 1

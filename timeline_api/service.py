@@ -15,10 +15,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from timeline_api.entities import EntityMatcher
-from timeline_api.pipeline import EventDate, EventDraft, Evidence, analyse_article, best_date, corroborated
+from timeline_api.pipeline import (
+    EventDate,
+    EventDraft,
+    Evidence,
+    PlaceLink,
+    analyse_article,
+    best_date,
+    corroborated,
+)
 from timeline_api.pipeline.merging import MergeView, best_match, signature
+from timeline_api.registry import matcher_for, value_of
 from timeline_api.store import repository
 from timeline_api.store.models import Article, Event, EventSource
+from timeline_api.store.models import Entity as EntityRow
 
 
 @dataclass(frozen=True)
@@ -38,11 +48,13 @@ class ArticleInput:
 
 def ingest_article(session: Session, data: ArticleInput,
                    matcher: EntityMatcher | None = None) -> tuple[Article, bool]:
-    """Store the article and its events; return (article, created)."""
+    """Store the article and its events; return (article, created). Without a
+    matcher, the registry's (gazetteers plus curated entities) is used."""
     existing = repository.find_existing_article(
         session, url=data.url, external_id=data.external_id, content_hash=data.content_hash)
     if existing is not None:
         return existing, False
+    matcher = matcher or matcher_for(session)
     analysis = analyse_article(data.text, data.published_at, matcher=matcher, language=data.language)
     article = Article(
         url=data.url, external_id=data.external_id, content_hash=data.content_hash,
@@ -75,7 +87,27 @@ def delete_article(session: Session, article_id: int) -> bool:
     return True
 
 
+def _follow_redirects(session: Session, drafts: list[EventDraft]) -> None:
+    """Entities merged away through the registry are linked as the entity they were folded into."""
+    redirects = repository.entity_redirects(session)
+    if not redirects:
+        return
+    targets = {key: value_of(row) for key in set(redirects.values())
+               if (row := session.get(EntityRow, key)) is not None}
+
+    def canonical(entity):
+        return targets.get(redirects.get(entity.key), entity)
+
+    for draft in drafts:
+        for item in draft.evidence:
+            item.actors = list({e.key: e for e in map(canonical, item.actors)}.values())
+            item.locations = list({p.entity.key: p for p in (
+                PlaceLink(canonical(p.entity), p.qualifier) for p in item.locations)}.values())
+            item.scope = list({e.key: e for e in map(canonical, item.scope)}.values())
+
+
 def _store(session: Session, article: Article, drafts: list[EventDraft]) -> None:
+    _follow_redirects(session, drafts)
     entities = {}
     for draft in drafts:
         for e in (*draft.actors, *(p.entity for p in draft.locations), *draft.location_scope):

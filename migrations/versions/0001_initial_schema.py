@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 03:33:52.569509
+Create Date: 2026-11-27 03:58:00.101249
 """
 from __future__ import annotations
 
@@ -76,6 +76,11 @@ def upgrade() -> None:
         batch_op.create_index('ix_events_date_end', ['date_end'], unique=False)
         batch_op.create_index('ix_events_timeline_order', ['date_start', 'granularity_rank', 'first_published_at', 'id'], unique=False)
 
+    op.create_table('registry_version',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_registry_version'))
+    )
     op.create_table('entity_aliases',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('entity_id', sa.String(length=128), nullable=False),
@@ -88,6 +93,15 @@ def upgrade() -> None:
     with op.batch_alter_table('entity_aliases', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_entity_aliases_alias_norm'), ['alias_norm'], unique=False)
         batch_op.create_index(batch_op.f('ix_entity_aliases_entity_id'), ['entity_id'], unique=False)
+
+    op.create_table('entity_redirects',
+    sa.Column('from_id', sa.String(length=128), nullable=False),
+    sa.Column('to_id', sa.String(length=128), nullable=False),
+    sa.ForeignKeyConstraint(['to_id'], ['entities.id'], name=op.f('fk_entity_redirects_to_id_entities'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('from_id', name=op.f('pk_entity_redirects'))
+    )
+    with op.batch_alter_table('entity_redirects', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_entity_redirects_to_id'), ['to_id'], unique=False)
 
     op.create_table('event_actors',
     sa.Column('event_id', sa.Integer(), nullable=False),
@@ -181,11 +195,16 @@ def downgrade() -> None:
         batch_op.drop_index('ix_event_actors_entity_event')
 
     op.drop_table('event_actors')
+    with op.batch_alter_table('entity_redirects', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_entity_redirects_to_id'))
+
+    op.drop_table('entity_redirects')
     with op.batch_alter_table('entity_aliases', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_entity_aliases_entity_id'))
         batch_op.drop_index(batch_op.f('ix_entity_aliases_alias_norm'))
 
     op.drop_table('entity_aliases')
+    op.drop_table('registry_version')
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.drop_index('ix_events_timeline_order')
         batch_op.drop_index('ix_events_date_end')

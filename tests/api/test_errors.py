@@ -99,3 +99,10 @@ def test_wrong_method_wins_over_wrong_content_type(client):
     response = client.put("/v1/articles", data="x", content_type="text/plain")
     assert_problem(response, 405)
     assert "POST" in response.headers["Allow"]
+
+
+def test_nul_characters_anywhere_never_reach_the_database(client):
+    assert client.get("/v1/entities?q=%00").status_code == 200
+    assert client.get("/v1/timeline?actor=%00&q=a%00b").status_code == 200
+    response = client.post("/v1/entities", json={"name": "Nul\x00Corp", "kind": "organization"})
+    assert response.status_code == 201 and response.get_json()["name"] == "Nul\ufffdCorp"

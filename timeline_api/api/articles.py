@@ -6,9 +6,16 @@ from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from timeline_api.api.common import FlexibleDateTime, PageArgs, ResponseSchema, db_session, page_limit, settings
+from timeline_api.api.common import (
+    FlexibleDateTime,
+    PageArgs,
+    RequestSchema,
+    ResponseSchema,
+    db_session,
+    page_limit,
+    settings,
+)
 from timeline_api.api.events import EventSchema, event_to_dict
-from timeline_api.entities import EntityMatcher
 from timeline_api.service import ArticleInput, delete_article, ingest_article
 from timeline_api.store import repository
 from timeline_api.store.cursor import InvalidCursor
@@ -24,7 +31,7 @@ NOT_BLANK = r"[\s\S]*[^ \t\n\r\f\v]"
 HTTP_URL = r"^https?://[^ \t\n\r\f\v]+(?![\s\S])"
 
 
-class ArticleCreateSchema(ma.Schema):
+class ArticleCreateSchema(RequestSchema):
     class Meta:
         unknown = ma.RAISE
 
@@ -43,13 +50,6 @@ class ArticleCreateSchema(ma.Schema):
                                 metadata={"description": "ISO 639-1 code; English is supported today"})
     external_id = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(min=1, max=255))
 
-    @ma.post_load
-    def _without_nul(self, data: dict, **_kwargs) -> dict:
-        # no database text type holds NUL; U+FFFD keeps every character offset as sent
-        for key in ("text", "title", "source", "external_id", "url"):
-            if data.get(key):
-                data[key] = data[key].replace("\x00", "\ufffd")
-        return data
 
 
 class ArticleSchema(ResponseSchema):
@@ -111,7 +111,7 @@ class ArticleCollection(MethodView):
             abort(422, message=f"Text is longer than {limit} characters.",
                   errors={"text": [f"Longer than the limit of {limit} characters."]})
         session = db_session()
-        article, created = ingest_article(session, ArticleInput(**data), EntityMatcher.default())
+        article, created = ingest_article(session, ArticleInput(**data))
         body = {**_article_fields(article), "events": _article_events(article.id)}
         headers = {"Location": url_for("articles.ArticleResource", article_id=article.id)}
         return body, 201 if created else 200, headers

@@ -32,6 +32,28 @@ def close_db_session(_exc=None) -> None:
         session.close()
 
 
+def _without_nul(value):
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    return value
+
+
+class RequestSchema(ma.Schema):
+    """Base of what clients send. No database text type holds NUL, so NUL becomes
+    U+FFFD, which keeps every character offset as sent."""
+
+    @ma.pre_load
+    def _replace_nul(self, data, **_kwargs):
+        if not isinstance(data, (dict, list)) and hasattr(data, "multiple_keys"):
+            # webargs' MultiDictProxy (query strings): read each key as the schema wants it
+            data = {key: data[key] for key in data}
+        return _without_nul(data)
+
+
 class ResponseSchema(ma.Schema):
     """Base of what the API returns: documented without additionalProperties: false,
     so clients generated from the OpenAPI document accept fields added later."""
@@ -71,7 +93,7 @@ class FlexibleDateTime(ma.fields.DateTime):
         return value.isoformat().replace("+00:00", "Z")
 
 
-class PageArgs(ma.Schema):
+class PageArgs(RequestSchema):
     limit = ma.fields.Integer(
         validate=ma.validate.Range(min=1, max=500),
         metadata={"description": "Page size (default 50, at most 500)"},

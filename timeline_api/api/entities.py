@@ -5,10 +5,12 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from timeline_api.api.common import PageArgs, ResponseSchema, db_session, page_limit
+from timeline_api.api.common import PageArgs, RequestSchema, ResponseSchema, db_session, page_limit
 from timeline_api.entities.types import ACTOR_KINDS, PLACE_KINDS
+from timeline_api.registry import KINDS, EntityChange, RegistryError, create_entity, merge_entity, update_entity
 from timeline_api.store import repository
 from timeline_api.store.cursor import InvalidCursor
+from timeline_api.store.models import Entity
 
 blp = Blueprint("entities", __name__, url_prefix="/v1/entities", description="Actors and places")
 
@@ -20,6 +22,40 @@ class EntityArgs(PageArgs):
                          metadata={"description": "Part of a name or alias, case-insensitive"})
     kind = ma.fields.String(validate=ma.validate.OneOf(KIND_FILTERS),
                             metadata={"description": "actor, location, or one entity kind"})
+
+
+NAME = ma.fields.String(validate=[ma.validate.Length(min=1, max=255),
+                                  ma.validate.Regexp(r"[\s\S]*[^ \t\n\r\f\v]", error="Must not be blank.")])
+
+
+class EntityPatchSchema(RequestSchema):
+    class Meta:
+        unknown = ma.RAISE
+
+    name = ma.fields.String(validate=NAME.validate, metadata={"description": "The preferred name"})
+    kind = ma.fields.String(validate=ma.validate.OneOf(KINDS))
+    aliases = ma.fields.List(ma.fields.String(validate=NAME.validate), validate=ma.validate.Length(max=100),
+                             metadata={"description": "Other names it goes by (replaces the list); "
+                                                      "later ingests link them at once"})
+    parent_id = ma.fields.String(allow_none=True, validate=ma.validate.Length(min=1, max=128),
+                                 metadata={"description": "The enclosing place (Kremlin -> Moscow)"})
+    geonames_id = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=2**31 - 1))
+    country_code = ma.fields.String(allow_none=True, validate=ma.validate.Regexp(r"^[A-Z]{2}$"))
+    latitude = ma.fields.Float(allow_none=True, validate=ma.validate.Range(min=-90, max=90))
+    longitude = ma.fields.Float(allow_none=True, validate=ma.validate.Range(min=-180, max=180))
+
+
+class EntityCreateSchema(EntityPatchSchema):
+    name = ma.fields.String(required=True, validate=NAME.validate, metadata={"description": "The preferred name"})
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(KINDS))
+
+
+class EntityMergeSchema(RequestSchema):
+    class Meta:
+        unknown = ma.RAISE
+
+    into = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=128),
+                            metadata={"description": "Id of the entity that absorbs this one"})
 
 
 class EntitySchema(ResponseSchema):
@@ -65,6 +101,31 @@ class EntityCollection(MethodView):
         return {"entities": [entity_to_dict(e, n) for e, n in rows], "next_cursor": next_cursor}
 
 
+    @blp.arguments(EntityCreateSchema)
+    @blp.response(201, EntitySchema)
+    @blp.doc(operationId="createEntity")
+    def post(self, data):
+        """Add a curated actor or place; its name and aliases count in later ingests at once"""
+        session = db_session()
+        row = _registry_call(lambda: create_entity(session, EntityChange(**data)))
+        return entity_to_dict(*repository.get_entity(session, row.id))
+
+
+def _registry_call(change):
+    try:
+        return change()
+    except RegistryError as exc:
+        db_session().rollback()
+        abort(exc.status, message=str(exc), errors={exc.field: [str(exc)]} if exc.field else None)
+
+
+def _entity_or_404(entity_id: str) -> Entity:
+    row = db_session().get(Entity, entity_id)
+    if row is None:
+        abort(404, message=f"No entity with id {entity_id}.")
+    return row
+
+
 @blp.route("/<string(maxlength=128):entity_id>")
 class EntityResource(MethodView):
     @blp.response(200, EntitySchema)
@@ -75,3 +136,26 @@ class EntityResource(MethodView):
         if row is None:
             abort(404, message=f"No entity with id {entity_id}.")
         return entity_to_dict(*row)
+
+    @blp.arguments(EntityPatchSchema)
+    @blp.response(200, EntitySchema)
+    @blp.doc(operationId="updateEntity")
+    def patch(self, data, entity_id: str):
+        """Rename, re-kind, re-parent or give aliases to an entity (it becomes curated)"""
+        session = db_session()
+        row = _entity_or_404(entity_id)
+        _registry_call(lambda: update_entity(session, row, EntityChange(**data), set(data)))
+        return entity_to_dict(*repository.get_entity(session, entity_id))
+
+
+@blp.route("/<string(maxlength=128):entity_id>/merge")
+class EntityMerge(MethodView):
+    @blp.arguments(EntityMergeSchema)
+    @blp.response(200, EntitySchema, description="The entity that absorbed the other")
+    @blp.doc(operationId="mergeEntity")
+    def post(self, data, entity_id: str):
+        """Fold a duplicate into another entity: its events, names and children move; its id redirects"""
+        session = db_session()
+        source, target = _entity_or_404(entity_id), _entity_or_404(data["into"])
+        _registry_call(lambda: merge_entity(session, source, target))
+        return entity_to_dict(*repository.get_entity(session, target.id))

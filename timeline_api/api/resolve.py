@@ -5,7 +5,7 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from timeline_api.api.common import FlexibleDateTime, ResponseSchema, settings
+from timeline_api.api.common import FlexibleDateTime, RequestSchema, ResponseSchema, settings
 from timeline_api.temporal import resolve_timexes
 
 blp = Blueprint("resolve", __name__, url_prefix="/v1/resolve", description="Temporal expressions in a text")
@@ -13,7 +13,7 @@ blp = Blueprint("resolve", __name__, url_prefix="/v1/resolve", description="Temp
 TIMEX_TYPES = ("DATE", "TIME", "DURATION", "SET")
 
 
-class ResolveRequestSchema(ma.Schema):
+class ResolveRequestSchema(RequestSchema):
     class Meta:
         unknown = ma.RAISE
 

@@ -8,7 +8,14 @@ from flask import Response, json, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from timeline_api.api.common import FlexibleDateTime, PageArgs, ResponseSchema, db_session, page_limit
+from timeline_api.api.common import (
+    FlexibleDateTime,
+    PageArgs,
+    RequestSchema,
+    ResponseSchema,
+    db_session,
+    page_limit,
+)
 from timeline_api.api.events import GRANULARITIES, EventSchema, event_to_dict
 from timeline_api.api.formats import FORMATS, MIMETYPES, render_timeline
 from timeline_api.store import repository
@@ -59,7 +66,7 @@ class TimelineArgs(PageArgs):
             raise ma.ValidationError("'from' must be before 'to'.", field_name="from")
 
 
-class ConditionalHeaders(ma.Schema):
+class ConditionalHeaders(RequestSchema):
     # read by the after_request hook (werkzeug's make_conditional); declared here for the OpenAPI document
     if_none_match = ma.fields.String(data_key="If-None-Match",
                                      metadata={"description": "ETag of a previous response: 304 when unchanged"})

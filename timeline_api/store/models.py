@@ -207,3 +207,23 @@ class EventLocation(Base):
     entity: Mapped[Entity] = relationship()
 
     __table_args__ = (Index("ix_event_locations_entity_event", "entity_id", "event_id"),)
+
+
+class EntityRedirect(Base):
+    """An entity folded into another (POST /v1/entities/{id}/merge): later ingests
+    that find the old id link the new one."""
+
+    __tablename__ = "entity_redirects"
+
+    from_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    to_id: Mapped[str] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), index=True)
+
+
+class RegistryVersion(Base):
+    """One row, bumped by every change to curated entities, so each app process
+    knows when to rebuild its matcher with them."""
+
+    __tablename__ = "registry_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)

@@ -18,10 +18,12 @@ from timeline_api.store.models import (
     Article,
     Entity,
     EntityAlias,
+    EntityRedirect,
     Event,
     EventActor,
     EventLocation,
     EventSource,
+    RegistryVersion,
     SourceActor,
     SourceLocation,
 )
@@ -83,6 +85,7 @@ def resolve_entity_refs(session: Session, refs: Sequence[str]) -> tuple[list[str
     for ref in refs:
         n = norm_name(ref)
         found = set(session.scalars(select(Entity.id).where(or_(Entity.id == ref, Entity.name_norm == n))))
+        found |= set(session.scalars(select(EntityRedirect.to_id).where(EntityRedirect.from_id == ref)))
         found |= set(session.scalars(select(EntityAlias.entity_id).where(EntityAlias.alias_norm == n)))
         if found:
             ids.extend(sorted(found))
@@ -337,3 +340,64 @@ class TimelineQuery:
         page = rows[: self.limit]
         next_cursor = encode_cursor(_sort_key(page[-1])) if len(rows) > self.limit else None
         return page, next_cursor
+
+
+# ---------------------------------------------------------------- the entity registry
+
+def registry_version(session: Session) -> int:
+    return session.scalar(select(RegistryVersion.version).where(RegistryVersion.id == 1)) or 0
+
+
+def bump_registry(session: Session) -> None:
+    row = session.get(RegistryVersion, 1, with_for_update=True)
+    if row is None:
+        session.add(RegistryVersion(id=1, version=1))
+    else:
+        row.version += 1
+    session.flush()
+
+
+def curated_entities(session: Session) -> list[Entity]:
+    return list(session.scalars(select(Entity).where(Entity.curated.is_(True))
+                                .options(selectinload(Entity.aliases)).order_by(Entity.id)))
+
+
+def entity_redirects(session: Session) -> dict[str, str]:
+    return dict(session.execute(select(EntityRedirect.from_id, EntityRedirect.to_id)).all())
+
+
+def set_aliases(session: Session, entity: Entity, aliases: Iterable[str]) -> None:
+    wanted = {norm_name(a): a for a in aliases if norm_name(a) and norm_name(a) != entity.name_norm}
+    entity.aliases = [a for a in entity.aliases if a.alias_norm in wanted]
+    have = {a.alias_norm for a in entity.aliases}
+    entity.aliases += [EntityAlias(alias=alias[:255], alias_norm=n[:255])
+                       for n, alias in wanted.items() if n not in have]
+    session.flush()
+
+
+def _move_links(session: Session, model, key_column, source_id: str, target_id: str) -> None:
+    """Re-point link rows from one entity to another, dropping those the target already has."""
+    taken = select(key_column).where(model.entity_id == target_id)
+    session.execute(delete(model).where(model.entity_id == source_id, key_column.in_(taken)))
+    session.execute(model.__table__.update().where(model.entity_id == source_id).values(entity_id=target_id))
+
+
+def merge_entities(session: Session, source: Entity, target: Entity) -> None:
+    """Fold ``source`` into ``target``: its links, children, names and redirects."""
+    set_aliases(session, target, [*(a.alias for a in target.aliases), source.name,
+                                  *(a.alias for a in source.aliases)])
+    _move_links(session, EventActor, EventActor.event_id, source.id, target.id)
+    _move_links(session, EventLocation, EventLocation.event_id, source.id, target.id)
+    _move_links(session, SourceActor, SourceActor.source_id, source.id, target.id)
+    _move_links(session, SourceLocation, SourceLocation.source_id, source.id, target.id)
+    if target.parent_id == source.id:  # folding a place into a place inside it
+        target.parent_id = source.parent_id
+    session.execute(Entity.__table__.update().where(Entity.parent_id == source.id, Entity.id != target.id)
+                    .values(parent_id=target.id))
+    session.execute(EntityRedirect.__table__.update().where(EntityRedirect.to_id == source.id)
+                    .values(to_id=target.id))
+    session.add(EntityRedirect(from_id=source.id, to_id=target.id))
+    target.curated = True
+    session.flush()
+    session.delete(source)
+    session.flush()

@@ -1,0 +1,128 @@
+"""The entity registry: curated actors and places, and the matcher that knows them.
+
+Entities added or changed through the API are `curated`; every ingest uses a
+matcher built from the gazetteers plus those entities, rebuilt in each process
+as soon as the registry's version moves, so a new alias counts at once in every
+app server sharing the database.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from timeline_api.entities import Entity as EntityValue
+from timeline_api.entities import EntityMatcher
+from timeline_api.entities.types import ACTOR_KINDS, PLACE_KINDS
+from timeline_api.store import repository
+from timeline_api.store.models import Entity
+
+KINDS = tuple(dict.fromkeys(ACTOR_KINDS + PLACE_KINDS))
+_ID_PREFIX = {"organization": "org"}
+_lock = threading.Lock()
+_cache: dict[str, tuple[int, EntityMatcher]] = {}
+
+
+class RegistryError(ValueError):
+    """A registry change that cannot be made; ``field`` names the culprit."""
+
+    def __init__(self, message: str, field: str | None = None, status: int = 422):
+        super().__init__(message)
+        self.field = field
+        self.status = status
+
+
+def value_of(row: Entity) -> EntityValue:
+    return EntityValue(
+        key=row.id, name=row.name, kind=row.kind, aliases=tuple(a.alias for a in row.aliases),
+        geonames_id=row.geonames_id, country_code=row.country_code, latitude=row.latitude,
+        longitude=row.longitude, population=row.population, parent_key=row.parent_id,
+    )
+
+
+def matcher_for(session: Session) -> EntityMatcher:
+    """The gazetteer matcher plus the curated entities, cached per database and registry version."""
+    url = str(session.get_bind().url)
+    version = repository.registry_version(session)
+    cached = _cache.get(url)
+    if cached and cached[0] == version:
+        return cached[1]
+    with _lock:
+        cached = _cache.get(url)
+        if cached and cached[0] == version:
+            return cached[1]
+        curated = [value_of(row) for row in repository.curated_entities(session)]
+        matcher = EntityMatcher.default().with_entities(curated) if curated else EntityMatcher.default()
+        _cache[url] = (version, matcher)
+        return matcher
+
+
+def new_entity_id(name: str, kind: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:100] or "entity"
+    return f"{_ID_PREFIX.get(kind, kind)}:{slug}"
+
+
+@dataclass(frozen=True)
+class EntityChange:
+    name: str | None = None
+    kind: str | None = None
+    aliases: list[str] | None = None
+    parent_id: str | None = None
+    geonames_id: int | None = None
+    country_code: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+def _check_parent(session: Session, entity_id: str | None, parent_id: str | None) -> None:
+    seen = {entity_id}
+    while parent_id:
+        if parent_id in seen:
+            raise RegistryError("The parent chain would loop back to this entity.", "parent_id")
+        parent = session.get(Entity, parent_id)
+        if parent is None:
+            raise RegistryError(f"No entity with id {parent_id}.", "parent_id")
+        seen.add(parent_id)
+        parent_id = parent.parent_id
+
+
+def create_entity(session: Session, change: EntityChange) -> Entity:
+    entity_id = new_entity_id(change.name, change.kind)
+    if session.get(Entity, entity_id) is not None:
+        raise RegistryError(f"An entity with id {entity_id} exists; PATCH it instead.", "name", status=409)
+    _check_parent(session, entity_id, change.parent_id)
+    row = Entity(id=entity_id, name=change.name, name_norm=repository.norm_name(change.name), kind=change.kind,
+                 geonames_id=change.geonames_id, country_code=change.country_code, latitude=change.latitude,
+                 longitude=change.longitude, parent_id=change.parent_id, curated=True)
+    session.add(row)
+    session.flush()
+    repository.set_aliases(session, row, change.aliases or [])
+    repository.bump_registry(session)
+    session.commit()
+    return row
+
+
+def update_entity(session: Session, row: Entity, change: EntityChange, fields: set[str]) -> Entity:
+    if "parent_id" in fields:
+        _check_parent(session, row.id, change.parent_id)
+    for name in fields - {"aliases"}:
+        setattr(row, name, getattr(change, name))
+    if "name" in fields:
+        row.name_norm = repository.norm_name(change.name)
+    if "aliases" in fields:
+        repository.set_aliases(session, row, change.aliases or [])
+    row.curated = True
+    repository.bump_registry(session)
+    session.commit()
+    return row
+
+
+def merge_entity(session: Session, source: Entity, target: Entity) -> Entity:
+    if source.id == target.id:
+        raise RegistryError("An entity cannot be merged into itself.", "into")
+    repository.merge_entities(session, source, target)
+    repository.bump_registry(session)
+    session.commit()
+    return target
