@@ -638,10 +638,7 @@ class ArticleNames:
         n = len(toks)
         words = _PRONOUNS | {"the", "The", "It"}
         first_of: dict[int, tuple[int, Mention]] = {}  # sentence -> (token offset in it, first mention)
-        sent_start: dict[int, int] = {}
-        for k, t in enumerate(toks):
-            if t.sent not in sent_start:
-                sent_start[t.sent] = k
+        sents = [t.sent for t in toks]  # non-decreasing
         for k in [k for k, t in enumerate(toks) if t.text in words]:
             t = toks[k]
             w = t.text
@@ -651,7 +648,7 @@ class ArticleNames:
                 entry = (toks[at].sent, m)
                 recent.append(entry)
                 if entry[0] not in first_of:
-                    first_of[entry[0]] = (at - sent_start.get(entry[0], at), m)
+                    first_of[entry[0]] = (at - bisect.bisect_left(sents, entry[0]), m)
                 if m.entity.kind == "person":
                     people.append(entry)
                 mi += 1
