@@ -246,6 +246,25 @@ def test_timeline_by_actor_gives_the_dated_event_with_its_evidence(api, posted):
     assert source.quote.startswith("Ukraine accused Moscow")
 
 
+def test_timeline_by_place_and_interval_goes_through_the_sdk_query_encoding(api, posted):
+    """Repeatable `location` and date-time `from`/`to` as the generated client encodes them."""
+    _, article = posted
+    event_id = next(e.id for e in article.events if e.date.value == "2023-05-03")
+    get_timeline = _op("timeline", "get_timeline")
+
+    by_place = get_timeline.sync_detailed(client=api, location=["Moscow"])
+    assert by_place.status_code == 200, by_place.content
+    assert event_id in [e.id for e in by_place.parsed.events]
+
+    may = get_timeline.sync_detailed(client=api, actor=["Ukraine"], from_=dt.datetime(2023, 5, 1),
+                                     to=dt.datetime(2023, 6, 1))
+    june = get_timeline.sync_detailed(client=api, actor=["Ukraine"], from_=dt.datetime(2023, 6, 1),
+                                      to=dt.datetime(2023, 7, 1))
+    assert may.status_code == 200 and june.status_code == 200, (may.content, june.content)
+    assert event_id in [e.id for e in may.parsed.events]
+    assert event_id not in [e.id for e in june.parsed.events]
+
+
 def test_event_read_by_id_matches_the_timeline(api, posted):
     _, article = posted
     event_id = next(e.id for e in article.events if e.date.value == "2023-05-03")
