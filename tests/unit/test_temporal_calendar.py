@@ -98,3 +98,12 @@ def test_every_english_rule_has_trigger_kinds():
     assert all(r.kinds for r in en.RULES), [r.name for r in en.RULES if not r.kinds]
     kinds = set(en.TRIGGER_WORDS) | set("YZXTK")
     assert all(set(r.kinds) <= kinds for r in en.RULES)
+
+
+@pytest.mark.parametrize("ref", [date(1, 1, 1), date(9999, 12, 31), date(2024, 2, 29)])
+def test_extreme_reference_dates_do_not_crash(ref):
+    text = "On Friday, two days ago, next year, 3 May, the 1990s and last week he said it would end tomorrow."
+    for t in resolve_timexes(text, ref):
+        assert text[t.start:t.end] == t.text
+        if t.interval:
+            assert t.interval[0] < t.interval[1]

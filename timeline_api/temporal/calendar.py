@@ -168,7 +168,7 @@ def interval_of(value: str) -> tuple[tuple[dt.datetime, dt.datetime], str] | Non
                 return (s, s + dt.timedelta(minutes=1)), "minute"
             return (s, s + dt.timedelta(hours=1)), "hour"
         return (s, s + dt.timedelta(days=1)), "day"
-    except ValueError:
+    except (ValueError, OverflowError):  # outside the calendar datetime can represent
         return None
 
 
