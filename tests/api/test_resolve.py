@@ -19,3 +19,15 @@ def test_resolves_relative_to_the_reference_date(client):
     response = client.post("/v1/resolve", json={"text": "He resigned yesterday.", "reference_date": "2024-01-01"})
     (timex,) = response.get_json()["timexes"]
     assert timex["value"] == "2023-12-31" and timex["text"] == "yesterday"
+
+
+def test_the_language_tag_picks_the_numeric_date_order(client):
+    def value(language):
+        body = client.post("/v1/resolve", json={"text": "Polls closed on 5/3/2023.", "reference_date": "2023-06-05",
+                                                "language": language}).get_json()
+        return [t["value"] for t in body["timexes"]]
+
+    assert value("en-US") == ["2023-05-03"]
+    assert value("en-GB") == ["2023-03-05"]
+    assert client.post("/v1/resolve", json={"text": "x", "reference_date": "2023-06-05",
+                                            "language": "de"}).status_code == 422

@@ -12,6 +12,7 @@ from timeline_api.api.common import (
     RequestSchema,
     ResponseSchema,
     db_session,
+    language_field,
     page_limit,
     settings,
 )
@@ -24,7 +25,6 @@ from timeline_api.store.repository import TimelineQuery
 blp = Blueprint("articles", __name__, url_prefix="/v1/articles", description="News articles and their events")
 
 ARTICLE_ID = "<int(max=2147483647):article_id>"
-LANGUAGES = ("en",)
 # Patterns that mean the same in Python and in the ECMA dialect of the OpenAPI document:
 # explicit space characters (the two disagree on \s), and an end-of-string lookahead.
 NOT_BLANK = r"[\s\S]*[^ \t\n\r\f\v]"
@@ -46,8 +46,7 @@ class ArticleCreateSchema(RequestSchema):
         validate=[ma.validate.Length(max=2048), ma.validate.Regexp(HTTP_URL, error="Not an http(s) URL.")],
         metadata={"description": "Canonical http(s) URL; the same URL again returns the stored article"})
     source = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=255))
-    language = ma.fields.String(load_default="en", validate=ma.validate.OneOf(LANGUAGES),
-                                metadata={"description": "ISO 639-1 code; English is supported today"})
+    language = language_field()
     external_id = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(min=1, max=255))
 
 

@@ -93,6 +93,15 @@ class FlexibleDateTime(ma.fields.DateTime):
         return value.isoformat().replace("+00:00", "Z")
 
 
+def language_field() -> ma.fields.String:
+    """A BCP 47 tag of a language the tagger has a grammar for: English today; the
+    region picks the numeric date order (en-US 5/3 is May 3, en-GB 3 May)."""
+    return ma.fields.String(
+        load_default="en", validate=ma.validate.Regexp(r"^en(-[A-Za-z]{2}|-[0-9]{3})?$",
+                                                        error="Only English (en, en-US, en-GB, ...) is supported."),
+        metadata={"description": "BCP 47 language tag; English (en, en-US, en-GB...) is supported today"})
+
+
 class PageArgs(RequestSchema):
     limit = ma.fields.Integer(
         validate=ma.validate.Range(min=1, max=500),

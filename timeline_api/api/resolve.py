@@ -5,7 +5,7 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from timeline_api.api.common import FlexibleDateTime, RequestSchema, ResponseSchema, settings
+from timeline_api.api.common import FlexibleDateTime, RequestSchema, ResponseSchema, language_field, settings
 from timeline_api.temporal import resolve_timexes
 
 blp = Blueprint("resolve", __name__, url_prefix="/v1/resolve", description="Temporal expressions in a text")
@@ -20,7 +20,7 @@ class ResolveRequestSchema(RequestSchema):
     text = ma.fields.String(required=True, validate=ma.validate.Length(min=1))
     reference_date = FlexibleDateTime(
         required=True, metadata={"description": "The date relative expressions are resolved against"})
-    language = ma.fields.String(load_default="en", validate=ma.validate.OneOf(("en",)))
+    language = language_field()
 
 
 class IntervalSchema(ResponseSchema):
