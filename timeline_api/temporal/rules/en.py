@@ -1148,10 +1148,10 @@ RULES = [
          r"(?:\s*,?\s*(?P<y>{YEAR4}))?",
          lambda m, cx: n_month_day(_swap(m), cx), 6),
     Rule("month_day_year", r"(?P<mon>{MONTH})\s*(?P<day>{DAY})(?:\s*,\s*|\s+)(?P<y>{YEARANY})", n_month_day, 5),
-    Rule("day_month_year", r"(?:the\s+)?(?P<day>{DAY})(?:\s+of)?\s+(?P<mon>{MONTH})\s*,?\s*(?P<y>{YEAR4})",
+    Rule("day_month_year", r"(?:the\s+(?=\S+\s+of\s))?(?P<day>{DAY})(?:\s+of)?\s+(?P<mon>{MONTH})\s*,?\s*(?P<y>{YEAR4})",
          n_month_day, 5),
     Rule("month_day", r"(?P<mon>{MONTH})\s*(?P<day>{DAY})(?!\s*(?::\d|\d|%))", n_month_day, 3),
-    Rule("day_month", r"(?:the\s+)?(?P<day>{DAY})(?:\s+of)?\s+(?P<mon>{MONTH})", n_month_day, 3),
+    Rule("day_month", r"(?:the\s+(?=\S+\s+of\s))?(?P<day>{DAY})(?:\s+of)?\s+(?P<mon>{MONTH})", n_month_day, 3),
     Rule("month_year", r"(?P<mon>{MONTH_FULL}|{MONTH_ABBR})\s*(?:,|of)?\s*(?P<y>{YEARANY}|['’]\d\d)", n_month_year, 4),
     Rule("month", r"(?P<mon>{MONTH_FULL}|(?-i:Sept|Oct|Nov|Dec|Jan|Feb|Aug)\.)", n_month, 1),
     Rule("year", r"(?:(?P<pre>(?:the\s+)?(?:year|(?:the\s+)?fiscal(?:\s+year)?|fiscal-year|fy)\s*)(?P<y>{YEAR4}|\d\d)"
