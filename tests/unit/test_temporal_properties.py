@@ -17,7 +17,7 @@ WORDS = ["the", "on", "in", "May", "may", "March", "Friday", "Friday's", "last",
 
 VALUE = re.compile(
     r"^(?:\d{2,4}|XXXX)(?:-(?:\d\d|XX|W\d\d|WXX|Q[1-4X]|H[12]|SP|SU|FA|WI)"
-    r"(?:-(?:\d\d|XX|[1-7]|WE))?)?(?:T(?:\d\d(?::\d\d)?|MO|MI|AF|EV|NI|DT))?$"
+    r"(?:-(?:\d\d|XX|[1-7]|WE))?)?(?:T(?:\d\d(?::\d\d)?|XX(?::XX)?|MO|MI|AF|EV|NI|DT))?$"
     r"|^(?:PAST|PRESENT|FUTURE)_REF$"
     r"|^P(?:(?:[\dX.]+(?:Y|M|W|D|Q|DE|CE|WE))+)?(?:T(?:[\dX.]+[HMS])+)?$")
 

@@ -106,7 +106,7 @@ _VALUE = re.compile(
     r"^(?:(?P<cent>\d{2})|(?P<dec>\d{3})|(?P<year>\d{4})"
     r"(?:-(?:H(?P<half>[12])|Q(?P<q>[1-4])|(?P<season>SP|SU|FA|WI)|W(?P<week>\d{2})(?:-(?P<wd>[1-7]|WE))?"
     r"|(?P<month>\d{2})(?:-(?P<day>\d{2})"
-    r"(?:T(?:(?P<pod>MO|MI|AF|EV|NI|DT)|(?P<hour>\d{2})(?::(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?))?)?))?)$")
+    r"(?:T(?:(?P<pod>MO|MI|AF|EV|NI|DT)|XX(?::XX)?|(?P<hour>\d{2})(?::(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?))?)?))?)$")
 
 
 def _d(y, m=1, d=1):

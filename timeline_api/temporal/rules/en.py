@@ -622,6 +622,10 @@ def n_later(m, cx):
     out_gran = base[1] if cal.is_finer(base[1], gran) else gran
     if base[1] in ("hour", "minute", "second", "part_of_day") and not cal.is_finer(gran, "day"):
         out_gran = "day"
+    if gran in ("hour", "minute", "second") and base[1] not in ("hour", "minute", "second"):
+        # "an hour later" after a date without a time: the clock time is unknown
+        return R(cal.fmt(d, "day") + "TXX:XX", "TIME", anchor="narrative" if cx.narrative else "document",
+                 explicit=False)
     return R(cal.fmt(d, out_gran), anchor="narrative" if cx.narrative else "document",
              explicit=sign > 0)
 
