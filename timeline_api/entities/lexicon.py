@@ -114,7 +114,7 @@ PLACE_WORDS = frozenset(
     "Street St Avenue Ave Boulevard Road Rd Drive Lane Way Square Plaza Bridge Park Gardens Stadium Arena "
     "Station Palace Castle Cathedral Mosque Temple Tower Beach Harbor Harbour Island Islands Mountain "
     "Mountains Mount Hills River Lake Valley Desert Sea Ocean Bay Strait Canal Peninsula Dam Pass Canyon "
-    "Forest Reserve Field Fields Base Airfield Refinery Mine Pipeline Crossing Checkpoint Prison".split()
+    "Forest Field Fields Base Airfield Refinery Mine Pipeline Crossing Checkpoint Prison".split()
 )
 # an organised armed or political group rather than an organisation
 GROUP_WORDS = frozenset(

@@ -526,8 +526,11 @@ class ArticleNames:
             return "product"
         if it.person_hint and all(w[:1].isupper() for w in content):
             return "person"
-        if len(content) >= 2 and (content[0] in self.g.given_names or _INITIALS.match(content[0])):
-            return "person"
+        if len(content) >= 2 and (content[0] in self.g.given_names or _INITIALS.match(content[0])
+                                  or (len(words) > 2 and len(words[0]) == 1 and words[1] == "."
+                                      and words[0].isupper() and words[2][:1].isupper()
+                                      and not any(w in L.ORG_WORDS for w in content))):
+            return "person"  # "Steve Jobs", "M. Lee Pearce" (but "T. Rowe Price Associates")
         name_like = all(re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]|Mc[A-Z][a-z]+|O'[A-Z][a-z]+", w)
                         for w in content)
         # "Saddam Hussein" ... "Hussein": people are shortened to their surname; but a word that
@@ -538,7 +541,7 @@ class ArticleNames:
         if len(content) in (2, 3) and all(re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]", w) for w in content):
             nxt = toks[it.j].text if it.j < len(toks) else ""
             prev = toks[it.i - 1].text if it.i > 0 else ""
-            if nxt in _PERSON_CUES_AFTER or prev in ("said", "says", "by"):
+            if nxt in _PERSON_CUES_AFTER or prev in ("said", "says"):
                 return "person"
         return "organization"
 
