@@ -1414,13 +1414,15 @@ _FUT = re.compile(r"\b(?:will|shall|won['’]t|['’]ll|going\s+to|gonna|plans?\
                   r"would|next|tomorrow|will\s+be)\b", re.I)
 _PAST = re.compile(r"\b(?:said|says?|was|were|had|did|told|announced|reported|added|(?-i:(?!(?:need|indeed|hundred|speed|seed|feed|breed|proceed|exceed|succeed|embed|shed|bleed)\b)[a-z]{3,}ed)|came|went|began|took|made|"
                    r"gave|got|left|met|held|won|lost|fell|rose|saw|spoke|wrote|became|broke|ran|sent|sold|paid|"
-                   r"found|struck|killed|ago|yesterday|last)\b", re.I)
+                   r"found|struck|killed|ago|yesterday|last|brought|bought|sought|caught|thought|fought|built|spent|"
+                   r"kept|felt|meant|knew|grew|threw|drew|flew|chose|drove|shook|stood|stole|fled|hit|led|"
+                   r"put|cut|set(?!\s+(?:to|for)\b)|sank|swore|wore|forgot|won|upheld|withdrew|overturned)\b", re.I)
 _PRESENT = re.compile(r"\b(?:is|are|begins|starts|opens|ends|closes|meets|takes\s+place)\b", re.I)
 _CLAUSE_END = re.compile(r"[.;:!?\n]|\b(?:but|and|while|after|before|when|which|who)\b", re.I)
 
 
 _FUT_PREP = re.compile(r"(?:\b(?:by|until|till|ahead\s+of|as\s+(?:early|soon|late)\s+as|no\s+later\s+than|"
-                       r"between\s+now\s+and|starting|from\s+now\s+(?:until|to))\s+(?:on\s+)?)$", re.I)
+                       r"between\s+now\s+and|starting|effective|from\s+now\s+(?:until|to))\s+(?:on\s+)?)$", re.I)
 
 
 def tense(text: str, start: int, end: int) -> str | None:
