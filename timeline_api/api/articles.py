@@ -14,7 +14,7 @@ from timeline_api.api.common import (
     db_session,
     language_field,
     page_limit,
-    settings,
+    require_text_within_limit,
 )
 from timeline_api.api.events import EventSchema, event_to_dict
 from timeline_api.service import ArticleInput, delete_article, ingest_article
@@ -105,10 +105,7 @@ class ArticleCollection(MethodView):
     @blp.doc(operationId="createArticle")
     def post(self, data):
         """Ingest an article: find its dates, actors and places, store its events"""
-        limit = settings().max_text_chars
-        if len(data["text"]) > limit:
-            abort(422, message=f"Text is longer than {limit} characters.",
-                  errors={"text": [f"Longer than the limit of {limit} characters."]})
+        require_text_within_limit(data["text"])
         session = db_session()
         article, created = ingest_article(session, ArticleInput(**data))
         body = {**_article_fields(article), "events": _article_events(article.id)}

@@ -5,6 +5,7 @@ import datetime as dt
 
 import marshmallow as ma
 from flask import current_app, g
+from flask_smorest import abort
 from sqlalchemy.orm import Session
 
 from timeline_api.config import Settings
@@ -111,6 +112,14 @@ class PageArgs(RequestSchema):
         validate=ma.validate.Length(max=512),
         metadata={"description": "Opaque cursor from a previous page's `next_cursor`"},
     )
+
+
+def require_text_within_limit(text: str) -> None:
+    """422 for a text longer than MAX_TEXT_CHARS: the tagger's work grows with it."""
+    limit = settings().max_text_chars
+    if len(text) > limit:
+        abort(422, message=f"Text is longer than {limit} characters.",
+              errors={"text": [f"Longer than the limit of {limit} characters."]})
 
 
 def page_limit(args: dict) -> int:

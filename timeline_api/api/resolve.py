@@ -3,9 +3,15 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
-from timeline_api.api.common import FlexibleDateTime, RequestSchema, ResponseSchema, language_field, settings
+from timeline_api.api.common import (
+    FlexibleDateTime,
+    RequestSchema,
+    ResponseSchema,
+    language_field,
+    require_text_within_limit,
+)
 from timeline_api.temporal import resolve_timexes
 
 blp = Blueprint("resolve", __name__, url_prefix="/v1/resolve", description="Temporal expressions in a text")
@@ -50,9 +56,6 @@ class Resolve(MethodView):
     @blp.doc(operationId="resolveTimexes")
     def post(self, data):
         """Find and normalise the temporal expressions of a text (TIMEX3)"""
-        limit = settings().max_text_chars
-        if len(data["text"]) > limit:
-            abort(422, message=f"Text is longer than {limit} characters.",
-                  errors={"text": [f"Longer than the limit of {limit} characters."]})
+        require_text_within_limit(data["text"])
         timexes = resolve_timexes(data["text"], data["reference_date"], language=data["language"])
         return {"timexes": [t.to_dict() for t in timexes]}
