@@ -190,3 +190,10 @@ def test_with_entities_in_other_scripts_and_layering(matcher):
     assert [e.name for e in m3.ancestors("landmark:kyiv-depot")][:2] == ["Kyiv", "Ukraine"]
     assert matcher.find("Parts came from Acme Drones.")[0].entity.key == "org:acme-drones"  # a guess, same key
     assert m2.get("org:acme-drones") is None and m3.get("org:acme-drones") is not None
+
+
+def test_capital_speaking_for_its_government(matcher):
+    ms = matcher.find("Moscow denied the report, while Washington warned of sanctions. Moscow has wide avenues.")
+    assert [(m.text, m.entity.kind, m.link) for m in ms] == [
+        ("Moscow", "country", "metonym"), ("Washington", "country", "metonym"), ("Moscow", "city", "name")]
+    assert ms[0].entity.country_code == "RU" and ms[1].entity.country_code == "US"

@@ -87,6 +87,7 @@ class Gazetteer:
     max_len: dict[str, int] = field(default_factory=dict)  # first token -> longest name starting with it
     represents: dict[str, str] = field(default_factory=dict)  # landmark key -> actor key it stands for
     comma_only: set[tuple[str, ...]] = field(default_factory=set)  # names valid only after "<place>, "
+    capitals: dict[str, str] = field(default_factory=dict)  # capital city key -> its country key
     common_words: frozenset[str] = frozenset()
     given_names: frozenset[str] = frozenset()
     female_names: frozenset[str] = frozenset()
@@ -127,6 +128,7 @@ class Gazetteer:
             max_len=Layered(self.max_len),
             represents=Layered(self.represents),
             comma_only=self.comma_only,
+            capitals=self.capitals,
             common_words=self.common_words,
             given_names=self.given_names,
             female_names=self.female_names,
@@ -221,7 +223,6 @@ def build_gazetteer() -> Gazetteer:
 
     cities = gc.get_cities()
     # capitals give countries a representative point
-    capital_point: dict[str, tuple[float, float]] = {}
     by_cc_name: dict[tuple[str, str], list[dict]] = {}
     for c in cities.values():
         by_cc_name.setdefault((c["countrycode"], c["name"]), []).append(c)
@@ -233,6 +234,8 @@ def build_gazetteer() -> Gazetteer:
         key = f"geonames:{c['geonameid']}"
         country_key[iso] = key
         cap = max(by_cc_name.get((iso, c.get("capital") or ""), ()), key=lambda x: x["population"], default=None)
+        if cap is not None:
+            g.capitals[f"geonames:{cap['geonameid']}"] = key
         row = extra.get(iso, [iso, "", "", ""]) + ["", "", ""]
         aliases = _split(row[1]) + _split(row[3])
         g.add_entity(Entity(

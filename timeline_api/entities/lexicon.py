@@ -102,6 +102,15 @@ NOT_ENTITIES = frozenset(
     "Very Well Yes Oh Okay Please Thanks Sorry".split()
 )
 
+# after a capital city, these make it its government ("Moscow denied", "Washington warned");
+# narrower than ACTING_CUES: "Moscow has a million cars"
+SPEECH_CUES = frozenset(
+    "said says denied denies claimed claims accused accuses announced announces warned warns insisted insists "
+    "confirmed confirms rejected rejects responded responds blamed blames threatened threatens condemned "
+    "condemns welcomed welcomes demanded demands urged urges vowed vows retaliated protested protests "
+    "recalled expelled summoned sanctioned imposed".split()
+)
+
 DETERMINERS = frozenset("a an the this that his her its their our my your".split())
 
 # country names that are also common nouns: after a determiner they are the noun ("a turkey")

@@ -584,7 +584,9 @@ class ArticleNames:
         link = "demonym" if sp.chosen.how == DEMONYM else "name"
         # a seat of power acting: "the Kremlin said" names the government
         acts_for = g.represents.get(e.key)
-        if acts_for and self._acting(sp):
+        capital_of = g.capitals.get(e.key) if acts_for is None and qualifier is None else None
+        if (acts_for and self._acting(sp)) or (capital_of and self._acting(sp, L.SPEECH_CUES)):
+            acts_for = acts_for or capital_of
             e = g.entities[acts_for]
             roles = {ACTOR}
             qualifier = "government"
@@ -593,12 +595,12 @@ class ArticleNames:
                 start_tok = sp.i - 1
         return e, start_tok, roles, qualifier, link
 
-    def _acting(self, sp: "_GSpan") -> bool:
+    def _acting(self, sp: "_GSpan", cues: frozenset[str] = L.ACTING_CUES) -> bool:
         toks = self.toks
         nxt = toks[sp.j].text if sp.j < len(toks) else ""
-        if nxt in ("'s", "’s") and sp.j + 1 < len(toks):
+        if nxt in ("'s", "’s") and sp.j + 1 < len(toks) and cues is L.ACTING_CUES:
             nxt = toks[sp.j + 1].text
-        if nxt.lower() in L.ACTING_CUES:
+        if nxt.lower() in cues:
             return True
         before = " ".join(t.text.lower() for t in toks[max(0, sp.i - 3):sp.i])
         return before.endswith("according to") or before.endswith("according to the")
