@@ -197,3 +197,9 @@ def test_capital_speaking_for_its_government(matcher):
     assert [(m.text, m.entity.kind, m.link) for m in ms] == [
         ("Moscow", "country", "metonym"), ("Washington", "country", "metonym"), ("Moscow", "city", "name")]
     assert ms[0].entity.country_code == "RU" and ms[1].entity.country_code == "US"
+
+
+def test_country_in_a_compound_adjective_is_an_affiliation(matcher):
+    ms = matcher.find("Iran-backed militias used US-supplied rifles in Syria.")
+    assert [(m.text, m.roles) for m in ms] == [
+        ("Iran", {"actor"}), ("US", {"actor"}), ("Syria", {"actor", "location"})]

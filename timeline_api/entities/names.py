@@ -564,6 +564,10 @@ class ArticleNames:
         roles: set[str]
         if e.kind == "country":
             roles = {ACTOR} if sp.chosen.how == DEMONYM else {ACTOR, LOCATION}
+            # "US-supplied drones", "Iran-backed militias": an affiliation, not where
+            if sp.j + 1 < len(toks) and toks[sp.j].text == "-" and toks[sp.j + 1].text.islower() \
+                    and toks[sp.j].start == toks[sp.j - 1].end:
+                roles = {ACTOR}
         elif e.kind in L_ACTOR_ONLY:
             roles = {ACTOR}
         else:
