@@ -251,3 +251,13 @@ def test_issue_traps(text):
 def test_numeric_date_order_follows_the_locale():
     assert [t.value for t in resolve_timexes("Filed 05/03/2023.", DCT, "en")] == ["2023-05-03"]
     assert [t.value for t in resolve_timexes("Filed 05/03/2023.", DCT, "en-GB")] == ["2023-03-05"]
+
+
+def test_previous_weekday_is_relative_to_the_story():
+    out = resolve_timexes("The index closed Friday at 2082, down from the previous Friday.", DCT)
+    assert [(t.text, t.value) for t in out] == [("Friday", "2023-06-02"), ("the previous Friday", "2023-05-26")]
+
+
+def test_future_years_need_a_preposition():
+    assert [t.value for t in resolve_timexes("Emissions must halve by 2050.", DCT)] == ["2050"]
+    assert resolve_timexes("Shares closed at 2082 points.", DCT) == []

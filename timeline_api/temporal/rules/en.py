@@ -432,6 +432,10 @@ def n_year(m, cx):
             return None
         if not 1000 <= y <= (cx.dct.year + 60 if cx.dct else 2100):
             return None
+        if cx.dct and y > cx.dct.year + 2 and not re.search(
+                r"\b(?:in|by|until|till|before|after|through|from|to|of|since|the|year|early|late|mid|"
+                r"around|about|beyond|and|or|between)\s*-?$", before):
+            return None  # "closed at 2082": a future year needs a preposition before it
         prev = re.search(r"(?:^|(?<=[\w,;:)]\s))(?-i:([A-Z][a-z]+))\s+$", cx.text[max(0, cx.start - 24):cx.start])
         if prev and prev.group(1).lower() not in _YEAR_PRECEDERS:
             return None  # "Orion 1980", "Euro 2000": a name in mid-sentence
@@ -563,6 +567,23 @@ def n_rel_unit(m, cx):
 
 def n_rel_weekday(m, cx):
     return n_weekday(m, cx)
+
+
+def n_narr_weekday(m, cx):
+    """'the previous Friday', 'the following Monday': relative to the story's day."""
+    wd = weekday_num(m["wd"])
+    base = cx.last_day or cx.dct
+    if base is None:
+        return R(f"XXXX-WXX-{wd}", anchor="narrative", explicit=False)
+    cur = base.isoweekday()
+    if m["rel"].lower() in ("following", "next"):
+        d = base + dt.timedelta(days=(wd - cur) % 7 or 7)
+    else:
+        d = base - dt.timedelta(days=(cur - wd) % 7 or 7)
+    if isinstance(d, dt.datetime):
+        d = d.date()
+    return R(cal.fmt(d, "day"), anchor="narrative" if cx.last_day else "document",
+             explicit=m["rel"].lower() in ("following", "next"))
 
 
 def n_rel_month(m, cx):
@@ -1238,6 +1259,7 @@ RULES = [
          n_rel_unit, 3),
     Rule("rel_mod", r"(?P<m>earlier|later|early|late|mid-?|middle)\s+(?:in\s+)?(?P<rel>this|last|next|the\s+past)\s+(?P<unit>week|month|year|quarter|decade|century)",
          lambda m, cx: n_rel_mod(_relclean(m), cx), 4),
+    Rule("narr_weekday", r"the\s+(?P<rel>previous|preceding|prior|following|next)\s+(?P<wd>{WEEKDAY_FULL})", n_narr_weekday, 5),
     Rule("rel_weekday", r"(?:this\s+)?(?P<rel>last|next|this|coming|past)\s+(?P<wd>{WEEKDAY})", 
          lambda m, cx: n_rel_weekday(_pastfix(m), cx), 4),
     Rule("rel_month", r"(?P<rel>last|next|this|past|coming)\s+(?P<mon>{MONTH_FULL})", n_rel_month, 4),
@@ -1527,7 +1549,7 @@ _KINDS = {
     "quarter": "K", "quarter_code": "K", "the_quarter": "K", "year_earlier": "U", "fiscal_year": "U",
     "season": "Q", "holiday": "HU", "clock": "T", "day_at_clock": "T", "day_part": "R", "part_day": "R",
     "this_part": "R", "deictic_day": "R", "ref": "R", "weekend": "U", "rel_unit": "U",
-    "rel_mod": "U", "rel_weekday": "W", "rel_month": "M", "weekday": "W", "ago": "A", "later": "L",
+    "rel_mod": "U", "rel_weekday": "W", "narr_weekday": "W", "rel_month": "M", "weekday": "W", "ago": "A", "later": "L",
     "next_day": "UR", "duration": "U", "duration_bare": "U", "duration_unit_long": "U",
     "set_adverb": "S", "set_every": "U", "set_every_wd": "W", "set_each_month": "M", "set_freq": "F",
 }
