@@ -1440,7 +1440,6 @@ _PAST = re.compile(r"\b(?:said|says?|was|were|had|did|told|announced|reported|ad
                    r"kept|felt|meant|knew|grew|threw|drew|flew|chose|drove|shook|stood|stole|fled|hit|led|"
                    r"put|cut|set(?!\s+(?:to|for)\b)|sank|swore|wore|forgot|won|upheld|withdrew|overturned)\b", re.I)
 _PRESENT = re.compile(r"\b(?:is|are|begins|starts|opens|ends|closes|meets|takes\s+place)\b", re.I)
-_CLAUSE_END = re.compile(r"[.;:!?\n]|\b(?:but|and|while|after|before|when|which|who)\b", re.I)
 
 
 _FUT_PREP = re.compile(r"(?:\b(?:by|until|till|ahead\s+of|as\s+(?:early|soon|late)\s+as|no\s+later\s+than|"
