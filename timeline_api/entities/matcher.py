@@ -215,10 +215,17 @@ class EntityMatcher:
     def _disambiguate(self, toks: list[Token], spans: list[_GSpan]) -> None:
         ents = self._g.entities
         context: dict[str, int] = {}
+        chains: dict[str, tuple[str, ...]] = {}
+
+        def chain_of(key: str) -> tuple[str, ...]:
+            c = chains.get(key)
+            if c is None:
+                c = chains[key] = (key, *(a.key for a in self.ancestors(key)))
+            return c
+
         for sp in spans:
-            if len({e.key for e in sp.entries}) == 1:
-                key = sp.entries[0].key
-                for k in (key, *(a.key for a in self.ancestors(key))):
+            if len(sp.entries) == 1 or len({e.key for e in sp.entries}) == 1:
+                for k in chain_of(sp.entries[0].key):
                     context[k] = context.get(k, 0) + 1
         for k, sp in enumerate(spans):
             if not sp.entries:
@@ -229,7 +236,7 @@ class EntityMatcher:
             near = _following_place_keys(toks, spans, k, self)
             best, best_score = None, -1e9
             for e in sp.entries:
-                chain = {e.key, *(a.key for a in self.ancestors(e.key))}
+                chain = set(chain_of(e.key))
                 score = e.score
                 # context: the article's other places inside this candidate, or enclosing it
                 own = context.get(e.key, 0)
