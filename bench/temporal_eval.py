@@ -212,6 +212,26 @@ def fmt_row(name, sc, extra=""):
             + f" | {100 * r['relaxed'][0]:.1f} / {100 * r['relaxed'][1]:.1f} | {extra} |")
 
 
+def value_error_kinds(sc) -> Counter:
+    """Value disagreements by kind, to tell ours from the gold's."""
+    c = Counter()
+    for _doc, s, g in sc.errors["value"]:
+        gv, sv = g.value, s.value
+        if "X" in gv and "X" not in sv:
+            c["gold underspecified (X in gold only)"] += 1
+        elif re.search(r"W\d(?!\d)|P\d+L|PXE|PXC|\dX$|P100Y", gv):
+            c["gold value non-standard"] += 1
+        elif g.type != s.type:
+            c["type differs"] += 1
+        elif sv[:4] == gv[:4] and len(sv) != len(gv):
+            c["same year, other granularity"] += 1
+        elif len(sv) == len(gv):
+            c["same granularity, other date"] += 1
+        else:
+            c["other"] += 1
+    return c
+
+
 def print_errors(sc, n):
     for cat in ("missed", "spurious", "value", "type", "span"):
         errs = sc.errors[cat]
@@ -265,6 +285,8 @@ def main(argv=None):
     print()
     print("\n".join(header + rows))
     print("\nerrors: " + ", ".join(f"{k} {len(v)}" for k, v in sc.errors.items()))
+    kinds = value_error_kinds(sc)
+    print("value disagreements: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()))
     if args.errors:
         print_errors(sc, args.errors)
     if args.write_docs:
@@ -282,7 +304,8 @@ def main(argv=None):
             "relaxed 92.1 / value 77.5. Targets: value ≥ 85, strict ≥ 87, relaxed ≥ 93.",
             "",
             "Errors of our tagger by category: " + ", ".join(f"{k} {len(v)}" for k, v in sorted(sc.errors.items()))
-            + " (see `--errors N`).",
+            + " (see `--errors N`). Value disagreements by kind: "
+            + ", ".join(f"{k} {n}" for k, n in value_error_kinds(sc).most_common()) + ".",
         ]
         update_benchmarks("Accuracy (TBAQ, TempEval-3 Task A)", "\n".join(lines))
         print("updated docs/benchmarks.md")
