@@ -458,6 +458,9 @@ def n_weekday(m, cx):
         return None
     rel = _m(m, "rel")
     part = _m(m, "part")
+    if not rel and cx.text.startswith(("'s", "’s"), cx.end) and cx.tense() == "future" and not re.search(
+            r"\b(?:will|['’]ll|next|upcoming|coming)\b", cx.text[max(0, cx.start - 60):cx.start], re.I):
+        cx._tense = "past"  # "Wednesday's ruling": an event already known
     d = weekday_date(wd, cx, rel)
     if d is None:
         v = f"XXXX-WXX-{wd}"
@@ -1439,6 +1442,7 @@ _PAST = re.compile(r"\b(?:said|says?|was|were|had|did|told|announced|reported|ad
                    r"found|struck|killed|ago|yesterday|last|brought|bought|sought|caught|thought|fought|built|spent|"
                    r"kept|felt|meant|knew|grew|threw|drew|flew|chose|drove|shook|stood|stole|fled|hit|led|"
                    r"put|cut|set(?!\s+(?:to|for)\b)|sank|swore|wore|forgot|won|upheld|withdrew|overturned)\b", re.I)
+_PLUPERFECT = re.compile(r"\bhad\s+(?:been\s+|already\s+)?$", re.I)
 _PRESENT = re.compile(r"\b(?:is|are|begins|starts|opens|ends|closes|meets|takes\s+place)\b", re.I)
 
 
@@ -1466,12 +1470,15 @@ def tense(text: str, start: int, end: int) -> str | None:
         for mm in rx.finditer(left):
             dist = len(left) - mm.end()
             if best is None or dist < best[0]:
-                best = (dist, name)
+                # "had been scheduled to": a plan in the past
+                n = "past" if name == "future" and _PLUPERFECT.search(left, 0, mm.start()) else name
+                best = (dist, n)
         mm = rx.search(right)
         if mm:
             dist = mm.start() + 3  # slight preference for the verb before
             if best is None or dist < best[0]:
-                best = (dist, name)
+                n = "past" if name == "future" and _PLUPERFECT.search(right, 0, mm.start()) else name
+                best = (dist, n)
     if best is None:
         return None
     if best[1] == "present":
