@@ -205,3 +205,15 @@ def test_armed_and_political_groups(matcher):
     assert entity_of(ms, "Kosovo Liberation Army").kind == "group"
     assert entity_of(ms, "Kosovo Liberation Army").key == "group:kosovo-liberation-army"
     assert entity_of(ms, "Popular Front").kind == "group"
+
+
+def test_the_noun_that_described_a_name(matcher):
+    ms = matcher.find("Shares of the Danish brewer Carlsberg Breweries fell. Analysts said the brewer, "
+                      "which cut jobs, would recover.")
+    m = next(m for m in ms if m.text == "the brewer")
+    assert m.entity.name == "Carlsberg Breweries" and m.link == "anaphor"
+
+
+def test_the_store_after_a_store_name(matcher):
+    ms = matcher.find("Sales at the Ovi Music Store rose. The store now sells films.")
+    assert next(m for m in ms if m.text == "The store").entity.name == "Ovi Music Store"

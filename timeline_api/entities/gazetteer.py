@@ -289,7 +289,8 @@ def build_gazetteer() -> Gazetteer:
             for a in c.get("alternatenames") or ():
                 if (a.isascii() and not a.isupper() and len(a) >= 5 and a != name and "(" not in a
                         and all(w[:1].isupper() for w in a.replace("-", " ").split())
-                        and a not in g.given_names and a not in g.common_words):
+                        and a not in g.given_names and a not in g.common_words
+                        and fold(a[0]) == fold(name[0])):  # "Kiev", "Moskau"; not "Bethlehem" for Belém
                     aliases.append(a)
         g.add_entity(Entity(key=key, name=name, kind="city", aliases=tuple(aliases), geonames_id=int(c["geonameid"]),
                             country_code=cc, latitude=c["latitude"], longitude=c["longitude"],

@@ -90,6 +90,7 @@ class ArticleNames:
                     self.cap_mid.add(t.text)
         self.solo: set[str] = set()  # words standing alone as a name somewhere in the article
         self.heads: dict[str, set[tuple[str, ...]]] = {}  # first word -> the longer names it starts
+        self.descriptors: dict[str, object] = {}  # common noun -> entity it described ("label")
         self.aents: list[_AEnt] = []
         self.alias_map: dict[tuple[str, ...], tuple[_AEnt, bool]] = {}  # tokens -> (entity, overrides places)
         self.by_ends: dict[tuple[str, str], list[tuple[_AEnt, tuple[str, ...]]]] = {}  # (first, last) word
@@ -113,6 +114,20 @@ class ArticleNames:
                     ent.add_alias(f"{surface} {ent.name}")
                     ent.add_alias(f"{surface}'s {ent.name}" if not surface.endswith("s") else f"{surface}' {ent.name}")
             pending_possessor = None
+            # a common noun naming what the entity is: "label Apple Corps", "retailer Best Buy",
+            # "the record company, Apple Corps"; later "the (record) label" links back
+            p = it.i - 1
+            if p >= 0 and toks[p].text == ",":  # an apposition: ", Apple Corps." / ", Apple Corps,"
+                p = p - 1 if it.j < len(toks) and toks[it.j].text in (",", ".", ")", ";") else -1
+            if p >= 1 and ent is not None and _is_descriptor(toks[p].text) \
+                    and getattr(ent, "kind", "person") != "person":
+                # only after a determiner or possessor, with at most one word between
+                q = p - 1
+                if toks[q].text not in _DETERMINERS and q >= 1 and toks[q].text.isalpha() \
+                        and toks[q].text.lower() not in _NOT_DESCRIPTORS:
+                    q -= 1  # one modifier: "the record company", "the Danish brewer"
+                if toks[q].text in _DETERMINERS:
+                    self.descriptors[toks[p].text] = ent
             if it.j < len(toks) and toks[it.j].text in _POSSESSIVE and (ent is not None):
                 k = it.j + 1
                 gap = 0
@@ -622,6 +637,7 @@ class ArticleNames:
                 continue
             built[a.ident] = Entity(key=key, name=a.name, kind=a.kind, aliases=tuple(a.aliases))
         self.gender = {built[a.ident].key: a.gender for a in self.aents if a.kind == "person"}
+        self.built = built
         out: list[Mention] = []
         for s, e, ent, roles, qualifier, link in raw:
             entity = built[ent.ident] if isinstance(ent, _AEnt) else ent
@@ -646,6 +662,11 @@ class ArticleNames:
         mi = 0
         n = len(toks)
         words = _PRONOUNS | {"the", "The", "It"}
+        described: dict[str, Entity] = {}
+        for noun, ent in self.descriptors.items():
+            e = self.built.get(ent.ident) if isinstance(ent, _AEnt) else ent
+            if e is not None:
+                described[noun] = e
         first_of: dict[int, tuple[int, Mention]] = {}  # sentence -> (token offset in it, first mention)
         sents = [t.sent for t in toks]  # non-decreasing
         for k in [k for k, t in enumerate(toks) if t.text in words]:
@@ -699,15 +720,33 @@ class ArticleNames:
             if not noun.islower() or (k + 2 < n and toks[k + 2].text[:1].isupper()):
                 continue
             want = _ANAPHORS.get(noun)
+            found = False
             for s_, m in reversed(recent):
                 if s_ < sent - 3:
                     break
                 ek = m.entity.kind
-                if (want and ek == want) or (ek != "person" and m.entity.is_actor
+                if (want and ek == want) or (ek in _IT_KINDS
                                              and m.entity.name.rsplit(" ", 1)[-1].lower() == noun):
                     extra.append(Mention(entity=m.entity, start=t.start, end=toks[k + 1].end,
                                          text=self.text[t.start:toks[k + 1].end],
                                          roles=frozenset({ACTOR}), link="anaphor"))
+                    found = True
+                    break
+            if found or not described:
+                continue
+            # "the record label," after "the Beatles' label Apple Corps"; the phrase must end at
+            # the noun ("the record label, ..."), not run on into a name or a verb
+            for q in range(k + 1, min(k + 4, n)):
+                word = toks[q].text
+                if not _is_descriptor(word):
+                    break
+                key = described.get(word)
+                after = toks[q + 1].text if q + 1 < n else "."
+                if key is not None and not after[:1].isalnum():
+                    if any(m.entity.key == key.key and s_ >= sent - 5 for s_, m in reversed(recent[-30:])):
+                        extra.append(Mention(entity=key, start=t.start, end=toks[q].end,
+                                             text=self.text[t.start:toks[q].end],
+                                             roles=frozenset({ACTOR}), link="anaphor"))
                     break
         if extra:
             mentions = sorted(mentions + extra, key=lambda m: m.start)
@@ -715,6 +754,25 @@ class ArticleNames:
 
 
 _PRONOUNS = frozenset(("He", "She", "he", "she"))
+
+
+def _is_descriptor(w: str) -> bool:
+    """A lower-case common noun right before a name ("label", "retailer", "studio")."""
+    return (len(w) >= 4 and w.isalpha() and w.islower() and w not in _NOT_DESCRIPTORS
+            and not w.endswith(("ed", "ly", "ing")) and (not w.endswith("s") or w.endswith("ss")))
+
+
+_DETERMINERS = frozenset(("the", "The", "a", "an", "its", "their", "his", "her", "our", "'s", "’s", "'", "’"))
+
+# words before a name that do not say what it is
+_NOT_DESCRIPTORS = frozenset(
+    "said says told tell asks asked with from into onto over under than that this these those which "
+    "when while where what whom whose after before since until about against among between during "
+    "through across toward towards without within upon also even just only both either neither "
+    "including like unlike because although though whether their there here then thus hence "
+    "also still already never ever much many more most some such very have does will would could should "
+    "must might shall this year week month quarter".split()
+)
 _IT_KINDS = frozenset(("product", "organization", "group"))
 # "It is likely that", "It has been our destiny", "It's": no referent
 _EXPLETIVE_CUES = frozenset(("that", "to", "been", "'s", "’s", "if", "whether"))
