@@ -217,3 +217,9 @@ def test_the_noun_that_described_a_name(matcher):
 def test_the_store_after_a_store_name(matcher):
     ms = matcher.find("Sales at the Ovi Music Store rose. The store now sells films.")
     assert next(m for m in ms if m.text == "The store").entity.name == "Ovi Music Store"
+
+
+def test_laws_treaties_and_events_are_not_actors(matcher):
+    ms = matcher.find("Congress passed the Clean Water Act after the Cold War; the Dow Jones Industrial Average rose.")
+    assert [m.text for m in ms] == ["Congress"] or all(m.entity.kind != "person" for m in ms)
+    assert not any(m.text in ("Clean Water Act", "Cold War", "Dow Jones Industrial Average") for m in ms)

@@ -125,6 +125,13 @@ PLACE_WORDS = frozenset(
     "Mountains Mount Hills River Lake Valley Desert Sea Ocean Bay Strait Canal Peninsula Dam Pass Canyon "
     "Forest Field Fields Base Airfield Refinery Mine Pipeline Crossing Checkpoint Prison".split()
 )
+# a name ending with one of these is a law, a treaty or an event: neither actor nor place
+NOT_ACTOR_HEADS = frozenset(
+    "Act Acts Treaty Accord Accords Agreement Convention Protocol Resolution Law Bill Amendment Doctrine "
+    "Plan Initiative War Wars Games Olympics Cup Championship Championships Festival Awards Award Prize "
+    "Election Elections Crisis Revolution Campaign Operation Day Index Composite Average".split()
+)
+
 # an organised armed or political group rather than an organisation
 GROUP_WORDS = frozenset(
     "Movement Front Brigade Brigades Militia Militias Rebels Insurgents Guerrillas Liberation Jihad "

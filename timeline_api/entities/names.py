@@ -452,6 +452,8 @@ class ArticleNames:
                 return None
         ent = self._variant_of(words)
         if ent is None:
+            if words[-1] in L.NOT_ACTOR_HEADS or (words[0] == "Operation" and len(words) > 1):
+                return None  # "Clinic Entrances Act", "Cold War", "Operation Desert Shield"
             ent = self._new_entity(it, words)
         else:
             ent.add_alias(self._surface(it))
