@@ -373,7 +373,7 @@ def day_num(s: str) -> int:
 
 def n_month_day(m, cx):
     mo = month_num(m["mon"])
-    day = m["day"]
+    day = m["day"] or m["dayw"]
     if not day[0].isdigit() and not m["mon"][0].isupper():
         return None
     d = day_num(day)
@@ -1176,10 +1176,10 @@ RULES = [
          r"(?:\s*,?\s*(?P<y>{YEAR4}))?",
          lambda m, cx: n_month_day(_swap(m), cx), 6),
     Rule("month_day_year", r"(?P<mon>{MONTH})\s*(?P<day>{DAY})(?:\s*,\s*|\s+)(?P<y>{YEARANY})", n_month_day, 5),
-    Rule("day_month_year", r"(?:the\s+(?=\S+\s+of\s))?(?P<day>{DAY})(?:\s+of)?\s+(?P<mon>{MONTH})\s*,?\s*(?P<y>{YEAR4})",
+    Rule("day_month_year", r"(?:(?:the\s+(?=\S+\s+of\s))?(?P<day>{DAYNUM}(?:st|nd|rd|th)?)|the\s+(?P<dayw>{DAYW})(?=\s+of\s))(?:\s+of)?\s+(?P<mon>{MONTH})\s*,?\s*(?P<y>{YEAR4})",
          n_month_day, 5),
     Rule("month_day", r"(?P<mon>{MONTH})\s*(?P<day>{DAY})(?!\s*(?::\d|\d|%))", n_month_day, 3),
-    Rule("day_month", r"(?:the\s+(?=\S+\s+of\s))?(?P<day>{DAY})(?:\s+of)?\s+(?P<mon>{MONTH})", n_month_day, 3),
+    Rule("day_month", r"(?:(?:the\s+(?=\S+\s+of\s))?(?P<day>{DAYNUM}(?:st|nd|rd|th)?)|the\s+(?P<dayw>{DAYW})(?=\s+of\s))(?:\s+of)?\s+(?P<mon>{MONTH})", n_month_day, 3),
     Rule("month_year", r"(?P<mon>{MONTH_FULL}|{MONTH_ABBR})\s*(?:,|of)?\s*(?P<y>{YEARANY}|['’]\d\d)", n_month_year, 4),
     Rule("month", r"(?P<mon>{MONTH_FULL}|(?-i:Sept|Oct|Nov|Dec|Jan|Feb|Aug)\.)", n_month, 1),
     Rule("year", r"(?:(?P<pre>(?:the\s+)?(?:year|(?:the\s+)?fiscal(?:\s+year)?|fiscal-year|fy)\s*)(?P<y>{YEAR4}|\d\d)"
@@ -1516,6 +1516,7 @@ TRIGGER_WORDS = {
     "C": "century centuries",
     "K": "quarter quarters half period q1 q2 q3 q4",
     "T": "noon midnight midday morning afternoon evening night am pm a.m p.m",
+    "O": "morning afternoon evening night mornings afternoons evenings nights tonight overnight",
     "Y": "fiscal fy",
 }
 
@@ -1553,8 +1554,8 @@ _KINDS = {
     "year_words": "N", "month_rel_year": "M", "half_of": "K", "rel_year_quarter": "K",
     "year_range": "Y", "month_range": "M", "day_range": "M", "decade": "XN", "century": "C",
     "quarter": "K", "quarter_code": "K", "the_quarter": "K", "year_earlier": "U", "fiscal_year": "U",
-    "season": "Q", "holiday": "HU", "clock": "T", "day_at_clock": "T", "day_part": "R", "part_day": "R",
-    "this_part": "R", "deictic_day": "R", "ref": "R", "weekend": "U", "rel_unit": "U",
+    "season": "Q", "holiday": "H", "clock": "T", "day_at_clock": "T", "day_part": "O", "part_day": "O",
+    "this_part": "O", "deictic_day": "R", "ref": "R", "weekend": "U", "rel_unit": "U",
     "rel_mod": "U", "rel_weekday": "W", "narr_weekday": "W", "rel_month": "M", "weekday": "W", "ago": "A", "later": "L",
     "next_day": "UR", "duration": "U", "duration_bare": "U", "duration_unit_long": "U",
     "set_adverb": "S", "set_every": "U", "set_every_wd": "W", "set_each_month": "M", "set_freq": "F",
