@@ -223,3 +223,11 @@ def test_laws_treaties_and_events_are_not_actors(matcher):
     ms = matcher.find("Congress passed the Clean Water Act after the Cold War; the Dow Jones Industrial Average rose.")
     assert [m.text for m in ms] == ["Congress"] or all(m.entity.kind != "person" for m in ms)
     assert not any(m.text in ("Clean Water Act", "Cold War", "Dow Jones Industrial Average") for m in ms)
+
+
+def test_administrative_areas_and_org_heads(matcher):
+    ms = matcher.find("Flooding hit Essex County and Hasbrouck Heights; the Bureau of Labor Statistics said so.")
+    assert [(m.text, m.entity.kind, m.roles) for m in ms] == [
+        ("Essex County", "region", {"location"}), ("Hasbrouck Heights", "landmark", {"location"}),
+        ("Bureau of Labor Statistics", "organization", {"actor"})]
+    assert ms[0].entity.key == "landmark:essex-county"

@@ -26,6 +26,8 @@ SCRIPT_NAME_MIN_POPULATION = 50_000
 
 # accent-free variants only for places scoring at least this (cities of 300,000+)
 FOLD_MIN_SCORE = 54.7
+# Latin alternate names with another initial are kept for cities this big
+EXONYM_MIN_POPULATION = 4_000_000
 # single-word cities smaller than this need a cue ("in X", "X, <region>"): small towns are
 # named like people ("Clinton", "Lawson", "Castro")
 SMALL_CITY_POPULATION = 100_000
@@ -290,7 +292,9 @@ def build_gazetteer() -> Gazetteer:
                 if (a.isascii() and not a.isupper() and len(a) >= 5 and a != name and "(" not in a
                         and all(w[:1].isupper() for w in a.replace("-", " ").split())
                         and a not in g.given_names and a not in g.common_words
-                        and fold(a[0]) == fold(name[0])):  # "Kiev", "Moskau"; not "Bethlehem" for Belém
+                        # "Kiev", "Moskau"; other initials only for the biggest ("Bombay", "Peking"),
+                        # not "Bethlehem" for Belém
+                        and (fold(a[0]) == fold(name[0]) or pop >= EXONYM_MIN_POPULATION)):
                     aliases.append(a)
         g.add_entity(Entity(key=key, name=name, kind="city", aliases=tuple(aliases), geonames_id=int(c["geonameid"]),
                             country_code=cc, latitude=c["latitude"], longitude=c["longitude"],

@@ -123,7 +123,7 @@ PLACE_WORDS = frozenset(
     "Street St Avenue Ave Boulevard Road Rd Drive Lane Way Square Plaza Bridge Park Gardens Stadium Arena "
     "Station Palace Castle Cathedral Mosque Temple Tower Beach Harbor Harbour Island Islands Mountain "
     "Mountains Mount Hills River Lake Valley Desert Sea Ocean Bay Strait Canal Peninsula Dam Pass Canyon "
-    "Forest Field Fields Base Airfield Refinery Mine Pipeline Crossing Checkpoint Prison".split()
+    "Heights Springs Falls Village Forest Field Fields Base Airfield Refinery Mine Pipeline Crossing Checkpoint Prison".split()
 )
 # a name ending with one of these is a law, a treaty or an event: neither actor nor place
 NOT_ACTOR_HEADS = frozenset(
@@ -136,6 +136,11 @@ NOT_ACTOR_HEADS = frozenset(
 GROUP_WORDS = frozenset(
     "Movement Front Brigade Brigades Militia Militias Rebels Insurgents Guerrillas Liberation Jihad "
     "Mujahideen Resistance Partisans Cartel Gang Mafia Clan Tribe Faction Separatists".split()
+)
+# a name ending with one of these is an administrative area ("Essex County", "Kherson Oblast")
+REGION_WORDS = frozenset(
+    "County Province District Region Oblast Krai Prefecture Governorate Municipality Township Borough "
+    "Parish Canton Territory Territories".split()
 )
 MALE_TITLES = frozenset("Mr Mr. Sir Lord King Prince Duke Baron Count Emperor Sultan Sheikh Father Brother".split())
 FEMALE_TITLES = frozenset("Mrs Mrs. Ms Ms. Miss Madam Dame Lady Queen Princess Duchess Baroness Countess "

@@ -39,7 +39,7 @@ _MODEL = re.compile(r"^(?!\d{4}$)(?=.*\d)[A-Za-z0-9]{1,4}$|^[A-Z]$")  # 4, 3G, 3
 _POSSESSIVE = frozenset(("'s", "’s", "'", "’"))
 _PERSON_CUES_AFTER = frozenset("said says told added explained wrote who".split())
 _KIND_PREFIX = {"person": "person", "organization": "org", "group": "group", "product": "product",
-                "landmark": "landmark"}
+                "landmark": "landmark", "region": "landmark"}
 # "the company" -> the latest organisation named in the three sentences before
 _ANAPHORS = {
     "company": "organization", "firm": "organization", "corporation": "organization",
@@ -436,7 +436,7 @@ class ArticleNames:
             if w.endswith("s") and (w[:-1],) in self.alias_map:  # "iPods"
                 return self.alias_map[(w[:-1],)][0], it.i, {ACTOR}, None, "alias"
             if (w in L.PERSON_TITLES or w in L.NOT_NAMES or w in L.NOT_ENTITIES or w in L.ORG_WORDS
-                    or len(w) < 2):
+                    or len(w) < 2 or w.endswith("ism")):
                 return None
             # a capitalised word seen once is weak evidence of a name
             if self.cap_count.get(w, 0) < 2 and not (it.person_hint or _CAMEL.match(w) or _ACRONYM.match(w)
@@ -458,7 +458,7 @@ class ArticleNames:
         else:
             ent.add_alias(self._surface(it))
             self._register(words, ent, EXPLICIT)
-        roles = {LOCATION} if ent.kind == "landmark" else {ACTOR}
+        roles = {LOCATION} if ent.kind in ("landmark", "region") else {ACTOR}
         return ent, it.i, roles, None, "name" if ent.name == self._surface(it) else "alias"
 
     def _variant_of(self, words: tuple[str, ...]) -> _AEnt | None:
@@ -535,9 +535,11 @@ class ArticleNames:
         content = [w for w in words if w not in L.CONNECTORS and w not in (".", "-")]
         if len(content) >= 2 and content[-1] in L.PLACE_WORDS:
             return "landmark"
+        if len(content) >= 2 and content[-1] in L.REGION_WORDS and not any(w in L.ORG_WORDS for w in content):
+            return "region"
         if any(w in L.GROUP_WORDS for w in content):
             return "group"
-        if any(w in L.ORG_WORDS for w in content[1:]) or (len(content) == 1 and content[0] in L.ORG_WORDS):
+        if any(w in L.ORG_WORDS for w in content):
             return "organization"
         if any(_CAMEL.match(w) for w in words) or any(any(c.isdigit() for c in w) for w in words):
             return "product"
