@@ -231,3 +231,13 @@ def test_administrative_areas_and_org_heads(matcher):
         ("Essex County", "region", {"location"}), ("Hasbrouck Heights", "landmark", {"location"}),
         ("Bureau of Labor Statistics", "organization", {"actor"})]
     assert ms[0].entity.key == "landmark:essex-county"
+
+
+def test_short_forms_of_registry_entities(matcher):
+    from timeline_api.entities import Entity
+
+    cook = Entity(key="person:tim-cook", name="Tim Cook", kind="person")
+    m2 = matcher.with_entities([cook])
+    ms = m2.find("Tim Cook spoke first. Later Cook said margins held. He left at noon.")
+    assert [(m.text, m.entity.key) for m in ms] == [
+        ("Tim Cook", "person:tim-cook"), ("Cook", "person:tim-cook"), ("He", "person:tim-cook")]

@@ -91,6 +91,7 @@ class ArticleNames:
         self.solo: set[str] = set()  # words standing alone as a name somewhere in the article
         self.heads: dict[str, set[tuple[str, ...]]] = {}  # first word -> the longer names it starts
         self.descriptors: dict[str, object] = {}  # common noun -> entity it described ("label")
+        self.proxies: dict[str, _AEnt] = {}  # known entity key -> its article record
         self.aents: list[_AEnt] = []
         self.alias_map: dict[tuple[str, ...], tuple[_AEnt, bool]] = {}  # tokens -> (entity, overrides places)
         self.by_ends: dict[tuple[str, str], list[tuple[_AEnt, tuple[str, ...]]]] = {}  # (first, last) word
@@ -419,6 +420,8 @@ class ArticleNames:
             m = self._gazetteer(it.span)
             if m is None:
                 return None
+            if m[0].kind in L_ACTOR_ONLY and m[4] == "name":
+                self._proxy(m[0], it, words)
             return m
         # a name run
         # a model number before the name: "the 3G iPhone" after "iPhone 3G"
@@ -490,6 +493,22 @@ class ArticleNames:
         if len(words) >= 2:
             self.by_ends.setdefault((words[0], words[-1]), []).append((ent, words))
         self._register(words, ent, EXPLICIT)
+        self._short_forms(ent, words, kind)
+        return ent
+
+    def _proxy(self, e: Entity, it: _Item, words: tuple[str, ...]) -> None:
+        """A gazetteer or registry actor named in full ("Tim Cook", "Wall Street Journal"): its
+        short forms link back to it in this article as they would for a name read from text."""
+        if e.key in self.proxies or len(words) < 2:
+            return
+        ent = _AEnt(len(self.aents), e.name, e.kind, entity=e)
+        if e.kind == "person":
+            ent.gender = self._gender(it, words)
+        self.aents.append(ent)
+        self.proxies[e.key] = ent
+        self._short_forms(ent, words, e.kind)
+
+    def _short_forms(self, ent: _AEnt, words: tuple[str, ...], kind: str) -> None:
         content = [w for w in words if w not in L.CONNECTORS and w not in (".", "-")]
         if kind == "person" and len(content) >= 2:
             last = content[-1]
@@ -520,7 +539,6 @@ class ArticleNames:
                 short = f"{content[0]} {content[-1]}"  # "iTunes Store" for "iTunes Music Store"
                 self._register(tuple(short.split()), ent, GUESS)
                 ent.add_alias(short)
-        return ent
 
     def _gender(self, it: _Item, words: tuple[str, ...]) -> str | None:
         prev = self.toks[it.i - 1].text if it.i > 0 else ""
@@ -633,6 +651,9 @@ class ArticleNames:
         built: dict[int, Entity] = {}
         keys: dict[str, int] = {}
         for a in self.aents:
+            if a.entity is not None:
+                built[a.ident] = a.entity
+                continue
             prefix = _KIND_PREFIX.get(a.kind, "org")
             key = f"{prefix}:{slugify(a.name)}"
             known = self.g.entities.get(key)
