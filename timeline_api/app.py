@@ -22,7 +22,7 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     app.config.update(settings.flask_config())
     app.extensions["timeline_settings"] = settings
     app.extensions["timeline_db"] = Database(settings.database_url)
-    logging.basicConfig(level=settings.log_level)
+    logging.basicConfig(level=settings.log_level.upper())
 
     from timeline_api.api import init_api  # keeps `timeline-api resolve` free of Flask imports
 

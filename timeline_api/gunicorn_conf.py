@@ -1,11 +1,11 @@
 """gunicorn settings, read from the environment (the top-level gunicorn.conf.py loads this)."""
-import multiprocessing
 import os
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 # gthread: I/O-bound requests (database round trips) share a worker's threads
 worker_class = "gthread"
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+# the CPUs this process may use (a container's share), not the host's count
+workers = int(os.environ.get("WEB_CONCURRENCY", len(os.sched_getaffinity(0)) * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", 4))
 # ingest of a long article runs the whole pipeline inside the request
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))

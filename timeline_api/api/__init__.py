@@ -35,6 +35,14 @@ def init_api(app: Flask) -> ProblemApi:
     api = ProblemApi(app)
     for blp in BLUEPRINTS:
         api.register_blueprint(blp)
+    app.url_value_preprocessor(_path_values_without_nul)
     app.before_request(require_json_body)
     app.teardown_appcontext(close_db_session)
     return api
+
+
+def _path_values_without_nul(_endpoint, values) -> None:
+    """No database text type holds NUL: path values get U+FFFD, as bodies and queries do."""
+    for key, value in (values or {}).items():
+        if isinstance(value, str):
+            values[key] = value.replace("\x00", "\ufffd")
