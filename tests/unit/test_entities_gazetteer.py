@@ -203,3 +203,8 @@ def test_country_in_a_compound_adjective_is_an_affiliation(matcher):
     ms = matcher.find("Iran-backed militias used US-supplied rifles in Syria.")
     assert [(m.text, m.roles) for m in ms] == [
         ("Iran", {"actor"}), ("US", {"actor"}), ("Syria", {"actor", "location"})]
+
+
+def test_a_place_after_a_preposition_is_not_a_metonym(matcher):
+    ms = matcher.find("Officials in Moscow denied it; a source at the Kremlin said nothing.")
+    assert [(m.text, m.entity.kind) for m in ms] == [("Moscow", "city"), ("the Kremlin", "landmark")]

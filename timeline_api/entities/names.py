@@ -638,6 +638,12 @@ class ArticleNames:
 
     def _acting(self, sp: "_GSpan", cues: frozenset[str] = L.ACTING_CUES) -> bool:
         toks = self.toks
+        # "officials in Moscow denied", "a spokesman at the Kremlin said": the place itself
+        p = sp.i - 1
+        if p >= 0 and toks[p].text in ("the", "The"):
+            p -= 1
+        if p >= 0 and toks[p].text.lower() in _LOCATIVES:
+            return False
         nxt = toks[sp.j].text if sp.j < len(toks) else ""
         if nxt in ("'s", "’s") and sp.j + 1 < len(toks) and cues is L.ACTING_CUES:
             nxt = toks[sp.j + 1].text
@@ -779,6 +785,7 @@ class ArticleNames:
 
 
 _PRONOUNS = frozenset(("He", "She", "he", "she"))
+_LOCATIVES = frozenset("in at from near inside outside within into to across around over".split())
 
 
 def _is_descriptor(w: str) -> bool:
