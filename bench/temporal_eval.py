@@ -300,6 +300,9 @@ def main(argv=None):
             "\\* `search_dates` (RELATIVE_BASE = DCT, PREFER_DATES_FROM past) is credited for any calendar "
             "date agreeing with the gold value at the gold's precision; its type is taken as DATE.",
             "",
+            "Recognizers-Text 1.0.2a2 (`pip install recognizers-text-suite`) imports `emoji.UNICODE_EMOJI`, "
+            "which emoji 2 removed: it needs `emoji<1.0` beside it.",
+            "",
             "For scale, on the same set (../shared/corpora/README.md): HeidelTime 2.2.1 strict 84.1 / "
             "relaxed 92.1 / value 77.5. Targets: value ≥ 85, strict ≥ 87, relaxed ≥ 93.",
             "",
