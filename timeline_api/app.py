@@ -43,6 +43,10 @@ def _enable_cors(app: Flask, origins: tuple[str, ...]) -> None:
         origin = request.headers.get("Origin")
         if origin and ("*" in allowed or origin in allowed):
             response.headers["Access-Control-Allow-Origin"] = origin
-            response.headers["Vary"] = "Origin"
-            response.headers["Access-Control-Expose-Headers"] = "ETag, Location"
+            response.vary.add("Origin")
+            response.headers["Access-Control-Expose-Headers"] = "ETag, Location, Link"
+            if request.method == "OPTIONS":  # a preflight: say what the real request may use
+                response.headers["Access-Control-Allow-Methods"] = response.headers.get("Allow", "GET")
+                response.headers["Access-Control-Allow-Headers"] = "Content-Type, If-None-Match"
+                response.headers["Access-Control-Max-Age"] = "600"
         return response
