@@ -95,7 +95,7 @@ class Gazetteer:
     female_names: frozenset[str] = frozenset()
     _script_index: dict[str, list[Entry]] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    parent: "Gazetteer | None" = None
+    parent: Gazetteer | None = None
     extra_script: list[tuple[str, Entry]] = field(default_factory=list)  # added by with_entities
 
     # -- building -----------------------------------------------------------------
@@ -122,7 +122,7 @@ class Gazetteer:
             if folded != name and len(folded) > 3:
                 self.add_name(folded, key, how, score - 0.5)
 
-    def derive(self) -> "Gazetteer":
+    def derive(self) -> Gazetteer:
         """A gazetteer that sees everything this one has and takes additions of its own."""
         return Gazetteer(
             entities=Layered(self.entities),
@@ -215,7 +215,7 @@ def build_gazetteer() -> Gazetteer:
     g.female_names = _read_words("female_names.txt")
 
     # continents
-    for code, c in gc.get_continents().items():
+    for c in gc.get_continents().values():
         key = f"geonames:{c['geonameId']}"
         g.add_entity(Entity(key=key, name=c["name"], kind="continent", geonames_id=int(c["geonameId"]),
                             latitude=float(c["lat"]), longitude=float(c["lng"]),
@@ -376,7 +376,7 @@ def _build_script_index(g: Gazetteer) -> dict[str, list[Entry]]:
         for a in c.get("alternatenames") or ():
             if a and not is_latin(a):
                 add(a, key, city_score(pop))
-    for code, c in gc.get_continents().items():
+    for c in gc.get_continents().values():
         for a in c.get("alternateNames") or ():
             n = a.get("name", "")
             if n and a.get("lang") != "link" and not is_latin(n):

@@ -123,7 +123,8 @@ PLACE_WORDS = frozenset(
     "Street St Avenue Ave Boulevard Road Rd Drive Lane Way Square Plaza Bridge Park Gardens Stadium Arena "
     "Station Palace Castle Cathedral Mosque Temple Tower Beach Harbor Harbour Island Islands Mountain "
     "Mountains Mount Hills River Lake Valley Desert Sea Ocean Bay Strait Canal Peninsula Dam Pass Canyon "
-    "Heights Springs Falls Village Forest Field Fields Base Airfield Refinery Mine Pipeline Crossing Checkpoint Prison".split()
+    "Heights Springs Falls Village Forest Field Fields Base Airfield Refinery Mine Pipeline Crossing "
+    "Checkpoint Prison".split()
 )
 # a name ending with one of these is a law, a treaty or an event: neither actor nor place
 NOT_ACTOR_HEADS = frozenset(

@@ -8,16 +8,23 @@ from the article's other places and from the words around each mention.
 """
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 
 from . import lexicon as L
-from .gazetteer import (ALIAS, CURATED_SCORE, DEMONYM, GIVEN_NAME_CITY_POPULATION, NAME, SMALL_CITY_POPULATION,
-                        Entry, Gazetteer, build_gazetteer)
+from .gazetteer import (
+    ALIAS,
+    CURATED_SCORE,
+    GIVEN_NAME_CITY_POPULATION,
+    NAME,
+    SMALL_CITY_POPULATION,
+    Entry,
+    Gazetteer,
+    build_gazetteer,
+)
 from .names import ArticleNames
-from .tokens import Token, fold, is_latin, name_tokens, tokenize
+from .tokens import Token, is_latin, name_tokens, tokenize
 from .types import Entity, Mention
 
 _LOCATIVE = frozenset("in at from near to outside inside into across around via toward towards of over".split())
@@ -38,7 +45,7 @@ class _GSpan:
 class EntityMatcher:
     """Gazetteer + proper-name matcher. Build once (``default()``), share across threads."""
 
-    _default: "EntityMatcher | None" = None
+    _default: EntityMatcher | None = None
     _default_lock = threading.Lock()
 
     # entities read from articles, kept (most recent last) so that get() knows them too
@@ -51,14 +58,14 @@ class EntityMatcher:
 
     # -- construction ---------------------------------------------------------------
     @classmethod
-    def default(cls) -> "EntityMatcher":
+    def default(cls) -> EntityMatcher:
         if cls._default is None:
             with cls._default_lock:
                 if cls._default is None:
                     cls._default = cls(build_gazetteer())
         return cls._default
 
-    def with_entities(self, extra: Iterable[Entity]) -> "EntityMatcher":
+    def with_entities(self, extra: Iterable[Entity]) -> EntityMatcher:
         """A new matcher that also knows ``extra`` (curated or registry entities).
 
         Their names and aliases win over same-named gazetteer entries; an entity whose key

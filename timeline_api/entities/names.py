@@ -69,7 +69,7 @@ class _AEnt:
 class _Item:
     i: int
     j: int
-    span: "_GSpan | None" = None  # a gazetteer span
+    span: _GSpan | None = None  # a gazetteer span
     person_hint: bool = False
 
 
@@ -97,7 +97,7 @@ class ArticleNames:
         self.by_ends: dict[tuple[str, str], list[tuple[_AEnt, tuple[str, ...]]]] = {}  # (first, last) word
 
     # -- entry point ----------------------------------------------------------------------
-    def resolve(self, spans: list["_GSpan"], matcher: "EntityMatcher") -> list[Mention]:
+    def resolve(self, spans: list[_GSpan], matcher: EntityMatcher) -> list[Mention]:
         items = self._items(spans)
         raw: list[tuple[int, int, object, set[str], str | None, str]] = []
         pending_possessor: tuple[str, int] | None = None
@@ -146,7 +146,7 @@ class ArticleNames:
         return mentions
 
     # -- building items -------------------------------------------------------------------
-    def _items(self, spans: list["_GSpan"]) -> list[_Item]:
+    def _items(self, spans: list[_GSpan]) -> list[_Item]:
         runs = self._runs()
         starts = [sp.i for sp in spans]
         items: list[_Item] = []
@@ -387,7 +387,7 @@ class ArticleNames:
         bounds.append(len(toks))
         out: set[int] = set()
         skip = L.CONNECTORS | _SMALL_WORDS
-        for start, k in zip(bounds, bounds[1:]):
+        for start, k in zip(bounds, bounds[1:], strict=False):
             if k <= start:
                 continue
             words = [w for w in (t.text for t in toks[start:k]) if w[0].isalpha() and w not in skip]
@@ -482,7 +482,6 @@ class ArticleNames:
         return None
 
     def _new_entity(self, it: _Item, words: tuple[str, ...]) -> _AEnt:
-        toks = self.toks
         kind = self._kind(it, words)
         name = self._surface(it)
         name = re.sub(r"\s+", " ", name)
@@ -591,7 +590,7 @@ class ArticleNames:
         return None
 
     # -- gazetteer spans ----------------------------------------------------------------
-    def _gazetteer(self, sp: "_GSpan"):
+    def _gazetteer(self, sp: _GSpan):
         if sp.chosen is None:
             return None
         g, toks = self.g, self.toks
@@ -636,7 +635,7 @@ class ArticleNames:
                 start_tok = sp.i - 1
         return e, start_tok, roles, qualifier, link
 
-    def _acting(self, sp: "_GSpan", cues: frozenset[str] = L.ACTING_CUES) -> bool:
+    def _acting(self, sp: _GSpan, cues: frozenset[str] = L.ACTING_CUES) -> bool:
         toks = self.toks
         # "officials in Moscow denied", "a spokesman at the Kremlin said": the place itself
         p = sp.i - 1
@@ -655,7 +654,6 @@ class ArticleNames:
     # -- output -------------------------------------------------------------------------
     def _finish(self, raw) -> list[Mention]:
         built: dict[int, Entity] = {}
-        keys: dict[str, int] = {}
         for a in self.aents:
             if a.entity is not None:
                 built[a.ident] = a.entity
@@ -723,7 +721,8 @@ class ArticleNames:
                 prev = first_of.get(sent - 1)
                 if t.initial and prev is not None and prev[0] <= 4 and prev[1].entity.kind in _IT_KINDS \
                         and not any(x.text in _EXPLETIVE_CUES for x in toks[k + 1:k + 5]) \
-                        and not (k + 2 < n and toks[k + 1].text in ("is", "was") and toks[k + 2].text in ("a", "an", "the")):
+                        and not (k + 2 < n and toks[k + 1].text in ("is", "was")
+                                 and toks[k + 2].text in ("a", "an", "the")):
                     m = prev[1]
                     pm = Mention(entity=m.entity, start=t.start, end=t.end, text=w,
                                  roles=frozenset({ACTOR}), link="pronoun")

@@ -109,6 +109,6 @@ def is_latin(s: str) -> bool:
     if s.isascii():
         return True
     for c in s:
-        if c.isalpha() and not ("LATIN" in unicodedata.name(c, "LATIN")):
+        if c.isalpha() and "LATIN" not in unicodedata.name(c, "LATIN"):
             return False
     return True
