@@ -93,7 +93,7 @@ class ArticleNames:
         self.descriptors: dict[str, object] = {}  # common noun -> entity it described ("label")
         self.proxies: dict[str, _AEnt] = {}  # known entity key -> its article record
         self.aents: list[_AEnt] = []
-        self.alias_map: dict[tuple[str, ...], tuple[_AEnt, bool]] = {}  # tokens -> (entity, overrides places)
+        self.alias_map: dict[tuple[str, ...], tuple[_AEnt, int]] = {}  # short form -> (entity, strength)
         self.by_ends: dict[tuple[str, str], list[tuple[_AEnt, tuple[str, ...]]]] = {}  # (first, last) word
 
     # -- entry point ----------------------------------------------------------------------
