@@ -24,6 +24,7 @@ from timeline_api.pipeline import (
     best_date,
     corroborated,
 )
+from timeline_api.pipeline.events import summarise
 from timeline_api.pipeline.merging import MergeView, best_match, signature
 from timeline_api.registry import matcher_for, value_of
 from timeline_api.store import repository
@@ -115,12 +116,14 @@ def _store(session: Session, article: Article, drafts: list[EventDraft]) -> None
     repository.ensure_entities(session, entities.values())
     session.add(article)
     session.flush()
-    created: list[int] = []
+    # the pipeline judged this article's drafts to be different happenings:
+    # none may join an event another of them made or joined
+    touched: list[int] = []
     for draft in drafts:
-        event = _find_same_happening(session, draft, exclude=created)
+        event = _find_same_happening(session, draft, exclude=touched)
         if event is None:
             event = repository.add_event(session, _new_event(draft, article))
-            created.append(event.id)
+        touched.append(event.id)
         for evidence in draft.evidence:
             _add_evidence(session, event, article, evidence)
         _refresh(session, event)
@@ -178,6 +181,7 @@ def _refresh(session: Session, event: Event) -> None:
     event.granularity_rank = date.granularity_rank
     event.confidence = corroborated(max(s.confidence for s in sources), len({s.article_id for s in sources}))
     event.status = first.status
+    event.summary = summarise(first.quote)
     event.first_published_at = first.article.published_at
     repository.sync_event_links(session, event)
 
