@@ -208,3 +208,9 @@ def test_country_in_a_compound_adjective_is_an_affiliation(matcher):
 def test_a_place_after_a_preposition_is_not_a_metonym(matcher):
     ms = matcher.find("Officials in Moscow denied it; a source at the Kremlin said nothing.")
     assert [(m.text, m.entity.kind) for m in ms] == [("Moscow", "city"), ("the Kremlin", "landmark")]
+
+
+def test_country_naming_who_acts(matcher):
+    ms = matcher.find("US officials said Ukraine troops held positions in Ukraine.")
+    assert [(m.text, m.roles) for m in ms] == [
+        ("US", {"actor"}), ("Ukraine", {"actor"}), ("Ukraine", {"actor", "location"})]

@@ -111,6 +111,15 @@ SPEECH_CUES = frozenset(
     "recalled expelled summoned sanctioned imposed".split()
 )
 
+# after a country name, these make it a modifier naming who acts, not where ("US officials")
+ACTOR_NOUNS = frozenset(
+    "officials official forces troops soldiers military army navy government authorities intelligence "
+    "diplomats diplomat lawmakers leaders leader president minister ministry spokesman spokeswoman "
+    "spokesperson envoy ambassador delegation negotiators sources officers agents police prosecutors "
+    "regulators administration investigators commanders generals warships jets aircraft drones missiles "
+    "companies firms banks investors".split()
+)
+
 DETERMINERS = frozenset("a an the this that his her its their our my your".split())
 
 # country names that are also common nouns: after a determiner they are the noun ("a turkey")

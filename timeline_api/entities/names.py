@@ -604,6 +604,9 @@ class ArticleNames:
             if sp.j + 1 < len(toks) and toks[sp.j].text == "-" and toks[sp.j + 1].text.islower() \
                     and toks[sp.j].start == toks[sp.j - 1].end:
                 roles = {ACTOR}
+            # "US officials", "Russian forces" already are: the country names who acts
+            elif sp.j < len(toks) and toks[sp.j].text in L.ACTOR_NOUNS:
+                roles = {ACTOR}
         elif e.kind in L_ACTOR_ONLY:
             roles = {ACTOR}
         else:
