@@ -241,3 +241,10 @@ def test_short_forms_of_registry_entities(matcher):
     ms = m2.find("Tim Cook spoke first. Later Cook said margins held. He left at noon.")
     assert [(m.text, m.entity.key) for m in ms] == [
         ("Tim Cook", "person:tim-cook"), ("Cook", "person:tim-cook"), ("He", "person:tim-cook")]
+
+
+def test_the_new_product_is_the_model_just_named(matcher):
+    ms = matcher.find("Acme unveiled the Zephyr 7 on Monday. The new Zephyr was praised by critics. "
+                      "It is only 7 mm thick. Older Zephyr phones sold well.")
+    assert [(m.text, m.entity.name) for m in ms if "Zephyr" in m.text or m.text == "It"][:3] == [
+        ("Zephyr 7", "Zephyr 7"), ("Zephyr", "Zephyr 7"), ("It", "Zephyr 7")]

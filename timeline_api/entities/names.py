@@ -92,6 +92,7 @@ class ArticleNames:
         self.heads: dict[str, set[tuple[str, ...]]] = {}  # first word -> the longer names it starts
         self.descriptors: dict[str, object] = {}  # common noun -> entity it described ("label")
         self.proxies: dict[str, _AEnt] = {}  # known entity key -> its article record
+        self.models: dict[str, tuple[_AEnt, int]] = {}  # product line -> (latest model named, sentence)
         self.aents: list[_AEnt] = []
         self.alias_map: dict[tuple[str, ...], tuple[_AEnt, int]] = {}  # short form -> (entity, strength)
         self.by_ends: dict[tuple[str, str], list[tuple[_AEnt, tuple[str, ...]]]] = {}  # (first, last) word
@@ -429,8 +430,15 @@ class ArticleNames:
             hit = self.alias_map.get((*words, toks[it.i - 1].text))
             if hit is not None:
                 return hit[0], it.i - 1, {ACTOR}, None, "alias"
+        # "the new iPhone" right after "iPhone 4" was introduced: the new model
+        if len(words) == 1 and it.i >= 2 and toks[it.i - 1].text in _NEW and toks[it.i - 2].text in ("the", "The",
+                                                                                                   "its", "their"):
+            recent = self.models.get(words[0])
+            if recent is not None and recent[1] >= toks[it.i].sent - 2:
+                return recent[0], it.i, {ACTOR}, None, "alias"
         hit = self.alias_map.get(words)
         if hit is not None:
+            self._note_model(hit[0], words, toks[it.i].sent)
             return hit[0], it.i, {ACTOR}, None, "alias" if " ".join(words) != hit[0].name else "name"
         if len(words) == 1:
             w = words[0]
@@ -462,7 +470,13 @@ class ArticleNames:
             ent.add_alias(self._surface(it))
             self._register(words, ent, EXPLICIT)
         roles = {LOCATION} if ent.kind in ("landmark", "region") else {ACTOR}
+        self._note_model(ent, words, toks[it.i].sent)
         return ent, it.i, roles, None, "name" if ent.name == self._surface(it) else "alias"
+
+    def _note_model(self, ent: _AEnt, words: tuple[str, ...], sent: int) -> None:
+        """Remember the latest model of a product line ("iPhone 4" for "iPhone")."""
+        if ent.kind == "product" and len(words) >= 2 and any(c.isdigit() for c in words[-1]):
+            self.models[words[0]] = (ent, sent)
 
     def _variant_of(self, words: tuple[str, ...]) -> _AEnt | None:
         """An article entity this run is a variant of: same first and last word, one a
@@ -787,6 +801,7 @@ class ArticleNames:
 
 
 _PRONOUNS = frozenset(("He", "She", "he", "she"))
+_NEW = frozenset(("new", "newest", "latest"))
 _LOCATIVES = frozenset("in at from near inside outside within into to across around over".split())
 
 
