@@ -45,6 +45,12 @@ def test_undated_happenings_inherit_the_narrative_time():
     assert seized.confidence > looted.confidence > 0
 
 
+def test_undated_descriptions_are_not_happenings():
+    text = "Rebels seized the airport in Goma on 2 March 2024. The airport is small and has one runway."
+    assert [e.summary for e in analyse_article(text, PUBLISHED).events] == [
+        "Rebels seized the airport in Goma on 2 March 2024."]
+
+
 def test_page_furniture_and_datelines_make_no_event():
     text = ("June 9, 2023\n\nYou could support our reporting: become a member today.\n\n"
             "Read also:\n\nTags: Ukraine, Russia, drones")
@@ -100,6 +106,10 @@ def test_clause_helpers():
     assert not clauses.modifies_next_noun(" sold millions")
     assert clauses.modifies_next_noun(" CEO Tim Cook said")  # "Acme CEO Tim Cook": Acme modifies
     assert not clauses.modifies_next_noun(" Tim Cook said")
+    assert clauses.is_complement("complaints about the price of the ")
+    assert not clauses.is_complement("a deal was signed by ")
+    assert clauses.is_stative("The new phone is thinner and has a larger screen.")
+    assert not clauses.is_stative("The company has launched a thinner phone.")
     assert clauses.governing_mod("production stopped since ") == "AFTER"
     assert clauses.governing_mod("the report is due by ") == "BEFORE"
     assert clauses.is_future("talks will resume")

@@ -55,6 +55,18 @@ def has_verb(text: str) -> bool:
     return False
 
 
+# Present-tense verbs of being and having: a clause with no other verb describes a state.
+_STATIVE = frozenset("is are am has have remains remain seems seem appears appear costs cost".split())
+
+
+def is_stative(text: str) -> bool:
+    """Only present-tense be/have-like verbs: a description ("The phone is thinner"), not a happening."""
+    verbs = [w.lower() for w in words(text)
+             if w.lower() in _VERBS or (w.lower().endswith("ed") and len(w) > 4 and w.lower() not in _NOT_VERBS)
+             or w.lower() in _STATIVE]
+    return bool(verbs) and all(v in _STATIVE for v in verbs)
+
+
 def addresses_reader(text: str) -> bool:
     return bool(_READER.search(_QUOTED.sub(" ", text)))
 
@@ -130,6 +142,16 @@ def modifies_next_noun(text_after: str) -> bool:
     if lower.endswith("ed") or (lower.endswith("s") and lower[:-1] in _VERBS):
         return False  # a verb: "iPhone 4 sold", "Apple releases"
     return True
+
+
+_OBLIQUE = re.compile(r"\b(?:of|for|than|like|about|via)\s+(?:(?:the|a|an|its|their|his|her|new|original)\s+)*$",
+                      re.IGNORECASE)
+
+
+def is_complement(text_before: str) -> bool:
+    """A name right after "of", "for", "than", "like", "about", "via" completes a noun or an
+    adjective ("the price of the iPod", "dissatisfied with"): it is not a participant."""
+    return bool(_OBLIQUE.search(text_before[-40:]))
 
 
 _REPORTING = re.compile(r"\b(?:said|says|told|tells|according to|reported|reports|announced|confirmed|stated)\b",

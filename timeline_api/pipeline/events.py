@@ -199,7 +199,8 @@ class _Entities:
     def within(self, start: int, end: int):
         """Actors, named places and enclosing places of the span [start, end).
 
-        Names that modify a noun ("iPhone 4 users") are not actors of it."""
+        Names that modify a noun ("iPhone 4 users") or complete one ("the price of the
+        iPod") are bystanders, not actors of the happening."""
         actors: dict[str, Entity] = {}
         places: dict[str, PlaceLink] = {}
         scope: dict[str, Entity] = {}
@@ -207,9 +208,12 @@ class _Entities:
             if not _within(mention.start, mention.end, start, end):
                 continue
             entity = mention.entity
-            # a country names its affiliates even as a modifier ("US officials"); other names do not
-            modifier = entity.kind != "country" and clauses.modifies_next_noun(self.text[mention.end:mention.end + 40])
-            if "actor" in mention.roles and not modifier:
+            # a country names its affiliates even as a modifier or complement ("US officials");
+            # other names do not ("iPhone 4 users", "the price of the iPod")
+            bystander = entity.kind != "country" and (
+                clauses.modifies_next_noun(self.text[mention.end:mention.end + 40])
+                or clauses.is_complement(self.text[start:mention.start]))
+            if "actor" in mention.roles and not bystander:
                 actors.setdefault(entity.key, entity)
             if "location" in mention.roles:
                 places.setdefault(entity.key, PlaceLink(entity, mention.qualifier))
@@ -282,6 +286,8 @@ def analyse_article(text: str, published_at: dt.datetime, matcher: EntityMatcher
         if dated:
             items = [(clause, date, EXPLICIT_CONFIDENCE.get(anchor, 0.6)) for clause, date, anchor in dated]
             narrative = dated[-1][1]
+        elif clauses.is_stative(sentence.text):
+            continue  # a description, not a happening: nothing to date
         else:
             story = story or _story_time(evidence, published_at)
             items = [(sentence.text, *_inferred_date(sentence, index, narrative, story, published_at))]
