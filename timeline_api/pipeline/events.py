@@ -13,6 +13,7 @@ run once over the whole text, so anaphora ("two days later") see the narrative.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from timeline_api.entities import Entity, EntityMatcher, Mention
@@ -162,6 +163,22 @@ def _within(start: int, end: int, outer_start: int, outer_end: int) -> bool:
     return outer_start <= start and end <= outer_end
 
 
+class _Spans:
+    """Items with .start/.end, sorted by start; ``inside(a, b)`` finds those within [a, b)
+    by bisection, so an article costs O(n log n) and not sentences x items."""
+
+    def __init__(self, items):
+        self.items = sorted(items, key=lambda item: item.start)
+        self.starts = [item.start for item in self.items]
+
+    def inside(self, a: int, b: int) -> list:
+        out = []
+        for i in range(bisect_left(self.starts, a), bisect_left(self.starts, b)):
+            if self.items[i].end <= b:
+                out.append(self.items[i])
+        return out
+
+
 def _datable(timex: Timex) -> bool:
     # durations and sets do not date events; undated values ("XXXX-05-03") cannot be placed
     return timex.type in ("DATE", "TIME") and timex.interval is not None
@@ -193,7 +210,7 @@ class _Entities:
 
     def __init__(self, text: str, mentions: list[Mention], matcher: EntityMatcher):
         self.text = text
-        self.mentions = mentions
+        self.mentions = _Spans(mentions)
         self.matcher = matcher
 
     def within(self, start: int, end: int):
@@ -204,9 +221,7 @@ class _Entities:
         actors: dict[str, Entity] = {}
         places: dict[str, PlaceLink] = {}
         scope: dict[str, Entity] = {}
-        for mention in self.mentions:
-            if not _within(mention.start, mention.end, start, end):
-                continue
+        for mention in self.mentions.inside(start, end):
             entity = mention.entity
             # a country names its affiliates even as a modifier or complement ("US officials");
             # other names do not ("iPhone 4 users", "the price of the iPod")
@@ -224,7 +239,7 @@ class _Entities:
         return list(actors.values()), list(places.values()), list(scope.values())
 
 
-def _explicit_clause_dates(text: str, sentence: Sentence, timexes: list[Timex]):
+def _explicit_clause_dates(text: str, sentence: Sentence, timexes: _Spans):
     """(clause text, date, tagger anchor) for each clause of the sentence that a date expression dates.
 
     The main date of a clause is its first date outside relative clauses and not
@@ -234,7 +249,7 @@ def _explicit_clause_dates(text: str, sentence: Sentence, timexes: list[Timex]):
     dated = []
     for c_start, c_end in clauses.clause_spans(sentence.text):
         a, b = sentence.start + c_start, sentence.start + c_end
-        inside = [t for t in timexes if _datable(t) and _within(t.start, t.end, a, b)]
+        inside = [t for t in timexes.inside(a, b) if _datable(t)]
         if not inside:
             continue
 
@@ -257,11 +272,12 @@ def analyse_article(text: str, published_at: dt.datetime, matcher: EntityMatcher
     timexes = resolve_timexes(text, published_at, language=language)
     mentions = matcher.find(text)
     entities = _Entities(text, mentions, matcher)
+    timex_spans = _Spans(timexes)
     evidence: list[Evidence] = []
     narrative: EventDate | None = None  # last explicit date of the current paragraph
     story: EventDate | None = None  # the day the lead reports
     paragraph = -1
-    date_lines = {i for i, s in enumerate(sentences) if _is_date_line(s, timexes)}
+    date_lines = {i for i, s in enumerate(sentences) if _is_date_line(s, timex_spans)}
     for index, sentence in enumerate(sentences):
         if sentence.paragraph != paragraph:
             paragraph, narrative = sentence.paragraph, None
@@ -273,10 +289,10 @@ def analyse_article(text: str, published_at: dt.datetime, matcher: EntityMatcher
             # the date line dates it, and a dated caption records a happening
             date_line = sentences[index + 1]
             span = Sentence(sentence.start, date_line.end, text[sentence.start:date_line.end], sentence.paragraph)
-            dated = _explicit_clause_dates(text, date_line, timexes)
+            dated = _explicit_clause_dates(text, date_line, timex_spans)
         else:
             span = sentence
-            dated = _explicit_clause_dates(text, sentence, timexes)
+            dated = _explicit_clause_dates(text, sentence, timex_spans)
         if not captioned and not clauses.reports_happening(sentence.text):
             if dated:
                 narrative = dated[-1][1]
@@ -300,12 +316,12 @@ def analyse_article(text: str, published_at: dt.datetime, matcher: EntityMatcher
     return ArticleAnalysis(sentences, timexes, mentions, merge_evidence(evidence))
 
 
-def _is_date_line(sentence: Sentence, timexes: list[Timex]) -> bool:
+def _is_date_line(sentence: Sentence, timexes: _Spans) -> bool:
     """A sentence that is nothing but a date ("3 May 2023."), as under captions and in datelines."""
     rest = sentence.text
     found = False
-    for t in timexes:
-        if _within(t.start, t.end, sentence.start, sentence.end) and _datable(t):
+    for t in timexes.inside(sentence.start, sentence.end):
+        if _datable(t):
             a, b = t.start - sentence.start, t.end - sentence.start
             rest = rest[:a] + " " * (b - a) + rest[b:]
             found = True
