@@ -625,6 +625,7 @@ def n_ago(m, cx):
     else:
         d = cal.add(base, n * k * sign, cu)
     return R(cal.fmt(d, cal.finer(gran, bgran) if bgran != "day" or gran == "day" else gran),
+             mod="APPROX" if _m(m, "orso") else None,  # "a week or so ago"
              anchor="document", explicit=not (n == 1 and gran == "year"))
 
 
@@ -1019,21 +1020,38 @@ def holiday_date(name: str, y: int) -> dt.date:
 
 
 def n_holiday(m, cx):
+    """'Christmas', 'last Easter', 'Thanksgiving 1999', 'Easter week'. Without a year
+    the holiday is chosen like a year-less date: the occurrence nearest the DCT,
+    unless the tense contradicts it by more than TENSE_MARGIN days."""
     name = m["h"]
+    week = _m(m, "wk")
     if m["y"]:
-        y = year_num(m["y"], cx)
-        return R(cal.fmt(holiday_date(name, y), "day"))
-    if cx.dct is None:
+        d = holiday_date(name, year_num(m["y"], cx))
+    elif cx.dct is None:
         return None
-    y = cx.dct.year
-    d = holiday_date(name, y)
-    rel = (m["rel"] or "").lower()
-    tense = "past" if rel == "last" else "future" if rel == "next" else cx.tense()
-    if tense == "past" and d > cx.dct:
-        d = holiday_date(name, y - 1)
-    elif tense == "future" and d < cx.dct:
-        d = holiday_date(name, y + 1)
-    return R(cal.fmt(d, "day"), anchor="document")
+    else:
+        rel = (m["rel"] or "").lower()
+        y = cx.dct.year
+        if rel in ("last", "next"):
+            d = holiday_date(name, y)
+            if rel == "last" and d >= cx.dct:
+                d = holiday_date(name, y - 1)
+            elif rel == "next" and d <= cx.dct:
+                d = holiday_date(name, y + 1)
+        else:
+            d = min((holiday_date(name, yy) for yy in (y - 1, y, y + 1)),
+                    key=lambda c: abs((c - cx.dct).days))
+            delta = (d - cx.dct).days
+            if abs(delta) > TENSE_MARGIN:
+                tense = cx.tense()
+                if delta > 0 and tense == "past":
+                    d = holiday_date(name, d.year - 1)
+                elif delta < 0 and tense == "future":
+                    d = holiday_date(name, d.year + 1)
+    anchor = "absolute" if m["y"] else "document"
+    if week:
+        return R(cal.fmt(d, "week"), anchor=anchor)  # "Easter week": the week of the holiday
+    return R(cal.fmt(d, "day"), anchor=anchor)
 
 
 def n_fiscal_year(m, cx):
@@ -1231,7 +1249,7 @@ RULES = [
          lambda m, cx: n_fiscal_year(_relfix(m), cx), 2),
     Rule("season", r"(?:(?P<the>the)\s+|(?:this\s+)?(?P<rel>this|last|next|past|coming|previous)\s+)?(?P<s>{SEASON})"
                    r"(?:\s+(?:of\s+)?(?P<y>{YEARANY}|['’]\d\d))?", n_season, 2),
-    Rule("holiday", r"(?:(?P<rel>last|next|this)\s+)?(?-i:(?P<h>{HOLIDAY}))(?:\s*,?\s*(?P<y>{YEAR4}))?", n_holiday, 3),
+    Rule("holiday", r"(?:(?P<rel>last|next|this)\s+)?(?-i:(?P<h>{HOLIDAY}))(?:(?P<wk>\s+week\b)|\s*,?\s*(?P<y>{YEAR4}))?", n_holiday, 3),
 
     # ---- times of day
     Rule("clock", r"(?:(?P<word>noon|midnight|midday)|(?P<h>[01]?\d|2[0-4])(?::(?P<mi>[0-5]\d))?(?:\s*(?P<ampm>{AMPM})|\s+(?:in|of)\s+the\s+(?P<ampm2>morning|afternoon|evening|night)|(?=:)))"
@@ -1267,7 +1285,7 @@ RULES = [
          lambda m, cx: n_rel_weekday(_pastfix(m), cx), 4),
     Rule("rel_month", r"(?P<rel>last|next|this|past|coming)\s+(?P<mon>{MONTH_FULL})", n_rel_month, 4),
     Rule("weekday", r"(?P<wd>{WEEKDAY_FULL})(?!['’]?s\s+(?-i:[A-Z]))", n_weekday, 2),
-    Rule("ago", r"(?P<q>{QUANT})\s+(?P<unit>{UNIT})\s+(?P<dir>ago|from\s+now|hence|from\s+today)", n_ago, 5),
+    Rule("ago", r"(?P<q>{QUANT})\s+(?P<unit>{UNIT})(?P<orso>\s+or\s+so)?\s+(?P<dir>ago|from\s+now|hence|from\s+today)", n_ago, 5),
     Rule("later", r"(?P<q>{QUANT})\s+(?:more\s+)?(?P<unit>{UNIT})\s+(?P<dir>later|earlier|afterwards?|before(?=\s*[,.;]))",
          n_later, 5),
     Rule("next_day", r"(?:(?:the\s+)?(?:next|following|previous|preceding|prior)|that|the\s+same|that\s+same)\s+(?P<unit>day|morning|afternoon|evening|night|week|month|year)"
@@ -1462,8 +1480,10 @@ def tense(text: str, start: int, end: int) -> str | None:
     cuts = [c.end() for c in re.finditer(r"[.;!?\n]", left)]
     if cuts:
         left = left[cuts[-1]:]
-    mm = re.search(r"[.;!?\n]", right)
+    mm = re.search(r"[.;!?\n]|['’]{2}|[\"”]", right)
     if mm:
+        # a closing quote ends the quoted clause: in '"... leave Thursday," he said'
+        # the reporting verb after it is not the tense of the quotation
         right = right[:mm.start()]
     best = None  # (distance, tense)
     for rx, name in ((_FUT, "future"), (_PAST, "past"), (_PRESENT, "present")):

@@ -1,0 +1,44 @@
+"""Value rules added to raise agreement with TimeML annotation: one test per rule
+family, on sentences of our own, with the values a TimeML annotator would write."""
+from datetime import date
+
+from timeline_api.temporal import resolve_timexes
+
+DCT = date(2023, 6, 5)  # a Monday, ISO week 23
+
+
+def vals(text, ref=DCT):
+    return [(t.text, t.type, t.value, t.mod) for t in resolve_timexes(text, ref)]
+
+
+# ---- "N units or so ago" ---------------------------------------------------------
+def test_or_so_ago_is_one_approximate_date():
+    assert vals("Then, a week or so ago, the general flew in.") == [
+        ("a week or so ago", "DATE", "2023-W22", "APPROX")]
+
+
+# ---- tense: a reporting verb after a closing quote is not the quotation's tense ----
+def test_quoted_future_is_not_overridden_by_said():
+    out = vals('"We will sign the deal Thursday," the minister said.')
+    assert out == [("Thursday", "DATE", "2023-06-08", None)]
+    out = vals("''We will sign the deal Thursday,'' the minister said.")
+    assert out == [("Thursday", "DATE", "2023-06-08", None)]
+    # without the quotation the past reporting verb still wins
+    assert vals("The minister said Thursday the deal was signed.") == [
+        ("Thursday", "DATE", "2023-06-01", None)]
+
+
+# ---- holidays without a year: the nearest occurrence, like a year-less date -------
+def test_holiday_nearest_occurrence():
+    assert vals("The shops are still busy after Christmas.", date(2023, 1, 3)) == [
+        ("Christmas", "DATE", "2022-12-25", None)]
+    assert vals("The shops expect to be busy at Christmas.", date(2023, 12, 1)) == [
+        ("Christmas", "DATE", "2023-12-25", None)]
+    assert vals("They celebrated last Christmas together.", date(2023, 12, 1)) == [
+        ("last Christmas", "DATE", "2022-12-25", None)]
+
+
+def test_holiday_week():
+    # Easter 2023 fell on Sunday 9 April, the last day of ISO week 14
+    assert vals("Pilgrims arrived as Easter week began.", date(2023, 4, 10)) == [
+        ("Easter week", "DATE", "2023-W14", None)]
