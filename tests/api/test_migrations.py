@@ -32,3 +32,13 @@ def test_upgrade_head_on_an_empty_database_matches_the_models(database_url):
         assert set(inspect(conn).get_table_names()) >= {t.name for t in Base.metadata.sorted_tables}
     engine.dispose()
     upgrade(database_url)  # a second run is a no-op, not an error
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
+    from timeline_api.store.db import Database
+
+    database = Database(f"sqlite:///{tmp_path / 'sub' / 'timeline.db'}")  # the folder is created
+    with database.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    database.dispose()
