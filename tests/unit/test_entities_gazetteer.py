@@ -214,3 +214,12 @@ def test_country_naming_who_acts(matcher):
     ms = matcher.find("US officials said Ukraine troops held positions in Ukraine.")
     assert [(m.text, m.roles) for m in ms] == [
         ("US", {"actor"}), ("Ukraine", {"actor"}), ("Ukraine", {"actor", "location"})]
+
+
+def test_areas_named_after_places(matcher):
+    ms = matcher.find("Drones hit the Belgorod region; shelling went on in Donetsk Oblast.")
+    assert [(m.text, m.entity.name, m.qualifier) for m in ms] == [
+        ("Belgorod region", "Belgorod", "region"), ("Donetsk Oblast", "Donetsk Oblast", None)]
+    oblast = ms[1].entity
+    assert oblast.kind == "region" and oblast.country_code == "UA"
+    assert [e.name for e in matcher.ancestors(oblast.key)] == ["Ukraine", "Europe"]

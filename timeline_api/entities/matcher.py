@@ -106,7 +106,7 @@ class EntityMatcher:
         """Enclosing places, nearest first (Kremlin -> Moscow -> Russia -> Europe)."""
         out: list[Entity] = []
         seen = {key}
-        e = self._g.entities.get(key)
+        e = self._g.entities.get(key) or self._seen.get(key)  # a site read from text has a parent too
         while e is not None and e.parent_key and e.parent_key not in seen:
             seen.add(e.parent_key)
             e = self._g.entities.get(e.parent_key)
@@ -249,7 +249,10 @@ class EntityMatcher:
                 own = context.get(e.key, 0)
                 inside = sum(context.get(c, 0) for c in chain if c != e.key and ents[c].kind not in ("continent",))
                 if own or any(context.get(c) for c in chain - {e.key} if ents[c].kind != "continent"):
-                    score += 100
+                    # a town of 50,000 in the right country does not beat a city of 900,000 next door
+                    # (Donetsk, Russia vs Donetsk, Ukraine); the state of Georgia beats the country
+                    ent = ents[e.key]
+                    score += 100 if ent.kind != "city" or (ent.population or 0) >= SMALL_CITY_POPULATION else 8
                 score += min(inside, 5)
                 if near & chain:
                     score += 200

@@ -59,6 +59,8 @@ class _AEnt:
     aliases: list[str] = field(default_factory=list)
     entity: Entity | None = None  # a known entity (gazetteer, registry) it turned out to be
     gender: str | None = None  # "f" / "m" for people, from given name or title; for pronouns
+    parent_key: str | None = None  # for sites and areas named after a known place
+    country_code: str | None = None
 
     def add_alias(self, a: str) -> None:
         if a != self.name and a not in self.aliases:
@@ -71,6 +73,7 @@ class _Item:
     j: int
     span: _GSpan | None = None  # a gazetteer span
     person_hint: bool = False
+    places: tuple[str, ...] = ()  # keys of gazetteer places inside a name run ("Donetsk Oblast")
 
 
 class ArticleNames:
@@ -99,6 +102,7 @@ class ArticleNames:
 
     # -- entry point ----------------------------------------------------------------------
     def resolve(self, spans: list[_GSpan], matcher: EntityMatcher) -> list[Mention]:
+        self.matcher = matcher
         items = self._items(spans)
         raw: list[tuple[int, int, object, set[str], str | None, str]] = []
         pending_possessor: tuple[str, int] | None = None
@@ -107,8 +111,9 @@ class ArticleNames:
             res = self._resolve_item(it)
             if res is None:
                 continue
-            ent, start_tok, roles, qualifier, link = res
-            raw.append((toks[start_tok].start, toks[it.j - 1].end, ent, roles, qualifier, link))
+            ent, start_tok, roles, qualifier, link = res[:5]
+            end_tok = res[5] if len(res) > 5 else it.j - 1
+            raw.append((toks[start_tok].start, toks[end_tok].end, ent, roles, qualifier, link))
             # possessor: "the Beatles' Apple Corps", "the Beatles' record company, Apple Corps"
             if pending_possessor is not None and isinstance(ent, _AEnt):
                 surface, limit = pending_possessor
@@ -185,7 +190,9 @@ class ArticleNames:
                     b -= 1
                 if a >= b or any(sp.i == a and sp.j == b for sp in inside):
                     continue
-                items.append(_Item(a, b, None, h))
+                places = tuple(sp.chosen.key for sp in inside if a <= sp.i and sp.j <= b
+                               and self.g.entities[sp.chosen.key].is_place)
+                items.append(_Item(a, b, None, h, places))
                 covered.update(range(a, b))
         for sp in spans:
             if sp.i in covered:
@@ -502,6 +509,12 @@ class ArticleNames:
         ent = _AEnt(len(self.aents), name, kind)
         if kind == "person":
             ent.gender = self._gender(it, words)
+        if kind in ("landmark", "region") and it.places:
+            # "Donetsk Oblast" lies in Ukraine; "Moscow State Park" in Moscow
+            place = self.g.entities[it.places[0]]
+            if kind == "region" and place.kind == "city":
+                place = next((a for a in self.matcher.ancestors(place.key) if a.kind == "country"), place)
+            ent.parent_key, ent.country_code = place.key, place.country_code
         self.aents.append(ent)
         if len(words) >= 2:
             self.by_ends.setdefault((words[0], words[-1]), []).append((ent, words))
@@ -650,7 +663,12 @@ class ArticleNames:
             link = "metonym"
             if sp.i > 0 and toks[sp.i - 1].text in ("The", "the"):
                 start_tok = sp.i - 1
-        return e, start_tok, roles, qualifier, link
+        # "the Belgorod region": the area around a city, named after it
+        end_tok = sp.j - 1
+        if e.kind == "city" and sp.j < len(toks) and toks[sp.j].text in _AREA_NOUNS:
+            end_tok = sp.j
+            qualifier = f"{qualifier} region" if qualifier else "region"
+        return e, start_tok, roles, qualifier, link, end_tok
 
     def _acting(self, sp: _GSpan, cues: frozenset[str] = L.ACTING_CUES) -> bool:
         toks = self.toks
@@ -681,7 +699,8 @@ class ArticleNames:
             if known is not None:
                 built[a.ident] = known
                 continue
-            built[a.ident] = Entity(key=key, name=a.name, kind=a.kind, aliases=tuple(a.aliases))
+            built[a.ident] = Entity(key=key, name=a.name, kind=a.kind, aliases=tuple(a.aliases),
+                                    parent_key=a.parent_key, country_code=a.country_code)
         self.gender = {built[a.ident].key: a.gender for a in self.aents if a.kind == "person"}
         self.built = built
         out: list[Mention] = []
@@ -801,6 +820,7 @@ class ArticleNames:
 
 
 _PRONOUNS = frozenset(("He", "She", "he", "she"))
+_AREA_NOUNS = frozenset(("region", "oblast", "province", "area", "district", "governorate", "prefecture"))
 _NEW = frozenset(("new", "newest", "latest"))
 _LOCATIVES = frozenset("in at from near inside outside within into to across around over".split())
 
