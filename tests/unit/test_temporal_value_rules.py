@@ -42,3 +42,26 @@ def test_holiday_week():
     # Easter 2023 fell on Sunday 9 April, the last day of ISO week 14
     assert vals("Pilgrims arrived as Easter week began.", date(2023, 4, 10)) == [
         ("Easter week", "DATE", "2023-W14", None)]
+
+
+# ---- decades as ISO 8601 years ---------------------------------------------------
+def test_decade_durations_in_years():
+    assert vals("Unemployment is the lowest in two decades.") == [
+        ("two decades", "DURATION", "P20Y", None)]
+    assert vals("It ended a decades-long feud.") == [("decades-long", "DURATION", "PXDE", None)]
+
+
+# ---- "the week of March 6" -------------------------------------------------------
+def test_week_of_a_date():
+    assert vals("A hearing is set for the week of June 12.") == [
+        ("the week of June 12", "DATE", "2023-W24", None)]
+
+
+# ---- "April 24 and 25": the second day is a date of its own ----------------------
+def test_second_day_after_and():
+    assert vals("The summit will be held on June 24 and 25.") == [
+        ("June 24", "DATE", "2023-06-24", None), ("25", "DATE", "2023-06-25", None)]
+    assert vals("Polls open on Dec. 3 and 4, 2024.")[-1] == ("4, 2024", "DATE", "2024-12-04", None)
+    # not a day: numbers that only follow "and"
+    assert vals("Prices rose on June 2 and 3 percent in May.")[1:] == [("May", "DATE", "2023-05", None)]
+    assert [v[0] for v in vals("Teams of 24 and 25 players met.")] == []

@@ -225,6 +225,9 @@ def duration_value(n, code: str) -> str:
             f, c2 = smaller[code]
             if (n * f).is_integer():
                 return duration_value(int(n * f), c2)
+    if code == "DE" and n is not None:
+        # ISO 8601 has no decade designator: "two decades" is P20Y, as TimeML corpora write it
+        return f"P{_num_str(n * 10)}Y"
     if code in ("H", "TM", "S", "TH"):
         letter = {"H": "H", "TH": "H", "TM": "M", "S": "S"}[code]
         return f"PT{_num_str(n)}{letter}"
@@ -387,6 +390,52 @@ def n_month_day(m, cx):
         return R(_undated(mo, d), anchor="document", explicit=False)
     dt.date(y, mo, d)
     return R(f"{y:04d}-{mo:02d}-{d:02d}", anchor="document")
+
+
+def n_week_of(m, cx):
+    """'the week of March 6': the (ISO) week containing that day."""
+    r = n_month_day(m, cx)
+    if r is None or not re.fullmatch(r"\d{4}-\d\d-\d\d", r.value):
+        return r
+    r.value = cal.fmt(dt.date.fromisoformat(r.value), "week")
+    return r
+
+
+_AND_DAY_LEFT = None
+
+
+def n_and_day(m, cx):
+    """'25' in 'on April 24 and 25': a second day of the month just named, a date of
+    its own (TimeML annotates each)."""
+    global _AND_DAY_LEFT
+    if _AND_DAY_LEFT is None:
+        _AND_DAY_LEFT = re.compile(r"(?:^|\W)(?:" + _expand(MACROS["MONTH"]) + r")\s*(\d{1,2})(?:st|nd|rd|th)?\s+and\s+$")
+    mm = _AND_DAY_LEFT.search(cx.text, max(0, cx.start - 20), cx.start)
+    if not mm:
+        return None
+    mon = mm.group(0).strip(" ,.;(").split()[0]
+    try:
+        mo = month_num(re.sub(r"\d.*", "", mon))
+    except KeyError:
+        return None
+    d1, d2 = int(mm.group(1)), int(m["day"])
+    if not d1 < d2 <= 31:
+        return None
+    if m["y"]:
+        y = year_num(m["y"], cx)
+    elif cx.narrative and cx.narrative[1] == "day" and cx.narrative[0].month == mo:
+        y = cx.narrative[0].year  # the year the first day was given
+    else:
+        y = pick_year_month(mo, cx, d2)
+    if y is None:
+        return R(_undated(mo, d2), anchor="document", explicit=False)
+    return R(f"{y:04d}-{mo:02d}-{d2:02d}", anchor="absolute" if m["y"] else "document")
+
+
+def _expand(pat: str) -> str:
+    while "{" in pat:
+        pat = re.sub(r"\{(\w+)\}", lambda k: "(?:" + MACROS[k.group(1)] + ")", pat)
+    return pat
 
 
 def n_month_year(m, cx):
@@ -692,6 +741,11 @@ def n_duration(m, cx):
             n = 1
     ql = (q or "").lower()
     if ql in ("a", "an", "single") and (unit.lower() in ("second",) or unit.lower().endswith("s")):
+        if m.group(0).lower().endswith("s-long"):
+            # "a decades-long feud": the article belongs to the noun
+            r = R(duration_value(None, _unit_for_duration(unit)), "DURATION", explicit=False)
+            r.trim_start = len(q) + 1
+            return r
         return None  # "a second attack", "a years"
     if re.fullmatch(r"(?:1[5-9]|20)\d\d", ql) and not unit.lower().endswith("s"):
         return None  # "the 1988 second quarter"
@@ -1198,6 +1252,8 @@ RULES = [
          n_month_day, 5),
     Rule("month_day", r"(?P<mon>{MONTH})\s*(?P<day>{DAY})(?!\s*(?::\d|\d|%))", n_month_day, 3),
     Rule("day_month", r"(?:(?:the\s+(?=\S+\s+of\s))?(?P<day>{DAYNUM}(?:st|nd|rd|th)?)|the\s+(?P<dayw>{DAYW})(?=\s+of\s))(?:\s+of)?\s+(?P<mon>{MONTH})", n_month_day, 3),
+    Rule("week_of", r"the\s+week\s+of\s+(?P<mon>{MONTH})\s*(?P<day>{DAYNUM})(?:st|nd|rd|th)?(?:\s*,\s*(?P<y>{YEAR4}))?(?![\d:])", n_week_of, 4),
+    Rule("and_day", r"(?<=\sand\s)(?P<day>{DAYNUM})(?:st|nd|rd|th)?(?![\d:%]|\.\d|\s*(?:percent|[ap]\.?m\b|{UNIT}))(?:\s*,\s*(?P<y>{YEAR4}))?", n_and_day, 2),
     Rule("month_year", r"(?P<mon>{MONTH_FULL}|{MONTH_ABBR})\s*(?:,|of)?\s*(?P<y>{YEARANY}|['’]\d\d)", n_month_year, 4),
     Rule("month", r"(?P<mon>{MONTH_FULL}|(?-i:Sept|Oct|Nov|Dec|Jan|Feb|Aug)\.)", n_month, 1),
     Rule("year", r"(?:(?P<pre>(?:the\s+)?(?:year|(?:the\s+)?fiscal(?:\s+year)?|fiscal-year|fy)\s*)(?P<y>{YEAR4}|\d\d)"
@@ -1299,7 +1355,7 @@ RULES = [
          n_duration, 2),
     Rule("duration_bare", r"(?:(?:the\s+)?(?:past|last|next|coming|recent|first)\s+)?(?P<unit>{UNITP})",
          lambda m, cx: _bare_duration(m, cx), 0),
-    Rule("duration_unit_long", r"(?P<unit>day|week|month|year|hour|decade)s?-long", n_duration, 2),
+    Rule("duration_unit_long", r"(?P<unit>(?:day|week|month|year|hour|decade)s?)-long", n_duration, 2),
 
     # ---- sets
     Rule("set_adverb", r"daily|nightly|weekly|monthly|yearly|annually|hourly|biweekly|bimonthly|semiannually",
@@ -1569,7 +1625,7 @@ def trigger_kinds(token: str, text: str, end: int) -> str:
 
 _KINDS = {
     "iso_date": "Y", "numeric_date": "Z", "weekday_month_day": "W", "month_day_year": "M",
-    "day_month_year": "M", "month_day": "M", "day_month": "M", "month_year": "M", "month": "M",
+    "day_month_year": "M", "month_day": "M", "day_month": "M", "week_of": "M", "and_day": "M", "month_year": "M", "month": "M",
     "year": "Y", "year_end": "U", "full_year": "U", "year_ended": "U", "year_period": "Y",
     "year_words": "N", "month_rel_year": "M", "half_of": "K", "rel_year_quarter": "K",
     "year_range": "Y", "month_range": "M", "day_range": "M", "decade": "XN", "century": "C",
