@@ -65,3 +65,33 @@ def test_second_day_after_and():
     # not a day: numbers that only follow "and"
     assert vals("Prices rose on June 2 and 3 percent in May.")[1:] == [("May", "DATE", "2023-05", None)]
     assert [v[0] for v in vals("Teams of 24 and 25 players met.")] == []
+
+
+# ---- reporting periods -----------------------------------------------------------
+REPORT = date(2023, 10, 26)  # an earnings report in Q4 about Q3
+
+
+def test_period_a_year_ago_is_one_expression():
+    text = ("Third-quarter net rose 5%. For the quarter a year ago, the bank earned $3 million, "
+            "and in the corresponding period last year it had a loss.")
+    out = vals(text, REPORT)
+    assert ("the quarter a year ago", "DATE", "2022-Q3", None) in out
+    assert ("the corresponding period last year", "DATE", "2022-Q3", None) in out
+
+
+def test_first_two_quarters_is_a_half():
+    assert vals("Demand stays weak through the first two quarters of 2024.", REPORT) == [
+        ("the first two quarters of 2024", "DATE", "2024-H1", None)]
+
+
+def test_period_of_another_year_follows_the_reported_period():
+    text = "Sales rose in the fiscal first quarter. In the 2022 period, the company lost money."
+    assert vals(text, REPORT)[-1] == ("the 2022 period", "DATE", "2022-Q1", None)
+
+
+def test_a_coming_quarter_is_not_the_reported_period():
+    # the fourth quarter has not ended at the report date: "the year-ago period"
+    # still compares with the third quarter just reported
+    text = ("Third-quarter profit fell. The company expects a loss in the fourth quarter. "
+            "In the year-ago period, it earned $1 million.")
+    assert vals(text, REPORT)[-1] == ("the year-ago period", "DATE", "2022-Q3", None)

@@ -969,7 +969,7 @@ def n_the_quarter(m, cx):
         d, anchor = period[0], "narrative"
     else:
         d = cal.add(cx.dct, -1, gran)
-    if re.search(r"year[- ](?:earlier|ago)|prior[- ]year|previous[- ]year|last year['’]s|comparable|same", w):
+    if re.search(r"year[- ](?:earlier|ago)|prior[- ]year|previous[- ]year|last year|comparable|same|corresponding", w):
         d = cal.add(d, -1, "year")
         return R(cal.fmt(d, gran), anchor=anchor, explicit=False)
     return R(cal.fmt(d, gran), anchor=anchor)
@@ -1187,7 +1187,7 @@ def n_year_period(m, cx):
         if m["unit"].lower() == "half":
             return R(f"{y:04d}-H{min(q, 2)}")
         return R(f"{y:04d}-Q{q}")
-    base = cx.narrative if cx.narrative and cx.narrative[1] in ("quarter", "half", "month") else None
+    base = cx.period or (cx.narrative if cx.narrative and cx.narrative[1] in ("quarter", "half", "month") else None)
     if base is None:
         if cx.dct is None:
             return R(f"{y:04d}")
@@ -1267,7 +1267,7 @@ RULES = [
          lambda m, cx: R(f"{cx.dct.year:04d}", anchor="document", explicit=False) if cx.dct else None, 2),
     Rule("year_period", r"the\s+(?P<y>{YEAR4})\s+(?:(?:fiscal|calendar)\s+)?(?:(?P<o>{ORD}|final)[\s-]+)?(?P<unit>quarter|period|half)",
          n_year_period, 5),
-    Rule("half_of", r"the\s+(?P<o>first|second|last|latter|final)\s+(?:half|six\s+months)\s+of\s+(?P<y>{YEAR4}|(?:the\s+)?(?:year|decade))",
+    Rule("half_of", r"the\s+(?P<o>first|second|last|latter|final)\s+(?:half|six\s+months|two\s+quarters)\s+of\s+(?P<y>{YEAR4}|(?:the\s+)?(?:year|decade))",
          n_half_of, 6),
     Rule("month_rel_year", r"(?P<mon>{MONTH_FULL}|{MONTH_ABBR})\s+(?:of\s+)?(?P<rel>this|last|next)\s+year",
          n_month_rel_year, 5),
@@ -1295,7 +1295,8 @@ RULES = [
     Rule("quarter_code", r"(?-i:Q(?P<q>[1-4])|(?P<q2>[1-4])Q)\s*(?P<y>{YEAR4}|['’]?\d\d)?",
          lambda m, cx: _qcode(m, cx), 4),
     Rule("the_quarter", r"(?:the|this|that)\s+(?:(?:latest|last|recent|most\s+recent|current|fiscal|same|comparable|"
-                        r"year[- ]earlier|year[- ]ago|prior[- ]year|previous[- ]year|just[- ]ended|latest\s+fiscal)\s+)*(?P<unit>quarter|period)"
+                        r"year[- ]earlier|year[- ]ago|prior[- ]year|previous[- ]year|just[- ]ended|latest\s+fiscal|corresponding)\s+)*(?P<unit>quarter|period)"
+                        r"(?:\s+(?:of\s+|in\s+)?(?P<yago>a\s+year\s+(?:ago|earlier)|last\s+year|the\s+(?:previous|prior)\s+year))?"
                         r"|last\s+year['’]s\s+(?P<unit2>quarter|period)",
          lambda m, cx: n_the_quarter(_unitfix(m), cx), 2),
     Rule("year_earlier", r"year[- ](?:earlier|ago)(?=\s+[a-z])",
