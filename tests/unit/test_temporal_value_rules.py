@@ -95,3 +95,15 @@ def test_a_coming_quarter_is_not_the_reported_period():
     text = ("Third-quarter profit fell. The company expects a loss in the fourth quarter. "
             "In the year-ago period, it earned $1 million.")
     assert vals(text, REPORT)[-1] == ("the year-ago period", "DATE", "2022-Q3", None)
+
+
+def test_year_to_date_comparison_is_the_previous_year():
+    text = ("Profit for the first nine months rose 8%, compared with $40 million a year earlier. "
+            "In the latest period, sales fell.")
+    out = vals(text, REPORT)
+    assert out[0] == ("the first nine months", "DURATION", "P9M", None)
+    assert out[1] == ("a year earlier", "DATE", "2022", None)
+    assert out[2] == ("the latest period", "DATE", "2023-Q3", None)
+    # a quarter named again makes it the compared period
+    text = "Third-quarter net rose, compared with $3 million a year earlier."
+    assert vals(text, REPORT)[1] == ("a year earlier", "DATE", "2022-Q3", None)

@@ -769,6 +769,12 @@ def n_duration(m, cx):
     code = _unit_for_duration(unit)
     if code == "WE":
         return None
+    if cx.dct is not None and code == "M" and n in (6, 9) and re.match(
+            r"(?:the\s+)?(?:first|latest|same)\s+\S+\s+months|the\s+\S+\s+months(?=\s+ended\b)",
+            m.group(0) + cx.text[cx.end:cx.end + 7], re.I):
+        # "the first nine months" in an earnings report: the year to date is now the
+        # period compared, so "a year earlier" is the previous year
+        cx.period = (dt.datetime(cx.dct.year, 1, 1), "year")
     return R(duration_value(n, code), "DURATION", mod=mod, explicit=False)
 
 
@@ -956,6 +962,8 @@ def n_the_quarter(m, cx):
     period = cx.period
     if unit == "period":
         gran = period[1] if period else "quarter"
+        if gran == "year" and re.search(r"\b(?:latest|last|recent|current|this|just[- ]ended)\b", w):
+            gran = "quarter"  # the year to date is compared; the latest period is a quarter
     else:
         gran = "quarter" if unit.startswith("quarter") else "half"
     if cx.dct is None:
