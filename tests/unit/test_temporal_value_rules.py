@@ -107,3 +107,11 @@ def test_year_to_date_comparison_is_the_previous_year():
     # a quarter named again makes it the compared period
     text = "Third-quarter net rose, compared with $3 million a year earlier."
     assert vals(text, REPORT)[1] == ("a year earlier", "DATE", "2022-Q3", None)
+
+
+# ---- "last <month>" ---------------------------------------------------------------
+def test_last_month_name():
+    # written in June: "last May" is a year before, as last month would be "last month"
+    assert vals("Two helicopters crashed last May.") == [("last May", "DATE", "2022-05", None)]
+    assert vals("Two helicopters crashed last April.") == [("last April", "DATE", "2023-04", None)]
+    assert vals("Two helicopters crashed last June.") == [("last June", "DATE", "2022-06", None)]

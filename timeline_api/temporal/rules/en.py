@@ -645,7 +645,9 @@ def n_rel_month(m, cx):
         return R(_undated(mo), anchor="document", explicit=False)
     y = cx.dct.year
     if rel == "last" or rel == "past":
-        y = y if mo < cx.dct.month else y - 1
+        # the month just ended is "last month": "last February" written in March is a
+        # year earlier
+        y = y if mo < cx.dct.month - 1 else y - 1
     elif rel in ("next", "coming"):
         y = y if mo > cx.dct.month else y + 1
     return R(f"{y:04d}-{mo:02d}", anchor="document")
