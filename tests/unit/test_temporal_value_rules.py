@@ -115,3 +115,19 @@ def test_last_month_name():
     assert vals("Two helicopters crashed last May.") == [("last May", "DATE", "2022-05", None)]
     assert vals("Two helicopters crashed last April.") == [("last April", "DATE", "2023-04", None)]
     assert vals("Two helicopters crashed last June.") == [("last June", "DATE", "2022-06", None)]
+
+
+# ---- vague future references ---------------------------------------------------------
+def test_modal_one_day_and_as_soon_as_possible():
+    assert vals("Islam will one day be the second largest religion here.") == [
+        ("one day", "DATE", "FUTURE_REF", None)]
+    assert vals("The strike lasted one day.") == [("one day", "DURATION", "P1D", None)]
+    assert vals("It may take one day or two.")[0][2] != "FUTURE_REF"
+    assert vals('The firm wants to sell "as soon as possible."') == [
+        ("as soon as possible", "DATE", "FUTURE_REF", None)]
+    assert vals("They will leave as soon as Tuesday.") == [("Tuesday", "DATE", "2023-06-06", None)]
+
+
+# ---- a year after "due": "bonds due 2031" ---------------------------------------------
+def test_year_after_due():
+    assert vals("It sold $100 million of notes due 2031.") == [("2031", "DATE", "2031", None)]

@@ -482,7 +482,7 @@ def n_year(m, cx):
         if not 1000 <= y <= (cx.dct.year + 60 if cx.dct else 2100):
             return None
         if cx.dct and y > cx.dct.year + 2 and not re.search(
-                r"\b(?:in|by|until|till|before|after|through|from|to|of|since|the|year|early|late|mid|"
+                r"\b(?:in|by|until|till|before|after|through|from|to|of|since|the|year|early|late|mid|due|"
                 r"around|about|beyond|and|or|between)\s*-?$", before):
             return None  # "closed at 2082": a future year needs a preposition before it
         prev = re.search(r"(?:^|(?<=[\w,;:)]\s))(?-i:([A-Z][a-z]+))\s+$", cx.text[max(0, cx.start - 24):cx.start])
@@ -570,7 +570,7 @@ _REF = {
     "until recently": "PAST_REF", "then-current": "PAST_REF", "then current": "PAST_REF",
     "the future": "FUTURE_REF", "future": "FUTURE_REF", "soon": "FUTURE_REF",
     "someday": "FUTURE_REF", "one day": "FUTURE_REF", "shortly": "FUTURE_REF",
-    "in the future": "FUTURE_REF", "the near future": "FUTURE_REF",
+    "in the future": "FUTURE_REF", "the near future": "FUTURE_REF", "as soon as possible": "FUTURE_REF",
     "the near term": "FUTURE_REF", "the short term": "FUTURE_REF", "the long term": "FUTURE_REF",
 }
 
@@ -1340,8 +1340,13 @@ RULES = [
     Rule("ref", r"(?<!from\s)now|currently|at\s+present|presently|nowadays|these\s+days|at\s+the\s+moment"
                 r"|(?:more\s+|until\s+|only\s+)?recently|recent(?=\s+(?:years|months|weeks|days|times|history|decades|past))|lately|the\s+(?:distant\s+|recent\s+)?past"
                 r"|the\s+(?:near\s+|distant\s+)?future|future(?=\s+(?:quarters|years|months|weeks|periods))|(?<!as\s)soon(?!\s+as|\s+after|\s+before)|someday|then[- ]current|current"
-                r"|the\s+(?:near|short|long)\s+term",
+                r"|the\s+(?:near|short|long)\s+term|as\s+soon\s+as\s+possible",
          n_ref, 1),
+    # "will one day be": some time in the future (after a modal only: "one day" is
+    # otherwise a duration)
+    Rule("one_day_future", r"(?:(?<=will\s)|(?<=would\s)|(?<=could\s)|(?<=might\s)|(?<=may\s)|(?<=can\s)|(?<=shall\s))one\s+day\b"
+                           r"(?!\s+(?:after|before|later|earlier|of|in|to|from|ago|and|or)\b)",
+         lambda m, cx: R("FUTURE_REF", anchor="document", explicit=False), 3),
     Rule("weekend", r"(?P<rel>the|this|last|next|coming|past)\s+(?P<unit>weekend)", n_rel_unit, 3),
     Rule("rel_unit", r"(?:the\s+(?=(?:last|past|current|coming|present)\s))?(?P<rel>this|last|next|past|coming|previous|current|following|present)\s+(?P<unit>week|month|year|quarter|decade|century)(?![- ](?:old|long))",
          n_rel_unit, 3),
@@ -1645,7 +1650,7 @@ _KINDS = {
     "this_part": "O", "deictic_day": "R", "ref": "R", "weekend": "U", "rel_unit": "U",
     "rel_mod": "U", "rel_weekday": "W", "narr_weekday": "W", "rel_month": "M", "weekday": "W", "ago": "A", "later": "L",
     "next_day": "UR", "duration": "U", "duration_bare": "U", "duration_unit_long": "U",
-    "set_adverb": "S", "set_every": "U", "set_every_wd": "W", "set_each_month": "M", "set_freq": "F",
+    "one_day_future": "U", "set_adverb": "S", "set_every": "U", "set_every_wd": "W", "set_each_month": "M", "set_freq": "F",
 }
 for _r in RULES:
     _r.kinds = _KINDS.get(_r.name, "")
