@@ -131,3 +131,14 @@ def test_modal_one_day_and_as_soon_as_possible():
 # ---- a year after "due": "bonds due 2031" ---------------------------------------------
 def test_year_after_due():
     assert vals("It sold $100 million of notes due 2031.") == [("2031", "DATE", "2031", None)]
+
+
+# ---- a vague offset from the narrative anchor: only the duration remains --------------
+def test_vague_later_is_a_duration():
+    text = "The deal closed on May 3. A few days later, the chairman resigned."
+    assert vals(text)[1] == ("A few days", "DURATION", "PXD", None)
+    assert vals("The deal closed on May 3. Several weeks earlier, talks began.")[1] == (
+        "Several weeks", "DURATION", "PXW", None)
+    # a counted offset is still a date
+    assert vals("The deal closed on May 3. Two days later, he resigned.")[1] == (
+        "Two days later", "DATE", "2023-05-05", None)

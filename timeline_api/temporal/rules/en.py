@@ -689,6 +689,12 @@ def n_later(m, cx):
     gran = _gran_of_unit(unit)
     sign = 1 if m["dir"].lower() in ("later", "after", "afterwards", "afterward", "on") else -1
     base = cx.base
+    if n is None and m["q"].lower() != "the":
+        # "a few days later": a vague offset gives no date; what is left is the
+        # duration, and "later" is a signal (TimeML)
+        r = R(duration_value(None, _unit_for_duration(unit)), "DURATION", explicit=False)
+        r.trim_end = len(m.group(0)) - (m.group(0).lower().rindex(unit.lower()) + len(unit))
+        return r
     if n is None or base is None:
         return R("PAST_REF" if sign < 0 else "FUTURE_REF", anchor="narrative", explicit=False)
     if cx.period and gran == "year" and n == 1 and sign < 0:
