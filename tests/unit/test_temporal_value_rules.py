@@ -142,3 +142,13 @@ def test_vague_later_is_a_duration():
     # a counted offset is still a date
     assert vals("The deal closed on May 3. Two days later, he resigned.")[1] == (
         "Two days later", "DATE", "2023-05-05", None)
+
+
+# ---- titles and idioms are not times ------------------------------------------------
+def test_titles_and_high_noon():
+    assert vals('Baker, speaking on ABC News\' "This Week," said talks failed.') == []
+    assert vals("He said on ABC's This Week With David Brinkley that it failed.") == []
+    assert vals("They met. This Week was hard.")[0][:3] == ("This Week", "DATE", "2023-W23")
+    assert vals("For Poland, high noon comes now.") == [("now", "DATE", "PRESENT_REF", None)]
+    assert vals("The film High Noon won.") == []
+    assert vals("They met at noon.")[0][:3] == ("noon", "TIME", "2023-06-05T12:00")

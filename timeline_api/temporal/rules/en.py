@@ -584,8 +584,20 @@ def n_ref(m, cx):
     return R(v, anchor="document", explicit=False)
 
 
+def _title_case(cx) -> bool:
+    """A capitalised phrase in mid-sentence ('ABC's "This Week"', the film "High
+    Noon"): a title, not a time."""
+    words = cx.text[cx.start:cx.end].split()
+    if not all(w[:1].isupper() for w in words):
+        return False
+    before = cx.text[max(0, cx.start - 12):cx.start].rstrip(" \t\"“`'‘")
+    return bool(before) and before[-1] not in ".!?:\n"
+
+
 def n_rel_unit(m, cx):
     """'last week', 'this year', 'next month', 'the current quarter'."""
+    if len(cx.text[cx.start:cx.end].split()) > 1 and _title_case(cx):
+        return None
     rel = m["rel"].lower()
     unit = m["unit"].lower()
     off = {"the": 0, "this": 0, "current": 0, "present": 0, "last": -1, "past": -1, "previous": -1,
@@ -821,6 +833,8 @@ def n_time(m, cx):
     g = G(m)
     if g.get("word"):
         w = g["word"].lower()
+        if re.search(r"\bhigh\s+$", cx.text[max(0, cx.start - 6):cx.start], re.I):
+            return None  # "high noon", the idiom or the film
         h, mi = (12, 0) if w in ("noon", "midday") else (24, 0)
     else:
         h = int(g["h"])
