@@ -152,3 +152,12 @@ def test_titles_and_high_noon():
     assert vals("For Poland, high noon comes now.") == [("now", "DATE", "PRESENT_REF", None)]
     assert vals("The film High Noon won.") == []
     assert vals("They met at noon.")[0][:3] == ("noon", "TIME", "2023-06-05T12:00")
+
+
+# ---- "that day" after a month: the day is unknown ------------------------------------
+def test_that_day_after_a_month_is_underspecified():
+    out = resolve_timexes("The site went up in October 1998 and was closed that same day.", DCT)
+    assert [(t.text, t.value) for t in out] == [("October 1998", "1998-10"), ("that same day", "1998-10-XX")]
+    assert out[1].interval is None
+    # after a day it is that day
+    assert vals("The site went up on Oct. 5, 1998 and was closed that same day.")[1][2] == "1998-10-05"

@@ -741,6 +741,12 @@ def n_next_day(m, cx):
     base = cx.base
     if base is None:
         return R("XXXX-XX-XX" if gran == "day" else "XXXX", anchor="narrative", explicit=False)
+    if gran == "day" and base[1] in ("month", "year"):
+        # "that same day" after "in October 1998": the day is unknown, not the 1st
+        v = cal.fmt(base[0], base[1]) + ("-XX" if base[1] == "month" else "-XX-XX")
+        if part:
+            return R(v + "T" + PARTS[part], "TIME", anchor="narrative", explicit=False)
+        return R(v, anchor="narrative", explicit=False)
     d = cal.add(base[0], off, gran)
     v = cal.fmt(d, gran)
     if part:
