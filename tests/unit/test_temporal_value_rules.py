@@ -161,3 +161,9 @@ def test_that_day_after_a_month_is_underspecified():
     assert out[1].interval is None
     # after a day it is that day
     assert vals("The site went up on Oct. 5, 1998 and was closed that same day.")[1][2] == "1998-10-05"
+
+
+def test_names_ending_in_today():
+    assert vals("He told USA Today that the talks failed.") == []
+    assert vals("This is VOA Today.") == []
+    assert vals("Talks failed. Today, he said, they resume.")[0][:3] == ("Today", "DATE", "2023-06-05")

@@ -523,6 +523,12 @@ def n_weekday(m, cx):
 
 
 def n_deictic_day(m, cx):
+    if m["w"][:1].isupper() and re.search(r"(?-i:\b[A-Z][A-Za-z.&]*)\s+$", cx.text[max(0, cx.start - 20):cx.start]):
+        # "USA Today", "VOA Today": a capitalised name before it in mid-sentence
+        before = cx.text[max(0, cx.start - 20):cx.start].rstrip()
+        prev = before.split()[-1] if before.split() else ""
+        if prev and prev[-1] not in ".!?:\"'`" and not re.fullmatch(r"(?:And|But|So|Then|Until|From|Since|By|On|Of|Or)", prev):
+            return None
     w = " ".join(m["w"].lower().split())
     off = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1,
            "the day before yesterday": -2, "the day after tomorrow": 2}[w]
