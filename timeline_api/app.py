@@ -35,6 +35,18 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     return app
 
 
+def warm_up() -> None:
+    """Load what the first ingest would otherwise wait for: the entity gazetteers and the
+    temporal grammar (each cached per process)."""
+    import datetime as dt
+
+    from timeline_api.entities import EntityMatcher
+    from timeline_api.temporal import resolve_timexes
+
+    EntityMatcher.default()
+    resolve_timexes("on 3 May 2023, two days later", dt.date(2023, 6, 5))
+
+
 def _enable_cors(app: Flask, origins: tuple[str, ...]) -> None:
     allowed = set(origins)
 

@@ -25,6 +25,14 @@ errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 
 
+def when_ready(server):
+    # build the gazetteers and compile the grammar once, in the master, before the workers
+    # fork: they share the memory copy-on-write and no request pays for the build
+    from timeline_api.app import warm_up
+
+    warm_up()
+
+
 def post_fork(server, worker):
     # connections opened in the master must not be shared with the workers
     from timeline_api.store.db import dispose_all

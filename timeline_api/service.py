@@ -121,12 +121,19 @@ def _store(session: Session, article: Article, drafts: list[EventDraft]) -> None
     touched: list[int] = []
     for draft in drafts:
         event = _find_same_happening(session, draft, exclude=touched)
-        if event is None:
-            event = repository.add_event(session, _new_event(draft, article))
+        if event is None:  # the common case: everything is known in memory, one flush
+            event = _new_event(draft, article)
+            for evidence in draft.evidence:
+                _add_evidence(session, event, article, evidence)
+            repository.set_event_links(event, [a.key for a in draft.actors], _locations(
+                draft.locations, draft.location_scope))
+            repository.add_event(session, event)
+        else:
+            for evidence in draft.evidence:
+                _add_evidence(session, event, article, evidence)
+            session.flush()
+            _refresh(session, event)
         touched.append(event.id)
-        for evidence in draft.evidence:
-            _add_evidence(session, event, article, evidence)
-        _refresh(session, event)
 
 
 def _find_same_happening(session: Session, draft: EventDraft, exclude: list[int]) -> Event | None:
@@ -147,7 +154,7 @@ def _new_event(draft: EventDraft, article: Article) -> Event:
     return Event(
         date_value=date.value, date_start=date.start, date_end=date.end, granularity=date.granularity,
         granularity_rank=date.granularity_rank, date_text=_clip(date.text), date_source=date.source,
-        date_mod=date.mod, summary=draft.summary, status=draft.status, confidence=draft.confidence,
+        date_mod=date.mod, summary=draft.summary, status=draft.status, confidence=corroborated(draft.confidence, 1),
         first_published_at=article.published_at,
     )
 
@@ -160,9 +167,13 @@ def _add_evidence(session: Session, event: Event, article: Article, evidence: Ev
         date_text=_clip(d.text), date_source=d.source, date_mod=d.mod,
         status=evidence.status, confidence=evidence.confidence,
     )
-    locations = [(p.entity.key, True, p.qualifier) for p in evidence.locations]
-    locations += [(e.key, False, None) for e in evidence.scope]
-    repository.add_source(session, event, source, [a.key for a in evidence.actors], locations)
+    repository.add_source(session, event, source, [a.key for a in evidence.actors],
+                          _locations(evidence.locations, evidence.scope))
+
+
+def _locations(places: list[PlaceLink], scope: list) -> list[tuple[str, bool, str | None]]:
+    """(entity id, direct, qualifier) for the places named and the places enclosing them."""
+    return [(p.entity.key, True, p.qualifier) for p in places] + [(e.key, False, None) for e in scope]
 
 
 def _source_date(source: EventSource) -> EventDate:

@@ -160,13 +160,24 @@ def add_event(session: Session, event: Event) -> Event:
 def add_source(session: Session, event: Event, source: EventSource, actor_ids: Iterable[str],
                locations: Iterable[tuple[str, bool, str | None]]) -> EventSource:
     """Attach one piece of evidence to an event, with the entities it names
-    (locations as (entity id, direct, qualifier))."""
+    (locations as (entity id, direct, qualifier)); written at the next flush."""
     source.actor_links = [SourceActor(entity_id=key) for key in dict.fromkeys(actor_ids)]
     source.location_links = [SourceLocation(entity_id=key, direct=direct, qualifier=qualifier)
                              for key, direct, qualifier in {loc[0]: loc for loc in locations}.values()]
     event.sources.append(source)
-    session.flush()
     return source
+
+
+def set_event_links(event: Event, actor_ids: Iterable[str],
+                    locations: Iterable[tuple[str, bool, str | None]]) -> None:
+    """The links of a new event, known from its sources without asking the database."""
+    event.actor_links = [EventActor(entity_id=key) for key in dict.fromkeys(actor_ids)]
+    places: dict[str, tuple[str, bool, str | None]] = {}
+    for key, direct, qualifier in locations:
+        if key not in places or (direct and not places[key][1]):
+            places[key] = (key, direct, qualifier)
+    event.location_links = [EventLocation(entity_id=key, direct=direct, qualifier=qualifier)
+                            for key, direct, qualifier in places.values()]
 
 
 def sync_event_links(session: Session, event: Event) -> None:
