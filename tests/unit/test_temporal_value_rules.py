@@ -167,3 +167,9 @@ def test_names_ending_in_today():
     assert vals("He told USA Today that the talks failed.") == []
     assert vals("This is VOA Today.") == []
     assert vals("Talks failed. Today, he said, they resume.")[0][:3] == ("Today", "DATE", "2023-06-05")
+
+
+# ---- tense cues -------------------------------------------------------------------------
+def test_planned_for_is_future():
+    assert vals("A rally is planned for Friday.") == [("Friday", "DATE", "2023-06-09", None)]
+    assert vals("Protesters planned for Saturday a march downtown.")[0][2] == "2023-06-10"

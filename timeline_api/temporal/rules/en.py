@@ -1557,7 +1557,7 @@ MODIFIERS_RIGHT = [
 # tense of the governing clause
 # ---------------------------------------------------------------------------
 _FUT = re.compile(r"\b(?:will|shall|won['’]t|['’]ll|going\s+to|gonna|plans?\s+to|schedul\w*|expected|"
-                  r"expects?\s+to|plan(?:s|ned|ning)?\s+to|due|set\s+(?:to|for)|slated|is\s+to|are\s+to|intends?\s+to|upcoming|to\s+be\s+held|to\s+resume|to\s+meet|"
+                  r"expects?\s+to|plan(?:s|ned|ning)?\s+(?:to|for)|due|set\s+(?:to|for)|slated|is\s+to|are\s+to|intends?\s+to|upcoming|to\s+be\s+held|to\s+resume|to\s+meet|"
                   r"would|next|tomorrow|will\s+be)\b", re.I)
 _PAST = re.compile(r"\b(?:said|says?|was|were|had|did|told|announced|reported|added|(?-i:(?!(?:need|indeed|hundred|speed|seed|feed|breed|proceed|exceed|succeed|embed|shed|bleed)\b)[a-z]{3,}ed)|came|went|began|took|made|"
                    r"gave|got|left|met|held|won|lost|fell|rose|saw|spoke|wrote|became|broke|ran|sent|sold|paid|"
