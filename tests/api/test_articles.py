@@ -86,3 +86,10 @@ def test_nul_characters_are_replaced_keeping_offsets(client):
     assert stored == text.replace("\x00", "\ufffd") and len(stored) == len(text)
     source = body["events"][0]["sources"][0]
     assert stored[source["start"]:source["end"]] == source["quote"]
+
+
+def test_an_article_naming_a_very_long_proper_name_is_stored(client):
+    name = " ".join(f"Alpha{i}" for i in range(60))
+    response = client.post("/v1/articles", json={
+        "text": f"The {name} Foundation said on 2 May 2023 that it had closed.", "published_at": "2023-05-03"})
+    assert response.status_code == 201

@@ -101,7 +101,8 @@ def fold(s: str) -> str:
 
 def slugify(name: str) -> str:
     s = fold(name).lower().replace("'", "").replace("’", "")
-    s = re.sub(r"[^\w]+", "-", s).strip("-")
+    # capped so that "<kind>:<slug>" fits the store's 128-character ids
+    s = re.sub(r"[^\w]+", "-", s).strip("-")[:100].rstrip("-")
     return s or "x"
 
 

@@ -65,7 +65,7 @@ def ensure_entities(session: Session, entities: Iterable[EntityValue]) -> None:
     for key in new:
         e = batch[key]
         rows.append(dict(
-            id=e.key, name=e.name, name_norm=norm_name(e.name), kind=e.kind,
+            id=e.key, name=e.name[:255], name_norm=norm_name(e.name)[:255], kind=e.kind,
             geonames_id=e.geonames_id, country_code=e.country_code, latitude=e.latitude,
             longitude=e.longitude, population=e.population,
             parent_id=e.parent_key if e.parent_key in known else None, curated=False,
