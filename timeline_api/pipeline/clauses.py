@@ -36,7 +36,7 @@ _PROGRESSIVE = re.compile(r"\b(?:is|are|remains?|continues? to)\s+(?:still\s+)?\
 
 # Prepositions before a date that make it a bound rather than the event's time.
 _GOVERNORS = {
-    "since": "AFTER", "from": None, "after": "AFTER", "following": "AFTER",
+    "since": "AFTER", "after": "AFTER", "following": "AFTER",
     "before": "BEFORE", "by": "BEFORE", "until": "BEFORE", "till": "BEFORE", "prior to": "BEFORE",
 }
 _GOVERNOR_BEFORE = re.compile(r"\b(since|after|following|before|by|until|till|prior to)\s+(?:the\s+)?$",
@@ -47,12 +47,12 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+def _is_verb(lower: str) -> bool:
+    return lower in _VERBS or (lower.endswith("ed") and len(lower) > 4 and lower not in _NOT_VERBS)
+
+
 def has_verb(text: str) -> bool:
-    for word in words(text):
-        lower = word.lower()
-        if lower in _VERBS or (lower.endswith("ed") and len(lower) > 4 and lower not in _NOT_VERBS):
-            return True
-    return False
+    return any(_is_verb(word.lower()) for word in words(text))
 
 
 # Present-tense verbs of being and having: a clause with no other verb describes a state.
@@ -61,9 +61,7 @@ _STATIVE = frozenset("is are am has have remains remain seems seem appears appea
 
 def is_stative(text: str) -> bool:
     """Only present-tense be/have-like verbs: a description ("The phone is thinner"), not a happening."""
-    verbs = [w.lower() for w in words(text)
-             if w.lower() in _VERBS or (w.lower().endswith("ed") and len(w) > 4 and w.lower() not in _NOT_VERBS)
-             or w.lower() in _STATIVE]
+    verbs = [lower for lower in map(str.lower, words(text)) if _is_verb(lower) or lower in _STATIVE]
     return bool(verbs) and all(v in _STATIVE for v in verbs)
 
 
