@@ -132,6 +132,7 @@ def test_export_formats_through_the_api(client, post_article):
     assert csv_body.mimetype == "text/csv" and csv_body.data.decode().splitlines()[0].startswith("id,")
     ics = client.get("/v1/timeline?location=Moscow&format=ics")
     assert ics.mimetype == "text/calendar" and b"BEGIN:VEVENT" in ics.data
+    assert 'filename="timeline.ics"' in ics.headers["Content-Disposition"]
     lines = client.get("/v1/timeline?format=jsonl").data.decode().splitlines()
     assert len(lines) == len(client.get("/v1/timeline").get_json()["events"])
 

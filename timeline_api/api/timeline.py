@@ -143,6 +143,8 @@ def _export(events, next_cursor: str | None, args) -> Response:
     body, mimetype = render_timeline([event_to_dict(e) for e in events], args["format"], title=title)
     data = json.dumps(body) if isinstance(body, dict) else body
     response = Response(data, mimetype=mimetype.split(";")[0], content_type=mimetype)
+    if args["format"] in ("csv", "ics"):  # files people save or subscribe to
+        response.headers["Content-Disposition"] = f'inline; filename="timeline.{args["format"]}"'
     if next_cursor:
         query = request.args.to_dict(flat=False)
         query["cursor"] = [next_cursor]
