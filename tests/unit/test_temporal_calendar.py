@@ -96,7 +96,7 @@ def test_every_english_rule_has_trigger_kinds():
     from timeline_api.temporal.rules import en
 
     assert all(r.kinds for r in en.RULES), [r.name for r in en.RULES if not r.kinds]
-    kinds = set(en.TRIGGER_WORDS) | set("YZXTK")
+    kinds = set(en.TRIGGER_WORDS) | set("YZXTKD")
     assert all(set(r.kinds) <= kinds for r in en.RULES)
 
 

@@ -173,3 +173,21 @@ def test_names_ending_in_today():
 def test_planned_for_is_future():
     assert vals("A rally is planned for Friday.") == [("Friday", "DATE", "2023-06-09", None)]
     assert vals("Protesters planned for Saturday a march downtown.")[0][2] == "2023-06-10"
+
+
+# ---- "the 25th": a day of the month being talked about ---------------------------------
+MID_JUNE = date(2023, 6, 12)
+
+
+def test_ordinal_day_without_month():
+    assert vals("The vote was held on the 25th.", MID_JUNE) == [("the 25th", "DATE", "2023-05-25", None)]
+    assert vals("The vote will be held on the 25th.", MID_JUNE) == [("the 25th", "DATE", "2023-06-25", None)]
+    assert vals("He arrived on March 3 and left on the 5th, officials said.", MID_JUNE)[1] == (
+        "the 5th", "DATE", "2023-03-05", None)
+    assert vals("It was the 25th anniversary of the ruling.", MID_JUNE) == []
+    assert vals("Talks ran on the 3rd and 4th of May.", MID_JUNE)[0] == ("the 3rd", "DATE", "2023-05-03", None)
+
+
+def test_passive_after_modal_is_not_past():
+    assert vals("The office will be closed Friday.", MID_JUNE) == [("Friday", "DATE", "2023-06-16", None)]
+    assert vals("The office was closed Friday.", MID_JUNE) == [("Friday", "DATE", "2023-06-09", None)]

@@ -392,6 +392,34 @@ def n_month_day(m, cx):
     return R(f"{y:04d}-{mo:02d}-{d:02d}", anchor="document")
 
 
+def n_ordinal_day(m, cx):
+    """'on the 25th': a day of the month being talked about (that of the last
+    explicit date, else the document's month, the previous or next one by tense)."""
+    d = int(m["day"])
+    if not 1 <= d <= 31 or cx.dct is None:
+        return None
+    right = re.match(r"\s+(?:and|or|to)\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(" + _expand(MACROS["MONTH"]) + ")",
+                     cx.text[cx.end:cx.end + 40])
+    if right:  # "the 3rd and 4th of May"
+        mo = month_num(right.group(1))
+        y = pick_year_month(mo, cx, d)
+        return R(f"{y:04d}-{mo:02d}-{d:02d}", anchor="document") if y else None
+    if cx.narrative and cx.narrative[1] in ("day", "month"):
+        y, mo = cx.narrative[0].year, cx.narrative[0].month
+        anchor = "narrative"
+    else:
+        y, mo, anchor = cx.dct.year, cx.dct.month, "document"
+        tense = cx.tense()
+        if tense == "past" and d > cx.dct.day:
+            prev = cal.add(dt.date(y, mo, 1), -1, "month")
+            y, mo = prev.year, prev.month
+        elif tense == "future" and d < cx.dct.day:
+            nxt = cal.add(dt.date(y, mo, 1), 1, "month")
+            y, mo = nxt.year, nxt.month
+    dt.date(y, mo, d)  # ValueError rejects "the 31st" of a short month
+    return R(f"{y:04d}-{mo:02d}-{d:02d}", anchor=anchor, explicit=False)
+
+
 def n_week_of(m, cx):
     """'the week of March 6': the (ISO) week containing that day."""
     r = n_month_day(m, cx)
@@ -1296,6 +1324,8 @@ RULES = [
     Rule("day_month", r"(?:(?:the\s+(?=\S+\s+of\s))?(?P<day>{DAYNUM}(?:st|nd|rd|th)?)|the\s+(?P<dayw>{DAYW})(?=\s+of\s))(?:\s+of)?\s+(?P<mon>{MONTH})", n_month_day, 3),
     Rule("week_of", r"the\s+week\s+of\s+(?P<mon>{MONTH})\s*(?P<day>{DAYNUM})(?:st|nd|rd|th)?(?:\s*,\s*(?P<y>{YEAR4}))?(?![\d:])", n_week_of, 4),
     Rule("and_day", r"(?<=\sand\s)(?P<day>{DAYNUM})(?:st|nd|rd|th)?(?![\d:%]|\.\d|\s*(?:percent|[ap]\.?m\b|{UNIT}))(?:\s*,\s*(?P<y>{YEAR4}))?", n_and_day, 2),
+    Rule("ordinal_day", r"the\s+(?P<day>{DAYNUM})(?:st|nd|rd|th)(?=\s*(?:[,.;:)]|$)|\s+(?:and|or|at|in|when|after|before|to|until|through|but)\b)",
+         n_ordinal_day, 1),
     Rule("month_year", r"(?P<mon>{MONTH_FULL}|{MONTH_ABBR})\s*(?:,|of)?\s*(?P<y>{YEARANY}|['’]\d\d)", n_month_year, 4),
     Rule("month", r"(?P<mon>{MONTH_FULL}|(?-i:Sept|Oct|Nov|Dec|Jan|Feb|Aug)\.)", n_month, 1),
     Rule("year", r"(?:(?P<pre>(?:the\s+)?(?:year|(?:the\s+)?fiscal(?:\s+year)?|fiscal-year|fy)\s*)(?P<y>{YEAR4}|\d\d)"
@@ -1559,7 +1589,7 @@ MODIFIERS_RIGHT = [
 _FUT = re.compile(r"\b(?:will|shall|won['’]t|['’]ll|going\s+to|gonna|plans?\s+to|schedul\w*|expected|"
                   r"expects?\s+to|plan(?:s|ned|ning)?\s+(?:to|for)|due|set\s+(?:to|for)|slated|is\s+to|are\s+to|intends?\s+to|upcoming|to\s+be\s+held|to\s+resume|to\s+meet|"
                   r"would|next|tomorrow|will\s+be)\b", re.I)
-_PAST = re.compile(r"\b(?:said|says?|was|were|had|did|told|announced|reported|added|(?-i:(?!(?:need|indeed|hundred|speed|seed|feed|breed|proceed|exceed|succeed|embed|shed|bleed)\b)[a-z]{3,}ed)|came|went|began|took|made|"
+_PAST = re.compile(r"(?<!\bbe\s)\b(?:said|says?|was|were|had|did|told|announced|reported|added|(?-i:(?!(?:need|indeed|hundred|speed|seed|feed|breed|proceed|exceed|succeed|embed|shed|bleed)\b)[a-z]{3,}ed)|came|went|began|took|made|"
                    r"gave|got|left|met|held|won|lost|fell|rose|saw|spoke|wrote|became|broke|ran|sent|sold|paid|"
                    r"found|struck|killed|ago|yesterday|last|brought|bought|sought|caught|thought|fought|built|spent|"
                    r"kept|felt|meant|knew|grew|threw|drew|flew|chose|drove|shook|stood|stole|fled|hit|led|"
@@ -1655,7 +1685,7 @@ def trigger_kinds(token: str, text: str, end: int) -> str:
     """Kinds of a digit token ("1998", "1990s", "10am", "3q"), from its form and what
     follows it: Y for a possible year, Z before a date separator ("12/25", "25.12"),
     X for decades ("1990s", "'80s"), T for clock times ("10:35", "6 a.m."), K for
-    quarter codes ("3Q")."""
+    quarter codes ("3Q"), D for ordinal days ("25th")."""
     k = ""
     nxt = text[end:end + 12]
     if len(token) == 4 and token[0] in "12" and token.isdigit():
@@ -1668,12 +1698,14 @@ def trigger_kinds(token: str, text: str, end: int) -> str:
         k += "T"
     if token.endswith("q"):
         k += "K"
+    if token.endswith(("st", "nd", "rd", "th")) and len(token) <= 4:
+        k += "D"
     return k
 
 
 _KINDS = {
     "iso_date": "Y", "numeric_date": "Z", "weekday_month_day": "W", "month_day_year": "M",
-    "day_month_year": "M", "month_day": "M", "day_month": "M", "week_of": "M", "and_day": "M", "month_year": "M", "month": "M",
+    "day_month_year": "M", "month_day": "M", "day_month": "M", "week_of": "M", "and_day": "M", "ordinal_day": "D", "month_year": "M", "month": "M",
     "year": "Y", "year_end": "U", "full_year": "U", "year_ended": "U", "year_period": "Y",
     "year_words": "N", "month_rel_year": "M", "half_of": "K", "rel_year_quarter": "K",
     "year_range": "Y", "month_range": "M", "day_range": "M", "decade": "XN", "century": "C",
