@@ -191,3 +191,10 @@ def test_ordinal_day_without_month():
 def test_passive_after_modal_is_not_past():
     assert vals("The office will be closed Friday.", MID_JUNE) == [("Friday", "DATE", "2023-06-16", None)]
     assert vals("The office was closed Friday.", MID_JUNE) == [("Friday", "DATE", "2023-06-09", None)]
+
+
+def test_a_daily_newspaper_is_not_a_set():
+    assert vals("It was reported by the Communist Party daily Granma.") == []
+    assert vals("The weekly Der Spiegel reported it.") == []
+    assert vals("Trains run daily. Officials said so.")[0][:3] == ("daily", "SET", "P1D")
+    assert vals("It is published daily Monday through Friday.")[0][:3] == ("daily", "SET", "P1D")

@@ -845,6 +845,10 @@ def n_set(m, cx):
               "yearly": "P1Y", "annually": "P1Y", "hourly": "PT1H", "quarterly": "P1Q",
               "biweekly": "P2W", "bimonthly": "P2M", "semiannually": "P6M"}
     if w in simple:
+        if w in ("daily", "weekly", "monthly") and re.match(
+                r"\s+(?-i:[A-Z][a-z]+)(?<!Monday)(?<!Tuesday)(?<!Wednesday)(?<!Thursday)(?<!Friday)(?<!Saturday)(?<!Sunday)\b",
+                cx.text[cx.end:cx.end + 16]):
+            return None  # "the Communist Party daily Granma": the newspaper
         return R(simple[w], "SET", explicit=False)
     if g.get("wd"):
         v = f"XXXX-WXX-{weekday_num(g['wd'].rstrip('sS') if g['wd'].endswith(('s', 'S')) and g['wd'].lower().rstrip('s') in WEEKDAYS else g['wd'])}"
