@@ -198,3 +198,17 @@ def test_a_daily_newspaper_is_not_a_set():
     assert vals("The weekly Der Spiegel reported it.") == []
     assert vals("Trains run daily. Officials said so.")[0][:3] == ("daily", "SET", "P1D")
     assert vals("It is published daily Monday through Friday.")[0][:3] == ("daily", "SET", "P1D")
+
+
+# ---- "the day before last Tuesday" -----------------------------------------------------
+def test_day_before_and_after_a_date():
+    assert vals("The day before last Tuesday's hearing, he left.", MID_JUNE)[0] == (
+        "The day before last Tuesday", "DATE", "2023-06-05", None)
+    assert vals("He left the day after Christmas.", date(2023, 1, 10)) == [
+        ("the day after Christmas", "DATE", "2022-12-26", None)]
+    # against the narrative anchor when no date follows
+    assert vals("He arrived on May 3. The day after, he left.", MID_JUNE)[1] == (
+        "The day after", "DATE", "2023-05-04", None)
+    # the shifted day is the new narrative anchor
+    text = "The day before May 3, 2023, he arrived. He appeared in court the next day."
+    assert [v[2] for v in vals(text, MID_JUNE)] == ["2023-05-02", "2023-05-03"]

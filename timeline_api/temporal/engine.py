@@ -106,6 +106,9 @@ class Engine:
                                    + r")$", re.IGNORECASE)
         self.any_right = re.compile(r"\s*(?:" + "|".join(expand(p, macros) for p, *_ in module.MODIFIERS_RIGHT)
                                     + r")(?!\w)", re.IGNORECASE)
+        shifts = getattr(module, "SHIFT_LEFT", None)
+        self.shift_left = [(re.compile(r"(?<!\w)(?:" + expand(p, macros) + r")$", re.IGNORECASE), days)
+                           for p, days in shifts] if shifts else None
         words = getattr(module, "TRIGGER_WORDS", None) or {}
         if words:
             self.word_kinds: dict[str, str] = {}
@@ -228,6 +231,8 @@ class Engine:
             if s2 >= e2:
                 continue
             tx = self._finish(text, s2, e2, r, ctx, out[-1].end if out else 0)
+            if self.shift_left is not None and tx.granularity == "day" and tx.type == "DATE" and tx.mod is None:
+                tx = self._shift(text, tx, out[-1].end if out else 0)
             tx.extra["rule"] = rule.name
             if out and tx.start < out[-1].end:
                 continue
@@ -242,6 +247,21 @@ class Engine:
                         and (dct is None or tx.interval[1].date() <= dct)):
                     ctx.period = (tx.interval[0], tx.granularity)
         return out
+
+    def _shift(self, text, tx: Timex, min_start: int) -> Timex:
+        """'the day before last Tuesday': a day shifted by the words before it (the
+        grammar's SHIFT_LEFT: regex ending at the expression, days)."""
+        a = max(0, tx.start - 40, min_start)
+        for rx, days in self.shift_left:
+            mm = rx.search(text, a, tx.start)
+            if mm and tx.interval is not None:
+                d = tx.interval[0] + dt.timedelta(days=days)
+                value = cal.fmt(d, "day")
+                iv = cal.interval_of(value)
+                return Timex(start=mm.start(), end=tx.end, text=text[mm.start():tx.end], type=tx.type,
+                             value=value, mod=None, granularity="day", interval=iv[0] if iv else None,
+                             anchor=tx.anchor, extra=tx.extra)
+        return tx
 
     def _finish(self, text, s, e, r: R, ctx, min_start: int = 0) -> Timex:
         interval = r.interval

@@ -1427,7 +1427,7 @@ RULES = [
     Rule("later", r"(?P<q>{QUANT})\s+(?:more\s+)?(?P<unit>{UNIT})\s+(?P<dir>later|earlier|afterwards?|before(?=\s*[,.;]))",
          n_later, 5),
     Rule("next_day", r"(?:(?:the\s+)?(?:next|following|previous|preceding|prior)|that|the\s+same|that\s+same)\s+(?P<unit>day|morning|afternoon|evening|night|week|month|year)"
-                     r"|the\s+(?P<unit2>day)\s+(?:before(?=\s*[,.;:)]|\s*$)|after)(?!\s+(?:yesterday|tomorrow))",
+                     r"|the\s+(?P<unit2>day)\s+(?:before(?=\s*[,.;:)]|\s*$)|after)(?!\s+(?:yesterday|tomorrow|{MONTH}|{WEEKDAY}|{HOLIDAY}|last|next|this|\d)\b)",
          lambda m, cx: n_next_day(_unitfix(m), cx), 3),
 
     # ---- durations
@@ -1578,6 +1578,12 @@ MODIFIERS_LEFT = [
     (r"within\s+", "EQUAL_OR_LESS", _DUR, lambda t, g: _not_the_period(t, g) and "outside"),
     (r"(?:about|around|approximately|roughly|some|an\s+estimated)\s+", "APPROX", _DUR, None),
 ]
+# words right before a day that shift it: (pattern ending at the expression, days)
+SHIFT_LEFT = [
+    (r"(?:the\s+)?day\s+before\s+", -1),
+    (r"(?:the\s+)?day\s+after\s+", 1),
+]
+
 MODIFIERS_RIGHT = [
     (r"or\s+(?:later|after|beyond)|and\s+beyond|onwards?", "ON_OR_AFTER", _DT, None),
     (r"or\s+(?:earlier|before)", "ON_OR_BEFORE", _DT, None),
