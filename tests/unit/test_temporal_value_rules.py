@@ -212,3 +212,13 @@ def test_day_before_and_after_a_date():
     # the shifted day is the new narrative anchor
     text = "The day before May 3, 2023, he arrived. He appeared in court the next day."
     assert [v[2] for v in vals(text, MID_JUNE)] == ["2023-05-02", "2023-05-03"]
+
+
+def test_fiscal_quarter_that_ended_is_the_reported_period():
+    # a fiscal fourth quarter that ended in August, reported in October
+    text = ("The company earned $2 million for its fourth quarter ended Aug. 26. "
+            "A year earlier it earned $1 million. The latest period included a gain.")
+    out = vals(text, REPORT)
+    assert out[0][:3] == ("fourth quarter", "DATE", "2023-Q4")
+    assert ("A year earlier", "DATE", "2022-Q4", None) in out
+    assert ("The latest period", "DATE", "2023-Q4", None) in out

@@ -244,7 +244,7 @@ class Engine:
             if tx.granularity:
                 ctx.last_gran = tx.granularity
                 if (tx.granularity in ("quarter", "half") and tx.interval is not None and r.explicit
-                        and (dct is None or tx.interval[1].date() <= dct)):
+                        and (dct is None or tx.interval[1].date() <= dct or r.ended)):
                     ctx.period = (tx.interval[0], tx.granularity)
         return out
 

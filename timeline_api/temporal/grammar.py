@@ -28,6 +28,9 @@ class R:
     interval: tuple[dt.datetime, dt.datetime] | None = None
     # this expression may serve as the narrative anchor for later ones
     explicit: bool = True
+    # a reporting period said to have ended ("the fourth quarter ended Sept. 30"),
+    # whatever its calendar label
+    ended: bool = False
 
 
 @dataclass(slots=True)

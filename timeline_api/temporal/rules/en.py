@@ -990,6 +990,8 @@ def n_quarter(m, cx):
     t = m.group(0)
     if r is not None and re.match(r"the\s", t, re.I) and re.search(r"\w-(?:quarter|half)$", t, re.I):
         r.trim_start = len(re.match(r"the\s+", t, re.I).group(0))  # "the third-quarter results"
+    if r is not None and re.match(r"\s+ended\b", cx.text[cx.end:cx.end + 8]):
+        r.ended = True  # "its fourth quarter ended Sept. 30": a fiscal quarter already over
     return r
 
 
@@ -1038,7 +1040,11 @@ def n_the_quarter(m, cx):
     if re.search(r"\b(?:current|this)\b", w):
         d = cx.dct
     elif re.search(r"\b(?:latest|last|recent|just[- ]ended)\b", w) and "year" not in w:
-        d = cal.add(cx.dct, -1, gran)
+        # the reported period if one was named, else the last one completed
+        if period and period[1] == gran:
+            d, anchor = period[0], "narrative"
+        else:
+            d = cal.add(cx.dct, -1, gran)
     elif period and period[1] == gran:
         d, anchor = period[0], "narrative"
     else:
