@@ -222,3 +222,8 @@ def test_fiscal_quarter_that_ended_is_the_reported_period():
     assert out[0][:3] == ("fourth quarter", "DATE", "2023-Q4")
     assert ("A year earlier", "DATE", "2022-Q4", None) in out
     assert ("The latest period", "DATE", "2023-Q4", None) in out
+
+
+def test_latest_fiscal_year_is_the_last_completed():
+    assert vals("It had $6 billion in sales in the latest fiscal year.", REPORT) == [
+        ("the latest fiscal year", "DATE", "2022", None)]

@@ -1190,11 +1190,11 @@ def n_holiday(m, cx):
 
 def n_fiscal_year(m, cx):
     """'the fiscal year', 'this fiscal year', 'the year'."""
-    rel = (_m(m, "rel") or "the").lower()
+    rel = " ".join((_m(m, "rel") or "the").lower().split())
     if cx.dct is None:
         return R("XXXX", anchor="document", explicit=False)
     off = {"this": 0, "current": 0, "the": 0, "last": -1, "past": -1, "previous": -1,
-           "next": 1, "coming": 1}.get(rel, 0)
+           "next": 1, "coming": 1, "latest": -1, "most recent": -1}.get(rel, 0)  # the latest completed one
     if re.search(r"\bthroughout\s+$", cx.text[max(0, cx.start - 12):cx.start]):
         return R("P1Y", "DURATION", explicit=False)  # "throughout the fiscal year"
     if rel == "the" and cx.narrative and cx.narrative[1] == "year":
@@ -1383,7 +1383,7 @@ RULES = [
          lambda m, cx: n_the_quarter(_unitfix(m), cx), 2),
     Rule("year_earlier", r"year[- ](?:earlier|ago)(?=\s+[a-z])",
          n_year_earlier, 2),
-    Rule("fiscal_year", r"(?:the\s+)?(?P<rel>the|this|last|next|current|past|previous|coming)\s+(?:fiscal|financial|calendar)\s+year"
+    Rule("fiscal_year", r"(?:the\s+)?(?P<rel>the|this|last|next|current|past|previous|coming|latest|most\s+recent)\s+(?:fiscal|financial|calendar)\s+year"
                         r"|(?P<rel2>the|this)\s+year(?!\s*(?:{YEAR4}|-))",
          lambda m, cx: n_fiscal_year(_relfix(m), cx), 2),
     Rule("season", r"(?:(?P<the>the)\s+|(?:this\s+)?(?P<rel>this|last|next|past|coming|previous)\s+)?(?P<s>{SEASON})"
