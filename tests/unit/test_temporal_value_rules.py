@@ -227,3 +227,8 @@ def test_fiscal_quarter_that_ended_is_the_reported_period():
 def test_latest_fiscal_year_is_the_last_completed():
     assert vals("It had $6 billion in sales in the latest fiscal year.", REPORT) == [
         ("the latest fiscal year", "DATE", "2022", None)]
+
+
+def test_a_later_date():
+    assert vals("The plan will be financed at a later date.") == [("a later date", "DATE", "FUTURE_REF", None)]
+    assert vals("The vote was put off to a future date.") == [("a future date", "DATE", "FUTURE_REF", None)]

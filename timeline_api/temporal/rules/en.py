@@ -1414,6 +1414,8 @@ RULES = [
                 r"|the\s+(?:near\s+|distant\s+)?future|future(?=\s+(?:quarters|years|months|weeks|periods))|(?<!as\s)soon(?!\s+as|\s+after|\s+before)|someday|then[- ]current|current"
                 r"|the\s+(?:near|short|long)\s+term|as\s+soon\s+as\s+possible",
          n_ref, 1),
+    Rule("later_date", r"a\s+(?:later|future)\s+date",
+         lambda m, cx: R("FUTURE_REF", anchor="document", explicit=False), 3),
     # "will one day be": some time in the future (after a modal only: "one day" is
     # otherwise a duration)
     Rule("one_day_future", r"(?:(?<=will\s)|(?<=would\s)|(?<=could\s)|(?<=might\s)|(?<=may\s)|(?<=can\s)|(?<=shall\s))one\s+day\b"
@@ -1730,7 +1732,7 @@ _KINDS = {
     "this_part": "O", "deictic_day": "R", "ref": "R", "weekend": "U", "rel_unit": "U",
     "rel_mod": "U", "rel_weekday": "W", "narr_weekday": "W", "rel_month": "M", "weekday": "W", "ago": "A", "later": "L",
     "next_day": "UR", "duration": "U", "duration_bare": "U", "duration_unit_long": "U",
-    "one_day_future": "U", "set_adverb": "S", "set_every": "U", "set_every_wd": "W", "set_each_month": "M", "set_freq": "F",
+    "one_day_future": "U", "later_date": "LR", "set_adverb": "S", "set_every": "U", "set_every_wd": "W", "set_each_month": "M", "set_freq": "F",
 }
 for _r in RULES:
     _r.kinds = _KINDS.get(_r.name, "")
