@@ -432,13 +432,20 @@ def n_week_of(m, cx):
 _AND_DAY_LEFT = None
 
 
+def _trimmed(r, m, word):
+    """r with its span starting at `word` inside the match (the words before it are context)."""
+    r.trim_start = m.group(0).lower().index(word)
+    return r
+
+
 def n_and_day(m, cx):
     """'25' in 'on April 24 and 25': a second day of the month just named, a date of
     its own (TimeML annotates each)."""
     global _AND_DAY_LEFT
     if _AND_DAY_LEFT is None:
         _AND_DAY_LEFT = re.compile(r"(?:^|\W)(?:" + _expand(MACROS["MONTH"]) + r")\s*(\d{1,2})(?:st|nd|rd|th)?\s+and\s+$")
-    mm = _AND_DAY_LEFT.search(cx.text, max(0, cx.start - 20), cx.start)
+    at = cx.start + m.group(0).index(m["day"])  # the match starts with "and "
+    mm = _AND_DAY_LEFT.search(cx.text, max(0, at - 24), at)
     if not mm:
         return None
     mon = mm.group(0).strip(" ,.;(").split()[0]
@@ -456,8 +463,8 @@ def n_and_day(m, cx):
     else:
         y = pick_year_month(mo, cx, d2)
     if y is None:
-        return R(_undated(mo, d2), anchor="document", explicit=False)
-    return R(f"{y:04d}-{mo:02d}-{d2:02d}", anchor="absolute" if m["y"] else "document")
+        return _trimmed(R(_undated(mo, d2), anchor="document", explicit=False), m, m["day"])
+    return _trimmed(R(f"{y:04d}-{mo:02d}-{d2:02d}", anchor="absolute" if m["y"] else "document"), m, m["day"])
 
 
 def _expand(pat: str) -> str:
@@ -813,6 +820,10 @@ def n_duration(m, cx):
     if re.match(r"[- ]olds?\b", after):
         return None  # ages: "a 6-year-old boy"
     ul = unit.lower()
+    if ql == "one" and ul == "day" and re.search(r"\b(?:will|would|could|might|may|can|shall)\s+$",
+                                                  cx.text[max(0, cx.start - 8):cx.start], re.I) \
+            and not re.match(r"\s+(?:after|before|later|earlier|of|in|to|from|ago|and|or)\b", after):
+        return R("FUTURE_REF", anchor="document", explicit=False)  # "Islam will one day be ..."
     if ul.startswith("quarter") and (re.match(r"\s+of\b", after) or "-quarters" in m.group(0).lower()):
         return None  # fractions: "three-quarters of", "a quarter of the shares"
     if unit[:1].isupper() and q and q[:1].isdigit() and cx.text[max(0, cx.start - 2):cx.start].strip() not in ("", ".", '"'):
@@ -1333,7 +1344,7 @@ RULES = [
     Rule("month_day", r"(?P<mon>{MONTH})\s*(?P<day>{DAY})(?!\s*(?::\d|\d|%))", n_month_day, 3),
     Rule("day_month", r"(?:(?:the\s+(?=\S+\s+of\s))?(?P<day>{DAYNUM}(?:st|nd|rd|th)?)|the\s+(?P<dayw>{DAYW})(?=\s+of\s))(?:\s+of)?\s+(?P<mon>{MONTH})", n_month_day, 3),
     Rule("week_of", r"the\s+week\s+of\s+(?P<mon>{MONTH})\s*(?P<day>{DAYNUM})(?:st|nd|rd|th)?(?:\s*,\s*(?P<y>{YEAR4}))?(?![\d:])", n_week_of, 4),
-    Rule("and_day", r"(?<=\sand\s)(?P<day>{DAYNUM})(?:st|nd|rd|th)?(?![\d:%]|\.\d|\s*(?:percent|[ap]\.?m\b|{UNIT}))(?:\s*,\s*(?P<y>{YEAR4}))?", n_and_day, 2),
+    Rule("and_day", r"and\s(?P<day>{DAYNUM})(?:st|nd|rd|th)?(?![\d:%]|\.\d|\s*(?:percent|[ap]\.?m\b|{UNIT}))(?:\s*,\s*(?P<y>{YEAR4}))?", n_and_day, 2),
     Rule("ordinal_day", r"the\s+(?P<day>{DAYNUM})(?:st|nd|rd|th)(?=\s*(?:[,.;:)]|$)|\s+(?:and|or|at|in|when|after|before|to|until|through|but)\b)",
          n_ordinal_day, 1),
     Rule("month_year", r"(?P<mon>{MONTH_FULL}|{MONTH_ABBR})\s*(?:,|of)?\s*(?P<y>{YEARANY}|['’]\d\d)", n_month_year, 4),
@@ -1415,11 +1426,6 @@ RULES = [
                 r"|the\s+(?:near|short|long)\s+term|as\s+soon\s+as\s+possible",
          n_ref, 1),
     Rule("later_date", r"a\s+(?:later|future)\s+date",
-         lambda m, cx: R("FUTURE_REF", anchor="document", explicit=False), 3),
-    # "will one day be": some time in the future (after a modal only: "one day" is
-    # otherwise a duration)
-    Rule("one_day_future", r"(?:(?<=will\s)|(?<=would\s)|(?<=could\s)|(?<=might\s)|(?<=may\s)|(?<=can\s)|(?<=shall\s))one\s+day\b"
-                           r"(?!\s+(?:after|before|later|earlier|of|in|to|from|ago|and|or)\b)",
          lambda m, cx: R("FUTURE_REF", anchor="document", explicit=False), 3),
     Rule("weekend", r"(?P<rel>the|this|last|next|coming|past)\s+(?P<unit>weekend)", n_rel_unit, 3),
     Rule("rel_unit", r"(?:the\s+(?=(?:last|past|current|coming|present)\s))?(?P<rel>this|last|next|past|coming|previous|current|following|present)\s+(?P<unit>week|month|year|quarter|decade|century)(?![- ](?:old|long))",
@@ -1732,7 +1738,7 @@ _KINDS = {
     "this_part": "O", "deictic_day": "R", "ref": "R", "weekend": "U", "rel_unit": "U",
     "rel_mod": "U", "rel_weekday": "W", "narr_weekday": "W", "rel_month": "M", "weekday": "W", "ago": "A", "later": "L",
     "next_day": "UR", "duration": "U", "duration_bare": "U", "duration_unit_long": "U",
-    "one_day_future": "U", "later_date": "LR", "set_adverb": "S", "set_every": "U", "set_every_wd": "W", "set_each_month": "M", "set_freq": "F",
+    "later_date": "LR", "set_adverb": "S", "set_every": "U", "set_every_wd": "W", "set_each_month": "M", "set_freq": "F",
 }
 for _r in RULES:
     _r.kinds = _KINDS.get(_r.name, "")
