@@ -284,6 +284,12 @@ def pick_year_month(month: int, cx, day: int | None = None) -> int | None:
     if cx.dct is None:
         return None
     d = cx.dct
+    if _since(cx):
+        # "since (shortly after) Oct. 23": a start in the past, whatever the tense
+        y = d.year
+        if (month, day or 1) > (d.month, d.day):
+            y -= 1
+        return y
     best = None
     for y in (d.year - 1, d.year, d.year + 1):
         try:
@@ -305,6 +311,15 @@ def pick_year_month(month: int, cx, day: int | None = None) -> int | None:
     return y
 
 
+_SINCE = re.compile(r"\bsince\s+(?:(?:shortly|just|soon|right|even|well)\s+)?(?:(?:after|before)\s+)?"
+                    r"(?:(?:the|early|mid|late|mid-)\s*)?$", re.I)
+
+
+def _since(cx) -> bool:
+    """The expression follows 'since': the start of a state lasting to the report."""
+    return bool(_SINCE.search(cx.text, max(0, cx.start - 40), cx.start))
+
+
 def weekday_date(wd: int, cx, rel: str | None = None) -> dt.date | None:
     if cx.dct is None:
         return None
@@ -319,7 +334,7 @@ def weekday_date(wd: int, cx, rel: str | None = None) -> dt.date | None:
         return d + dt.timedelta(days=fwd)
     if rel == "this":
         return d + dt.timedelta(days=wd - cur)
-    tense = cx.tense()
+    tense = "past" if _since(cx) else cx.tense()
     if tense == "future":
         return d + dt.timedelta(days=(wd - cur) % 7)
     return d - dt.timedelta(days=(cur - wd) % 7)
@@ -594,6 +609,18 @@ def n_this_part(m, cx):
             return R("XXXX-XX-XXT" + PARTS[part], "TIME", mod=mod, anchor="document", explicit=False)
         return R(cal.fmt(d, "day") + "T" + PARTS[part], "TIME", mod=mod,
                  anchor="narrative" if base else "document", explicit=False)
+    if part == "overnight" and rel == "this":
+        # "overnight losses in New York" in a story about Friday: the night before
+        # the story's day when that is a day of the report's week (else the night
+        # before the document date); too vague to anchor what follows
+        if cx.dct is None:
+            return R("XXXX-XX-XXT" + PARTS[part], "TIME", anchor="document", explicit=False)
+        base, anchor = cx.dct, "document"
+        ld = cx.last_day.date() if isinstance(cx.last_day, dt.datetime) else cx.last_day
+        if ld is not None and 0 < (cx.dct - ld).days <= 7:
+            base, anchor = ld, "narrative"
+        return R(cal.fmt(base - dt.timedelta(days=1), "day") + "T" + PARTS[part], "TIME",
+                 anchor=anchor, explicit=False)
     if cx.dct is None:
         return R("XXXX-XX-XXT" + PARTS[part], "TIME", anchor="document", explicit=False)
     d = cx.dct + dt.timedelta(days=off)
