@@ -42,3 +42,28 @@ def test_since_a_yearless_date_is_in_the_past():
     # the document's own month is not pushed back
     assert vals("Prices have risen since June 1.") == [
         ("June 1", "DATE", "2023-06-01", None)]
+
+
+# ---- earnings reports: the reported period is the latest completed one named -------
+def test_an_earlier_quarter_named_in_passing_is_not_the_reported_period():
+    ref = date(2023, 11, 1)
+    out = vals("Acme posted a 20% gain in third-quarter net income. After a flat second "
+               "quarter, the company credited higher prices. Charges taken in the "
+               "year-earlier period also helped, and the tax rate was lower than a year ago.", ref)
+    assert [(t, v) for t, _, v, _ in out] == [
+        ("third-quarter", "2023-Q3"), ("second quarter", "2023-Q2"),
+        ("the year-earlier period", "2022-Q3"), ("a year ago", "2022-Q3")]
+
+
+def test_a_fiscal_quarter_starts_another_report():
+    ref = date(2023, 10, 26)
+    out = vals("Acme's third-quarter profit fell. Separately, Beta posted a fiscal "
+               "second-quarter loss. The latest period's sales rose.", ref)
+    assert [(t, v) for t, _, v, _ in out] == [
+        ("third-quarter", "2023-Q3"), ("fiscal second-quarter", "2023-Q2"),
+        ("The latest period", "2023-Q2")]
+
+
+def test_quarter_to_quarter_is_not_a_period():
+    assert vals("The quarter-to-quarter comparison was also helped by lower taxes.",
+                date(2023, 11, 1)) == []

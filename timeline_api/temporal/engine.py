@@ -244,7 +244,14 @@ class Engine:
             if tx.granularity:
                 ctx.last_gran = tx.granularity
                 if (tx.granularity in ("quarter", "half") and tx.interval is not None and r.explicit
-                        and (dct is None or tx.interval[1].date() <= dct or r.ended)):
+                        and (dct is None or tx.interval[1].date() <= dct or r.ended)
+                        and (r.ended or ctx.period is None or ctx.period[1] != tx.granularity
+                             or tx.interval[0] >= ctx.period[0]
+                             or "fiscal" in text[max(0, tx.start - 8):tx.end].lower())):
+                    # a report is about its latest completed period: an earlier one
+                    # named in passing ("after a flat second quarter") is background;
+                    # a fiscal label starts another report (its numbering is not the
+                    # calendar's)
                     ctx.period = (tx.interval[0], tx.granularity)
         return out
 

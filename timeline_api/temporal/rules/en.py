@@ -1063,6 +1063,8 @@ def n_the_quarter(m, cx):
     Earnings reports talk about one reporting period: "the quarter" is the last
     one named (cx.period), else the latest completed before the document date;
     "the year-ago quarter" is that period a year before."""
+    if re.match(r"-(?:to|on|over|by)-", cx.text[cx.end:cx.end + 6]):
+        return None  # "the quarter-to-quarter comparison": an adjective, no period
     w = " ".join(m.group(0).lower().split())
     unit = m["unit"].lower()
     period = cx.period
