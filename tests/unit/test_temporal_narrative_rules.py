@@ -67,3 +67,15 @@ def test_a_fiscal_quarter_starts_another_report():
 def test_quarter_to_quarter_is_not_a_period():
     assert vals("The quarter-to-quarter comparison was also helped by lower taxes.",
                 date(2023, 11, 1)) == []
+
+
+def test_this_quarters_results_are_the_reported_quarter():
+    ref = date(2023, 11, 1)
+    out = vals("Acme reported a net loss for the third quarter ended Sept. 30. "
+               "This quarter's loss includes pretax charges.", ref)
+    assert out[-1] == ("This quarter", "DATE", "2023-Q3", None)
+    # without a reported period, or when no results are meant: the quarter in progress
+    assert vals("This quarter's loss will be larger.", ref) == [
+        ("This quarter", "DATE", "2023-Q4", None)]
+    out = vals("Acme reported a loss for the third quarter. This quarter will be better.", ref)
+    assert out[-1] == ("This quarter", "DATE", "2023-Q4", None)

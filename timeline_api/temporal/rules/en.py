@@ -662,6 +662,10 @@ def _title_case(cx) -> bool:
     return bool(before) and before[-1] not in ".!?:\n"
 
 
+_RESULTS = re.compile(r"['’]s\s+(?:net\s+|operating\s+|pretax\s+)?(?:loss|losses|profit|profits|earnings|"
+                      r"results|income|sales|revenue|revenues|charges?)\b", re.I)
+
+
 def n_rel_unit(m, cx):
     """'last week', 'this year', 'next month', 'the current quarter'."""
     if len(cx.text[cx.start:cx.end].split()) > 1 and _title_case(cx):
@@ -690,6 +694,11 @@ def n_rel_unit(m, cx):
             return None
         d = cal.add(base[0], off, gran)
         return R(cal.fmt(d, gran), anchor="narrative" if cx.narrative else "document")
+    if (rel == "this" and gran == "quarter" and cx.period and cx.period[1] == gran
+            and _RESULTS.match(cx.text, cx.end)):
+        # "This quarter's loss includes ...": results are reported for the period
+        # the report is about, not for the quarter in progress
+        return R(cal.fmt(cx.period[0], gran), anchor="narrative")
     if cx.dct is None:
         return R({-1: "PAST_REF", 0: "PRESENT_REF", 1: "FUTURE_REF"}[off], anchor="document",
                  explicit=False)
