@@ -79,3 +79,21 @@ def test_this_quarters_results_are_the_reported_quarter():
         ("This quarter", "DATE", "2023-Q4", None)]
     out = vals("Acme reported a loss for the third quarter. This quarter will be better.", ref)
     assert out[-1] == ("This quarter", "DATE", "2023-Q4", None)
+
+
+# ---- year-to-date spans: "the year-earlier period" after "the nine months" ----------
+def test_year_earlier_span_of_months_is_a_duration():
+    ref = date(2023, 10, 27)
+    out = vals("Acme's third-quarter profit rose. For the nine months, Acme had net of "
+               "$81 million. In the year-earlier period, the company had net of $77 million.", ref)
+    assert [(t, ty, v) for t, ty, v, _ in out] == [
+        ("third-quarter", "DATE", "2023-Q3"), ("the nine months", "DURATION", "P9M"),
+        ("the year-earlier period", "DURATION", "P9M")]
+    out = vals("Net for the year-earlier nine months included a gain.", ref)
+    assert out == [("the year-earlier nine months", "DURATION", "P9M", None)]
+    # a quarter named after the span is the period compared again
+    out = vals("For the nine months, net rose. Third-quarter net fell; in the year-earlier "
+               "period it had risen.", ref)
+    assert out[-1] == ("the year-earlier period", "DATE", "2022-Q3", None)
+    # "the 14-day deadline": the determiner still belongs to the noun
+    assert vals("He missed the 14-day deadline.", ref) == [("14-day", "DURATION", "P14D", None)]

@@ -253,6 +253,7 @@ class Engine:
                     # a fiscal label starts another report (its numbering is not the
                     # calendar's)
                     ctx.period = (tx.interval[0], tx.granularity)
+                    ctx.span = None
         return out
 
     def _shift(self, text, tx: Timex, min_start: int) -> Timex:

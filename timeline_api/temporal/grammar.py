@@ -62,6 +62,9 @@ class Ctx:
     # the last reporting period (quarter or half) mentioned: earnings reports
     # compare it with "a year ago" / "the year-earlier period"
     period: tuple[dt.date, str] | None = None
+    # the span of months under discussion when named after the last reporting
+    # period ("For the nine months, ..."): "the year-earlier period" is that span
+    span: str | None = None
     # the last explicit day (or finer) mentioned: clock times without a day refer to it
     last_day: dt.date | None = None
     _tense: object = field(default=False, repr=False)

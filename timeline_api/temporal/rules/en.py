@@ -867,7 +867,8 @@ def n_duration(m, cx):
     if ql in ("a", "an") and re.search(r"(?:\d|\bcents?|dollars?|percent|%|million|billion|times|once|twice)\s*$",
                                       cx.text[max(0, cx.start - 30):cx.start], re.I):
         return R(duration_value(1, _unit_for_duration(unit)), "SET", extra={"quant": "EVERY"}, explicit=False)
-    if "-" in m.group(0) and m.group(0).lower().startswith("the "):
+    if (m.group(0).lower().startswith("the ") and m["q"]
+            and re.search(re.escape(m["q"]) + r"-", m.group(0))):
         r = R(duration_value(n, _unit_for_duration(unit)), "DURATION", mod=mod, explicit=False)
         r.trim_start = 4  # "the 14-day deadline": the determiner belongs to the noun
         return r
@@ -882,6 +883,11 @@ def n_duration(m, cx):
         # "the first nine months" in an earnings report: the year to date is now the
         # period compared, so "a year earlier" is the previous year
         cx.period = (dt.datetime(cx.dct.year, 1, 1), "year")
+    if code == "M" and n in (3, 6, 9) and re.match(r"the\s+(?:first\s+|latest\s+|same\s+)?\S+\s+months$",
+                                                   m.group(0), re.I):
+        # "For the nine months, ... In the year-earlier period, ...": the same span
+        # a year before, a duration like the one it is compared with
+        cx.span = duration_value(n, code)
     return R(duration_value(n, code), "DURATION", mod=mod, explicit=False)
 
 
@@ -1099,6 +1105,8 @@ def n_the_quarter(m, cx):
     else:
         d = cal.add(cx.dct, -1, gran)
     if re.search(r"year[- ](?:earlier|ago)|prior[- ]year|previous[- ]year|last year|comparable|same|corresponding", w):
+        if unit == "period" and cx.span:
+            return R(cx.span, "DURATION", anchor=anchor, explicit=False)
         d = cal.add(d, -1, "year")
         return R(cal.fmt(d, gran), anchor=anchor, explicit=False)
     return R(cal.fmt(d, gran), anchor=anchor)
@@ -1483,7 +1491,8 @@ RULES = [
          lambda m, cx: n_next_day(_unitfix(m), cx), 3),
 
     # ---- durations
-    Rule("duration", r"(?:the\s+)?(?:(?:past|last|next|first|coming|previous|preceding|following|final|remaining|latest|initial|same)\s+)?"
+    Rule("duration", r"(?:the\s+)?(?:(?:past|last|next|first|coming|previous|preceding|following|final|remaining|latest|initial|same|"
+                     r"year[- ](?:earlier|ago)|prior[- ]year|comparable)\s+)?"
                      r"(?P<q>{QUANT})(?:\s+|-)(?:(?:more|additional|full|straight|consecutive|long|short|trading|business|working|calendar|"
                      r"successive|whole|extra)\s+)?(?P<unit>{UNIT})(?:-long)?(?P<half>\s+and\s+a\s+half)?",
          n_duration, 2),
