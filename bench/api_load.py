@@ -74,7 +74,7 @@ def main() -> None:
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--config", "python:timeline_api.gunicorn_conf",
              "--bind", f"127.0.0.1:{port}", "timeline_api:create_app()"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            env=env, stdout=subprocess.DEVNULL, stderr=open(Path(tmp) / "server.log", "w"))
         base = f"http://127.0.0.1:{port}"
         try:
             for _ in range(300):
@@ -96,7 +96,10 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=30)
-    bad = [s for s, _ in posts + gets if s >= 500]
+        bad = [s for s, _ in posts + gets if s >= 500]
+        if bad:  # show why, from the server's own log
+            log = (Path(tmp) / "server.log").read_text(errors="replace").splitlines()
+            print("\n".join(line for line in log if "Error" in line or "error" in line)[-3000:])
     print(f"database: {url.split(':')[0]}, gunicorn workers: {args.workers}, clients: {args.clients}, "
           f"cores: {os.cpu_count()}")
     print(f"ingest: {len(docs)} articles ({megabytes:.2f} MB) in {ingest_seconds:.1f} s = "

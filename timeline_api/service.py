@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from timeline_api.entities import EntityMatcher
@@ -57,23 +57,40 @@ def ingest_article(session: Session, data: ArticleInput,
         return existing, False
     matcher = matcher or matcher_for(session)
     analysis = analyse_article(data.text, data.published_at, matcher=matcher, language=data.language)
-    article = Article(
-        url=data.url, external_id=data.external_id, content_hash=data.content_hash,
-        title=data.title, source=data.source, language=data.language,
-        published_at=data.published_at, text=data.text,
-    )
-    try:
-        _store(session, article, analysis.events)
-        session.commit()
-    except IntegrityError:
-        # a concurrent request stored the same article first
-        session.rollback()
-        existing = repository.find_existing_article(
-            session, url=data.url, external_id=data.external_id, content_hash=data.content_hash)
-        if existing is None:
-            raise
-        return existing, False
-    return article, True
+    for attempt in range(1, STORE_ATTEMPTS + 1):
+        article = Article(
+            url=data.url, external_id=data.external_id, content_hash=data.content_hash,
+            title=data.title, source=data.source, language=data.language,
+            published_at=data.published_at, text=data.text,
+        )
+        try:
+            _store(session, article, analysis.events)
+            session.commit()
+            return article, True
+        except IntegrityError:
+            # a concurrent request stored the same article first, or raced us on a link
+            session.rollback()
+            existing = repository.find_existing_article(
+                session, url=data.url, external_id=data.external_id, content_hash=data.content_hash)
+            if existing is not None:
+                return existing, False
+            if attempt == STORE_ATTEMPTS:
+                raise
+        except OperationalError as exc:
+            # concurrent ingests touching the same entities or events may deadlock
+            # (PostgreSQL) or find the database locked (SQLite): the loser tries again
+            session.rollback()
+            if attempt == STORE_ATTEMPTS or not _is_transient(exc):
+                raise
+    raise AssertionError("unreachable")
+
+
+STORE_ATTEMPTS = 3
+
+
+def _is_transient(exc: OperationalError) -> bool:
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    return sqlstate in ("40P01", "40001") or "database is locked" in str(exc.orig)
 
 
 def delete_article(session: Session, article_id: int) -> bool:
@@ -116,24 +133,26 @@ def _store(session: Session, article: Article, drafts: list[EventDraft]) -> None
     repository.ensure_entities(session, entities.values())
     session.add(article)
     session.flush()
-    # the pipeline judged this article's drafts to be different happenings:
-    # none may join an event another of them made or joined
-    touched: list[int] = []
-    for draft in drafts:
-        event = _find_same_happening(session, draft, exclude=touched)
-        if event is None:  # the common case: everything is known in memory, one flush
-            event = _new_event(draft, article)
+    # The pipeline judged this article's drafts to be different happenings: none may
+    # join a stored event another of them joined. New events are built in memory and
+    # written in one flush at the end (batched inserts); they cannot be candidates meanwhile.
+    joined: dict[int, Event] = {}
+    with session.no_autoflush:
+        for draft in drafts:
+            event = _find_same_happening(session, draft, exclude=list(joined))
+            if event is None:
+                event = _new_event(draft, article)
+                repository.set_event_links(event, [a.key for a in draft.actors], _locations(
+                    draft.locations, draft.location_scope))
+                session.add(event)
+            else:
+                repository.lock_event(session, event)
+                joined[event.id] = event
             for evidence in draft.evidence:
                 _add_evidence(session, event, article, evidence)
-            repository.set_event_links(event, [a.key for a in draft.actors], _locations(
-                draft.locations, draft.location_scope))
-            repository.add_event(session, event)
-        else:
-            for evidence in draft.evidence:
-                _add_evidence(session, event, article, evidence)
-            session.flush()
-            _refresh(session, event)
-        touched.append(event.id)
+    session.flush()
+    for event_id in sorted(joined):  # one order for all ingests: fewer lock cycles
+        _refresh(session, joined[event_id])
 
 
 def _find_same_happening(session: Session, draft: EventDraft, exclude: list[int]) -> Event | None:

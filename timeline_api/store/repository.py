@@ -57,7 +57,8 @@ def ensure_entities(session: Session, entities: Iterable[EntityValue]) -> None:
     if not batch:
         return
     stored = set(session.scalars(select(Entity.id).where(Entity.id.in_(list(batch)))))
-    new = sorted((k for k in batch if k not in stored), key=lambda k: _depth(k, batch))
+    # parents before children, then by key: every ingest locks new entities in one order
+    new = sorted((k for k in batch if k not in stored), key=lambda k: (_depth(k, batch), k))
     if not new:
         return
     known = stored | set(batch)
@@ -151,12 +152,6 @@ def find_existing_article(session: Session, *, url: str | None, external_id: str
     return session.scalars(select(Article).where(or_(*clauses)).order_by(Article.id).limit(1)).first()
 
 
-def add_event(session: Session, event: Event) -> Event:
-    session.add(event)
-    session.flush()
-    return event
-
-
 def add_source(session: Session, event: Event, source: EventSource, actor_ids: Iterable[str],
                locations: Iterable[tuple[str, bool, str | None]]) -> EventSource:
     """Attach one piece of evidence to an event, with the entities it names
@@ -178,6 +173,13 @@ def set_event_links(event: Event, actor_ids: Iterable[str],
             places[key] = (key, direct, qualifier)
     event.location_links = [EventLocation(entity_id=key, direct=direct, qualifier=qualifier)
                             for key, direct, qualifier in places.values()]
+
+
+def lock_event(session: Session, event: Event) -> None:
+    """Hold the event's row until commit, so concurrent ingests joining the same event
+    take turns, and reload its sources, which another may just have added."""
+    session.execute(select(Event.id).where(Event.id == event.id).with_for_update())
+    session.expire(event, ["sources", "actor_links", "location_links"])
 
 
 def sync_event_links(session: Session, event: Event) -> None:
