@@ -97,3 +97,16 @@ def test_year_earlier_span_of_months_is_a_duration():
     assert out[-1] == ("the year-earlier period", "DATE", "2022-Q3", None)
     # "the 14-day deadline": the determiner still belongs to the noun
     assert vals("He missed the 14-day deadline.", ref) == [("14-day", "DURATION", "P14D", None)]
+
+
+# ---- year-less months: a future clause about a month already over -----------------
+def test_future_clause_moves_an_ended_month_to_next_year():
+    ref = date(2023, 3, 4)
+    # the nearest December (2022) ended three months ago; the plan is for the next one
+    assert vals("She will command a shuttle mission in December.", ref) == [
+        ("December", "DATE", "2023-12", None)]
+    # without a future cue the nearest occurrence stays
+    assert vals("Sales were weak in December.", ref) == [("December", "DATE", "2022-12", None)]
+    # a past clause still needs the wider margin: a deadline may lie ahead
+    assert vals("The company extended the offer to May 20.", ref) == [
+        ("May 20", "DATE", "2023-05-20", None)]

@@ -272,6 +272,7 @@ def _m(m, name):
 # how far (days) the nearest occurrence may lie on the "wrong" side of the DCT
 # before the tense of the clause overrides it
 TENSE_MARGIN = 90
+TENSE_MARGIN_FUTURE = 45
 
 
 def pick_year_month(month: int, cx, day: int | None = None) -> int | None:
@@ -302,11 +303,13 @@ def pick_year_month(month: int, cx, day: int | None = None) -> int | None:
         if best is None or abs(delta) < abs(best[1]):
             best = (y, delta)
     y, delta = best
-    if abs(delta) > TENSE_MARGIN:
-        tense = cx.tense()
-        if delta > 0 and tense == "past":
+    if delta > TENSE_MARGIN:
+        if cx.tense() == "past":
             return y - 1
-        if delta < 0 and tense == "future":
+    elif delta < -TENSE_MARGIN_FUTURE:
+        # a plan for a month already over: the clause's future wins sooner, since
+        # past verbs also govern future deadlines but future verbs rarely a past date
+        if cx.tense() == "future":
             return y + 1
     return y
 
