@@ -99,7 +99,8 @@ def delete_article(session: Session, article_id: int) -> bool:
     survivors = repository.delete_article(session, article_id)
     if survivors is None:
         return False
-    for event in survivors:
+    for event in sorted(survivors, key=lambda e: e.id):
+        repository.lock_event(session, event)  # an ingest may be joining it right now
         _refresh(session, event)
     session.commit()
     return True
