@@ -110,3 +110,14 @@ def test_future_clause_moves_an_ended_month_to_next_year():
     # a past clause still needs the wider margin: a deadline may lie ahead
     assert vals("The company extended the offer to May 20.", ref) == [
         ("May 20", "DATE", "2023-05-20", None)]
+
+
+# ---- "today is the eighth day of ...": the report's day ------------------------------
+def test_nth_day_of_an_ongoing_event_is_the_report_day():
+    assert vals("It's the second day of an offensive by the security forces.") == [
+        ("the second day", "DATE", "2023-06-05", None)]
+    out = vals("In the capital, today is the eighth day of the blockade.")
+    assert out == [("today", "DATE", "2023-06-05", None),
+                   ("the eighth day", "DATE", "2023-06-05", None)]
+    # a rank without the present copula is no date ("the second day of talks began ...")
+    assert vals("Officials said the second day of talks would focus on trade.") == []

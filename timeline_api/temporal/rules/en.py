@@ -709,6 +709,17 @@ def n_rel_unit(m, cx):
     return R(cal.fmt(d, gran), anchor="document")
 
 
+def n_nth_day_of(m, cx):
+    """'Today is the eighth day of the operation', "It's the second day of an
+    offensive": the report's day, named by its rank in an ongoing event."""
+    if not re.search(r"(?:\btoday\s+is|\bit['’]s|\bit\s+is)\s+$",
+                     cx.text[max(0, cx.start - 12):cx.start], re.I):
+        return None
+    if cx.dct is None:
+        return R("XXXX-XX-XX", anchor="document", explicit=False)
+    return R(cal.fmt(cx.dct, "day"), anchor="document", explicit=False)
+
+
 def n_rel_weekday(m, cx):
     return n_weekday(m, cx)
 
@@ -1489,6 +1500,7 @@ RULES = [
     Rule("ago", r"(?P<q>{QUANT})\s+(?P<unit>{UNIT})(?P<orso>\s+or\s+so)?\s+(?P<dir>ago|from\s+now|hence|from\s+today)", n_ago, 5),
     Rule("later", r"(?P<q>{QUANT})\s+(?:more\s+)?(?P<unit>{UNIT})\s+(?P<dir>later|earlier|afterwards?|before(?=\s*[,.;]))",
          n_later, 5),
+    Rule("nth_day_of", r"the\s+(?P<ord>{DAYW})\s+day(?=\s+of\b)", n_nth_day_of, 3),
     Rule("next_day", r"(?:(?:the\s+)?(?:next|following|previous|preceding|prior)|that|the\s+same|that\s+same)\s+(?P<unit>day|morning|afternoon|evening|night|week|month|year)"
                      r"|the\s+(?P<unit2>day)\s+(?:before(?=\s*[,.;:)]|\s*$)|after)(?!\s+(?:yesterday|tomorrow|{MONTH}|{WEEKDAY}|{HOLIDAY}|last|next|this|\d)\b)",
          lambda m, cx: n_next_day(_unitfix(m), cx), 3),
@@ -1787,7 +1799,7 @@ _KINDS = {
     "season": "Q", "holiday": "H", "clock": "T", "day_at_clock": "T", "day_part": "O", "part_day": "O",
     "this_part": "O", "deictic_day": "R", "ref": "R", "weekend": "U", "rel_unit": "U",
     "rel_mod": "U", "rel_weekday": "W", "narr_weekday": "W", "rel_month": "M", "weekday": "W", "ago": "A", "later": "L",
-    "next_day": "UR", "duration": "U", "duration_bare": "U", "duration_unit_long": "U",
+    "next_day": "UR", "nth_day_of": "U", "duration": "U", "duration_bare": "U", "duration_unit_long": "U",
     "later_date": "LR", "set_adverb": "S", "set_every": "U", "set_every_wd": "W", "set_each_month": "M", "set_freq": "F",
 }
 for _r in RULES:
