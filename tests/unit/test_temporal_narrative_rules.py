@@ -121,3 +121,14 @@ def test_nth_day_of_an_ongoing_event_is_the_report_day():
                    ("the eighth day", "DATE", "2023-06-05", None)]
     # a rank without the present copula is no date ("the second day of talks began ...")
     assert vals("Officials said the second day of talks would focus on trade.") == []
+
+
+# ---- "the year before", "the month after": a unit off the narrative anchor -----------
+def test_the_unit_before_or_after_is_relative_to_the_narrative():
+    ref = date(1998, 9, 7)
+    out = vals("Revenue dropped to $300 million last year, down from $450 million the year before.", ref)
+    assert out == [("last year", "DATE", "1997", None), ("the year before", "DATE", "1996", None)]
+    out = vals("He resigned in 1995; the year before, he had been promoted.", ref)
+    assert out[-1] == ("the year before", "DATE", "1994", None)
+    out = vals("Sales rose in March 1998, after falling the month before.", ref)
+    assert out[-1] == ("the month before", "DATE", "1998-02", None)

@@ -1502,7 +1502,8 @@ RULES = [
          n_later, 5),
     Rule("nth_day_of", r"the\s+(?P<ord>{DAYW})\s+day(?=\s+of\b)", n_nth_day_of, 3),
     Rule("next_day", r"(?:(?:the\s+)?(?:next|following|previous|preceding|prior)|that|the\s+same|that\s+same)\s+(?P<unit>day|morning|afternoon|evening|night|week|month|year)"
-                     r"|the\s+(?P<unit2>day)\s+(?:before(?=\s*[,.;:)]|\s*$)|after)(?!\s+(?:yesterday|tomorrow|{MONTH}|{WEEKDAY}|{HOLIDAY}|last|next|this|\d)\b)",
+                     r"|the\s+(?P<unit2>day)\s+(?:before(?=\s*[,.;:)]|\s*$)|after)(?!\s+(?:yesterday|tomorrow|{MONTH}|{WEEKDAY}|{HOLIDAY}|last|next|this|\d)\b)"
+                     r"|the\s+(?P<unit3>week|month|year)\s+(?:before|after)(?=\s*[,.;:)]|\s*$)",
          lambda m, cx: n_next_day(_unitfix(m), cx), 3),
 
     # ---- durations
@@ -1557,7 +1558,7 @@ def _rangefix(m):
 
 def _unitfix(m):
     g = G(m)
-    g["unit"] = g.get("unit") or g.get("unit2")
+    g["unit"] = g.get("unit") or g.get("unit2") or g.get("unit3")
     g[0] = m.group(0)
     return g
 
