@@ -172,13 +172,17 @@ def interval_of(value: str) -> tuple[tuple[dt.datetime, dt.datetime], str] | Non
         return None
 
 
+_UNDATED_DAY = re.compile(r"^XXXX-\d\d-\d\d$")
+_UNDATED_MONTH = re.compile(r"^XXXX-\d\d$")
+
+
 def granularity_of(value: str) -> str | None:
     r = interval_of(value)
     if r:
         return r[1]
     # unanchored values still have a granularity
-    if re.match(r"^XXXX-\d\d-\d\d$", value):
+    if _UNDATED_DAY.match(value):
         return "day"
-    if re.match(r"^XXXX-\d\d$", value):
+    if _UNDATED_MONTH.match(value):
         return "month"
     return None

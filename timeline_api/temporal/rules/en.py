@@ -171,16 +171,20 @@ def parse_num(s: str | None):
     return total or None
 
 
+_AND_A_HALF = re.compile(r"(.+?)\s+and a half$")
+_QUANT_RANGE = re.compile(r"(.+?)\s+(?:to|or|-)\s+(.+)$")
+
+
 def quant_num(s: str | None):
     """Parse a QUANT: ranges keep their lower bound, 'two and a half' is 2.5."""
     if s is None:
         return None
     s2 = s.lower()
-    m = re.match(r"(.+?)\s+and a half$", s2)
+    m = _AND_A_HALF.match(s2)
     if m:
         v = parse_num(m.group(1))
         return None if v is None else v + 0.5
-    m = re.match(r"(.+?)\s+(?:to|or|-)\s+(.+)$", s2)
+    m = _QUANT_RANGE.match(s2)
     if m:
         return ("range", parse_num(m.group(1)), parse_num(m.group(2)))
     return parse_num(s2)
@@ -1689,19 +1693,24 @@ _FUT_PREP = re.compile(r"(?:\b(?:by|until|till|ahead\s+of|as\s+(?:early|soon|lat
                        r"between\s+now\s+and|starting|effective|from\s+now\s+(?:until|to))\s+(?:on\s+)?)$", re.I)
 
 
+_CLAUSE_END = re.compile(r"[.;!?\n]")
+_CLAUSE_END_Q = re.compile(r"[.;!?\n]|['’]{2}|[\"”]")
+_PAST_AUX = re.compile(r"\b(?:had|was|were|did)\b")
+
+
 def tense(text: str, start: int, end: int) -> str | None:
     """Past/future/present of the clause around text[start:end], by the nearest verb cue."""
     left = text[max(0, start - 120):start]
     if _FUT_PREP.search(left[-30:]):
-        clause = left[-60:] + " " + re.split(r"[.;!?\n]", text[end:end + 120], maxsplit=1)[0]
-        if not re.search(r"\b(?:had|was|were|did)\b", clause):
+        clause = left[-60:] + " " + _CLAUSE_END.split(text[end:end + 120], maxsplit=1)[0]
+        if not _PAST_AUX.search(clause):
             return "future"
     right = text[end:end + 120]
     # clause limits
-    cuts = [c.end() for c in re.finditer(r"[.;!?\n]", left)]
-    if cuts:
-        left = left[cuts[-1]:]
-    mm = re.search(r"[.;!?\n]|['’]{2}|[\"”]", right)
+    cut = max(left.rfind("."), left.rfind(";"), left.rfind("!"), left.rfind("?"), left.rfind("\n"))
+    if cut >= 0:
+        left = left[cut + 1:]
+    mm = _CLAUSE_END_Q.search(right)
     if mm:
         # a closing quote ends the quoted clause: in '"... leave Thursday," he said'
         # the reporting verb after it is not the tense of the quotation
@@ -1759,13 +1768,20 @@ TRIGGER_WORDS = {
     "T": "noon midnight midday morning afternoon evening night am pm a.m p.m",
     "O": "morning afternoon evening night mornings afternoons evenings nights tonight overnight",
     "Y": "fiscal fy",
+    # ranks: "It's the second day of an offensive" (a small window around the rank)
+    "I": "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth"
+         " fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth thirtieth",
 }
 
 
 # characters searched before / after a trigger of each kind (default 48 / 56): unit
 # words end most of their expressions ("the past two months", "last week"), so
 # little is needed after them
-TRIGGER_MARGINS = {"U": (48, 28), "A": (48, 24), "L": (48, 24), "F": (8, 40), "E": (8, 40)}
+TRIGGER_MARGINS = {"U": (48, 28), "A": (48, 24), "L": (48, 24), "F": (8, 40), "E": (8, 40), "I": (16, 20)}
+
+
+_APOS_S = re.compile(r"['’]s\b")
+_CLOCK_NEXT = re.compile(r"\s*(?::\d|[ap]\.?m\b|in\s+the\b|o['’]clock)", re.I)
 
 
 def trigger_kinds(token: str, text: str, end: int) -> str:
@@ -1779,9 +1795,9 @@ def trigger_kinds(token: str, text: str, end: int) -> str:
         k += "Y"
     if nxt[:1] in "/.-" and nxt[1:2].isdigit():
         k += "Z"
-    if token.endswith("0s") or (token.endswith("0") and re.match(r"['’]s\b", nxt)):
+    if token.endswith("0s") or (token.endswith("0") and _APOS_S.match(nxt)):
         k += "X"
-    if token.endswith(("am", "pm")) or re.match(r"\s*(?::\d|[ap]\.?m\b|in\s+the\b|o['’]clock)", nxt, re.I):
+    if token.endswith(("am", "pm")) or _CLOCK_NEXT.match(nxt):
         k += "T"
     if token.endswith("q"):
         k += "K"
@@ -1800,7 +1816,7 @@ _KINDS = {
     "season": "Q", "holiday": "H", "clock": "T", "day_at_clock": "T", "day_part": "O", "part_day": "O",
     "this_part": "O", "deictic_day": "R", "ref": "R", "weekend": "U", "rel_unit": "U",
     "rel_mod": "U", "rel_weekday": "W", "narr_weekday": "W", "rel_month": "M", "weekday": "W", "ago": "A", "later": "L",
-    "next_day": "UR", "nth_day_of": "U", "duration": "U", "duration_bare": "U", "duration_unit_long": "U",
+    "next_day": "UR", "nth_day_of": "I", "duration": "U", "duration_bare": "U", "duration_unit_long": "U",
     "later_date": "LR", "set_adverb": "S", "set_every": "U", "set_every_wd": "W", "set_each_month": "M", "set_freq": "F",
 }
 for _r in RULES:
