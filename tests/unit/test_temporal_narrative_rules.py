@@ -132,3 +132,17 @@ def test_the_unit_before_or_after_is_relative_to_the_narrative():
     assert out[-1] == ("the year before", "DATE", "1994", None)
     out = vals("Sales rose in March 1998, after falling the month before.", ref)
     assert out[-1] == ("the month before", "DATE", "1998-02", None)
+
+
+def test_a_quarter_whose_results_are_reported_has_ended():
+    ref = date(2023, 11, 2)
+    # the calendar fourth quarter is still running: reported results are a fiscal
+    # fourth quarter that is over, and the report's period
+    out = vals("Acme reported a 47% decline in fourth-quarter earnings. Sales in the "
+               "latest period were $1.7 billion.", ref)
+    assert [(t, v) for t, _, v, _ in out] == [("fourth-quarter", "2023-Q4"),
+                                              ("the latest period", "2023-Q4")]
+    # a forecast is not a report
+    out = vals("Acme expects fourth-quarter earnings to rise. Sales in the latest period "
+               "were $1.7 billion.", ref)
+    assert out[-1] == ("the latest period", "DATE", "2023-Q3", None)

@@ -1063,7 +1063,19 @@ def n_quarter(m, cx):
         r.trim_start = len(re.match(r"the\s+", t, re.I).group(0))  # "the third-quarter results"
     if r is not None and re.match(r"\s+ended\b", cx.text[cx.end:cx.end + 8]):
         r.ended = True  # "its fourth quarter ended Sept. 30": a fiscal quarter already over
+    elif (r is not None and cx.dct is not None and _QUARTER_RESULTS.match(cx.text, cx.end)
+          and _REPORTED.search(cx.text, max(0, cx.start - 40), cx.start)):
+        # "reported a 47% decline in fourth-quarter earnings" in October: results are
+        # only reported for a period that is over, so a quarter whose calendar label
+        # is still running is a fiscal one that has ended
+        iv = cal.interval_of(r.value)
+        if iv is not None and iv[0][1].date() > cx.dct:
+            r.ended = True
     return r
+
+
+_QUARTER_RESULTS = re.compile(r"\s+(?:net\s+|operating\s+)?(?:earnings|profit|profits|net|loss|losses|results|income|sales|revenue)\b", re.I)
+_REPORTED = re.compile(r"\b(?:reported|posted|had|recorded|earned)\b", re.I)
 
 
 def _n_quarter(m, cx):
