@@ -313,7 +313,7 @@ def pick_year_month(month: int, cx, day: int | None = None) -> int | None:
     elif delta < -TENSE_MARGIN_FUTURE:
         # a plan for a month already over: the clause's future wins sooner, since
         # past verbs also govern future deadlines but future verbs rarely a past date
-        if cx.tense() == "future":
+        if (delta < -TENSE_MARGIN or _future_cue(cx)) and cx.tense() == "future":
             return y + 1
     return y
 
@@ -325,6 +325,14 @@ _SINCE = re.compile(r"\bsince\s+(?:(?:shortly|just|soon|right|even|well)\s+)?(?:
 def _since(cx) -> bool:
     """The expression follows 'since': the start of a state lasting to the report."""
     return bool(_SINCE.search(cx.text, max(0, cx.start - 40), cx.start))
+
+
+def _future_cue(cx) -> bool:
+    """A cheap necessary condition for tense() == "future": a future cue in the
+    text it looks at (tense() is costly and most year-less months have none)."""
+    left = cx.text[max(0, cx.start - 120):cx.start]
+    return bool(_FUT_PREP.search(left[-30:]) or _FUT.search(left)
+                or _FUT.search(cx.text[cx.end:cx.end + 120]))
 
 
 def weekday_date(wd: int, cx, rel: str | None = None) -> dt.date | None:
