@@ -23,8 +23,8 @@ from timeline_api.pipeline import (
     analyse_article,
     best_date,
     corroborated,
+    summarise,
 )
-from timeline_api.pipeline.events import summarise
 from timeline_api.pipeline.merging import MergeView, best_match, signature
 from timeline_api.registry import matcher_for, value_of
 from timeline_api.store import repository

@@ -7,6 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from timeline_api.api.common import (
+    NOT_BLANK,
     FlexibleDateTime,
     PageArgs,
     RequestSchema,
@@ -25,9 +26,7 @@ from timeline_api.store.repository import TimelineQuery
 blp = Blueprint("articles", __name__, url_prefix="/v1/articles", description="News articles and their events")
 
 ARTICLE_ID = "<int(max=2147483647):article_id>"
-# Patterns that mean the same in Python and in the ECMA dialect of the OpenAPI document:
-# explicit space characters (the two disagree on \s), and an end-of-string lookahead.
-NOT_BLANK = r"[\s\S]*[^ \t\n\r\f\v]"
+# Means the same in Python and in the ECMA dialect of the OpenAPI document (see NOT_BLANK).
 HTTP_URL = r"^https?://[^ \t\n\r\f\v]+(?![\s\S])"
 
 
@@ -36,10 +35,12 @@ class ArticleCreateSchema(RequestSchema):
         unknown = ma.RAISE
 
     text = ma.fields.String(
-        required=True, validate=[ma.validate.Length(min=1), ma.validate.Regexp(NOT_BLANK, error="Text must not be empty.")],
+        required=True,
+        validate=[ma.validate.Length(min=1), ma.validate.Regexp(NOT_BLANK, error="Text must not be empty.")],
         metadata={"description": "The article body, plain text (not only white space)"})
     published_at = FlexibleDateTime(
-        required=True, metadata={"description": "Publication date or date-time (ISO 8601); the reference for relative dates"})
+        required=True,
+        metadata={"description": "Publication date or date-time (ISO 8601); the reference for relative dates"})
     title = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=1000))
     url = ma.fields.String(
         load_default=None, allow_none=True,

@@ -33,6 +33,11 @@ def close_db_session(_exc=None) -> None:
         session.close()
 
 
+# Not only white space. Python and the ECMA dialect of the OpenAPI document disagree on
+# what \s matches, so the space characters are listed; the same for the end of string.
+NOT_BLANK = r"[\s\S]*[^ \t\n\r\f\v]"
+
+
 def _without_nul(value):
     if isinstance(value, str):
         return value.replace("\x00", "\ufffd")

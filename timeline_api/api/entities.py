@@ -5,8 +5,7 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from timeline_api.api.common import PageArgs, RequestSchema, ResponseSchema, db_session, page_limit
-from timeline_api.entities.types import ACTOR_KINDS, PLACE_KINDS
+from timeline_api.api.common import NOT_BLANK, PageArgs, RequestSchema, ResponseSchema, db_session, page_limit
 from timeline_api.registry import KINDS, EntityChange, RegistryError, create_entity, merge_entity, update_entity
 from timeline_api.store import repository
 from timeline_api.store.cursor import InvalidCursor
@@ -14,7 +13,7 @@ from timeline_api.store.models import Entity
 
 blp = Blueprint("entities", __name__, url_prefix="/v1/entities", description="Actors and places")
 
-KIND_FILTERS = ("actor", "location", *dict.fromkeys(ACTOR_KINDS + PLACE_KINDS))
+KIND_FILTERS = ("actor", "location", *KINDS)
 
 
 class EntityArgs(PageArgs):
@@ -25,7 +24,7 @@ class EntityArgs(PageArgs):
 
 
 NAME = ma.fields.String(validate=[ma.validate.Length(min=1, max=255),
-                                  ma.validate.Regexp(r"[\s\S]*[^ \t\n\r\f\v]", error="Must not be blank.")])
+                                  ma.validate.Regexp(NOT_BLANK, error="Must not be blank.")])
 
 
 class EntityPatchSchema(RequestSchema):

@@ -6,12 +6,13 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from timeline_api.api.common import FlexibleDateTime, ResponseSchema, db_session
+from timeline_api.pipeline.events import TIMELINE_GRANULARITIES
 from timeline_api.store import repository
 from timeline_api.store.models import Event
 
 blp = Blueprint("events", __name__, url_prefix="/v1/events", description="Dated events and their evidence")
 
-GRANULARITIES = ("year", "quarter", "month", "week", "day", "hour", "minute")
+GRANULARITIES = TIMELINE_GRANULARITIES
 
 
 class EventDateSchema(ResponseSchema):

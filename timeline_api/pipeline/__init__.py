@@ -8,8 +8,9 @@ from timeline_api.pipeline.events import (
     analyse_article,
     best_date,
     corroborated,
+    summarise,
 )
 from timeline_api.pipeline.sentences import Sentence, split_sentences
 
 __all__ = ["ArticleAnalysis", "EventDate", "EventDraft", "Evidence", "PlaceLink", "Sentence",
-           "analyse_article", "best_date", "corroborated", "split_sentences"]
+           "analyse_article", "best_date", "corroborated", "split_sentences", "summarise"]

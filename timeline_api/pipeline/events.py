@@ -159,10 +159,6 @@ def summarise(sentence: str) -> str:
     return text[: cut if cut > 0 else SUMMARY_CHARS - 1] + "…"
 
 
-def _within(start: int, end: int, outer_start: int, outer_end: int) -> bool:
-    return outer_start <= start and end <= outer_end
-
-
 class _Spans:
     """Items with .start/.end, sorted by start; ``inside(a, b)`` finds those within [a, b)
     by bisection, so an article costs O(n log n) and not sentences x items."""
