@@ -11,7 +11,8 @@ from timeline_api.store.models import Article, Event
 
 
 def test_resolve_text():
-    result = CliRunner().invoke(main, ["resolve", "It opened on 3 May and closed two days later.", "--date", "2023-06-05"])
+    text = "It opened on 3 May and closed two days later."
+    result = CliRunner().invoke(main, ["resolve", text, "--date", "2023-06-05"])
     assert result.exit_code == 0, result.output
     assert [t["value"] for t in json.loads(result.output)["timexes"]] == ["2023-05-03", "2023-05-05"]
 

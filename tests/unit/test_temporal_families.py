@@ -32,6 +32,12 @@ def triples(text, ref=DCT):
     ("Shots were heard last night.", "last night", "2023-06-04TNI"),
     ("Talks resume tonight.", "tonight", "2023-06-05TNI"),
     ("The rally was held Friday evening.", "Friday evening", "2023-06-02TEV"),
+    ("The explosion came at 14:30 local time.", "14:30 local time", "2023-06-05T14:30"),
+    ("Polls opened at 07:00 on Sunday.", "07:00 on Sunday", "2023-06-04T07:00"),
+    ("The talks resumed at 10.30am.", "10.30am", "2023-06-05T10:30"),
+    ("Troops crossed the border at 0400 GMT.", "0400 GMT", "2023-06-05T04:00"),
+    ("Posted 2023-06-01T14:30Z by the desk.", "2023-06-01T14:30Z", "2023-06-01T14:30"),
+    ("Updated 2023-06-01 09:15:30+02:00.", "2023-06-01 09:15:30+02:00", "2023-06-01T09:15:30"),
 ])
 def test_times(text, span, value):
     t = one(text)
@@ -103,6 +109,10 @@ def test_decade_granularity():
     ("Sales in fiscal 1998 fell.", "fiscal 1998", "1998"),
     ("Sales rose in the latest quarter.", "the latest quarter", "2023-Q1"),
     ("The plan covers this year's second quarter.", "this year's second quarter", "2023-Q2"),
+    ("Revenue in H1 2022 rose.", "H1 2022", "2022-H1"),
+    ("Results for Q3 FY2022 were strong.", "Q3 FY2022", "2022-Q3"),
+    ("Sales in FY2021 fell.", "FY2021", "2021"),
+    ("Sales in FY21 fell.", "FY21", "2021"),
 ])
 def test_quarters_and_halves(text, span, value):
     t = one(text)
@@ -243,6 +253,12 @@ def test_determiner_belongs_to_the_expression():
     "The final score was 21-14.",
     "Call 1-800-555-2000 now.".replace(" now", ""),
     "Upgrade to version 2.10.3.",
+    # 24-hour clocks only where a time is meant
+    "He ran the marathon in 2:08:45.",
+    "John 3:16 was on the banner.",
+    "The ratio was 2:1 in favour.",
+    "He scored at 2:15 of the third period.",
+    "The H1N1 virus and the H2 rocket.",
 ])
 def test_issue_traps(text):
     assert triples(text) == []

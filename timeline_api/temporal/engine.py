@@ -115,7 +115,11 @@ class Engine:
             for kind, ws in words.items():
                 for w in ws.split():
                     self.word_kinds[w] = self.word_kinds.get(w, "") + kind
-            alt = r"\b(?:\d+[a-z]*|" + trie_regex(sorted(self.word_kinds)) + r")(?!\w)"
+            # tokens with digits ("1998", "10am", and the grammar's TRIGGER_TOKENS such as
+            # "fy2012") are classified by the grammar's trigger_kinds()
+            extra = getattr(module, "TRIGGER_TOKENS", "")
+            alt = (r"\b(?:\d+[a-z]*|" + (extra + "|" if extra else "")
+                   + trie_regex(sorted(self.word_kinds)) + r")(?!\w)")
             self.trigger = re.compile(alt)
             self.trigger_i = re.compile(alt, re.IGNORECASE)
             self.digit_kinds = module.trigger_kinds
@@ -163,10 +167,10 @@ class Engine:
         digit_kinds = self.digit_kinds
         for m in rx.finditer(low):
             tok = m.group()
-            if tok[0].isdigit():
-                kinds = digit_kinds(tok, low, m.end())
-            else:
-                kinds = word_kinds.get(tok) or word_kinds.get(tok.lower(), "")
+            kinds = word_kinds.get(tok)
+            if kinds is None:
+                kinds = (digit_kinds(tok, low, m.end()) if tok[0].isdigit() or not tok.isalpha()
+                         else word_kinds.get(tok.lower(), ""))
             p = m.start()
             for k in kinds:
                 lst = raw.get(k)

@@ -371,7 +371,8 @@ def n_iso(m, cx):
     y, mo, d = int(m["y"]), int(m["mo"]), int(m["d"])
     dt.date(y, mo, d)
     if m["H"]:
-        return R(f"{y:04d}-{mo:02d}-{d:02d}T{m['H']}:{m['M']}", "TIME")
+        sec = f":{m['S']}" if m["S"] else ""
+        return R(f"{y:04d}-{mo:02d}-{d:02d}T{m['H']}:{m['M']}{sec}", "TIME")
     return R(f"{y:04d}-{mo:02d}-{d:02d}")
 
 
@@ -959,6 +960,12 @@ def n_time(m, cx):
         if re.search(r"\bhigh\s+$", cx.text[max(0, cx.start - 6):cx.start], re.I):
             return None  # "high noon", the idiom or the film
         h, mi = (12, 0) if w in ("noon", "midday") else (24, 0)
+    elif g.get("hmil"):
+        h, mi = int(g["hmil"]), int(g["mimil"])
+    elif g.get("h24"):
+        if not (g.get("zone") or g.get("dpart") or _clock_cue(cx)):
+            return None  # "3:16", "2:1", a race time: a clock only where a time is meant
+        h, mi = int(g["h24"]), int(g["mi24"])
     else:
         h = int(g["h"])
         mi = int(g["mi"]) if g.get("mi") else 0
@@ -992,6 +999,18 @@ def n_time(m, cx):
     if isinstance(day, str):
         return R(day + "T" + hh, "TIME", anchor="document", explicit=False)
     return R(cal.fmt(day, "day") + "T" + hh, "TIME", anchor=anchor)
+
+
+_CLOCK_CUE_LEFT = re.compile(r"\b(?:at|by|from|until|till|before|after|around|about|since|between|"
+                             r"and|to|approximately|shortly)\s+$", re.I)
+_CLOCK_NOT_RIGHT = re.compile(r"\s+(?:into|of\s+the|left|remaining|to\s+play|minutes?)\b", re.I)
+
+
+def _clock_cue(cx) -> bool:
+    """A bare 24-hour "14:30" is a time after "at", "by", "from", "until", ... and
+    not a match clock ("at 2:15 of the third period", "at 12:30 into the game")."""
+    return bool(_CLOCK_CUE_LEFT.search(cx.text, max(0, cx.start - 24), cx.start)
+                and not _CLOCK_NOT_RIGHT.match(cx.text, cx.end))
 
 
 def resolve_day_phrase(s: str, cx):
@@ -1415,8 +1434,11 @@ def n_range_months(m, cx):
 # ---------------------------------------------------------------------------
 RULES = [
     # ---- absolute dates
+    # ISO 8601 with an optional time ("2013-03-10T14:30Z", "2013-03-10 14:30:05+01:00"); the
+    # zone designator belongs to the span, TIMEX3 values carry local times without it
     Rule("iso_date", r"(?P<y>{YEAR4})-(?P<mo>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])"
-                     r"(?:t(?P<H>[01]\d|2[0-3]):(?P<M>[0-5]\d)(?::\d\d)?)?", n_iso, 10),
+                     r"(?:[t ](?P<H>[01]\d|2[0-3]):(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d)(?:\.\d+)?)?"
+                     r"(?:z|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)?)?", n_iso, 10),
     Rule("numeric_date", r"(?P<a>[0-3]?\d)(?P<sep>[/.-])(?P<b>[0-3]?\d)(?P=sep)(?P<y>{YEAR4}|\d\d)", n_numeric, 5),
     Rule("weekday_month_day",
          r"(?:(?:(?:this\s+)?(?:coming|next|last|past)\s+)?{WEEKDAY}\s*,?\s+)(?:(?P<mon>{MONTH})\s+(?P<day>{DAY})|(?P<day2>{DAY})\s+(?:of\s+)?(?P<mon2>{MONTH}))"
@@ -1435,7 +1457,7 @@ RULES = [
     Rule("month", r"(?P<mon>{MONTH_FULL}|(?-i:Sept|Oct|Nov|Dec|Jan|Feb|Aug)\.)", n_month, 1),
     Rule("year", r"(?:(?P<pre>(?:the\s+)?(?:year|(?:the\s+)?fiscal(?:\s+year)?|fiscal-year|fy)\s*)(?P<y>{YEAR4}|\d\d)"
                  r"|(?P<y2>{YEAR4}))(?!\s*(?:-|–|to)\s*\d)",
-         lambda m, cx: n_year(_yearfix(m), cx), 2),
+         lambda m, cx: n_year(_yearfix(m, cx), cx), 2),
     Rule("year_end", r"(?:the\s+)?(?:year[- ]end|year['’]s\s+end|end[- ]of[- ](?:the[- ])?year)|the\s+(?P<pos>end|beginning|start|middle)\s+of\s+the\s+(?P<unit>month|year|week|quarter)",
          n_year_end, 3),
     Rule("year_ended", r"the\s+(?:(?:fiscal|financial|calendar)\s+)?year(?=\s+(?:end(?:ed|ing)|to)\s)",
@@ -1469,7 +1491,9 @@ RULES = [
                     r"|eighteenth|nineteenth|twentieth)[\s-]+century", n_century, 4),
     Rule("quarter", r"(?:the\s+)?(?:(?P<ya>year[- ](?:earlier|ago)|prior[- ]year|previous[- ]year)\s+)?(?:(?:fiscal|calendar)\s+)?(?P<o>{ORD}|final)[\s-]+(?:fiscal\s+)?(?P<unit>quarter|half)"
                     r"(?:\s+(?:of\s+)?(?:fiscal\s+|the\s+year\s+)?(?P<y>{YEAR4}|['’]\d\d))?", n_quarter, 4),
-    Rule("quarter_code", r"(?-i:Q(?P<q>[1-4])|(?P<q2>[1-4])Q)\s*(?P<y>{YEAR4}|['’]?\d\d)?",
+    # "Q3 2012", "3Q89", "Q3 FY2012"; a half needs its year ("H1 2012"): "H1" alone is too many things
+    Rule("quarter_code", r"(?-i:Q(?P<q>[1-4])|(?P<q2>[1-4])Q|(?=H[12]\s*(?:FY\s*)?(?:{YEAR4}|['’]\d\d))H(?P<h>[12]))"
+                         r"\s*(?:(?-i:FY)\s*)?(?P<y>{YEAR4}|['’]?\d\d)?",
          lambda m, cx: _qcode(m, cx), 4),
     Rule("the_quarter", r"(?:the|this|that)\s+(?:(?:latest|last|recent|most\s+recent|current|fiscal|same|comparable|"
                         r"year[- ]earlier|year[- ]ago|prior[- ]year|previous[- ]year|just[- ]ended|latest\s+fiscal|corresponding)\s+)*(?P<unit>quarter|period)"
@@ -1486,8 +1510,13 @@ RULES = [
     Rule("holiday", r"(?:(?P<rel>last|next|this)\s+)?(?-i:(?P<h>{HOLIDAY}))(?:(?P<wk>\s+week\b)|\s*,?\s*(?P<y>{YEAR4}))?", n_holiday, 3),
 
     # ---- times of day
-    Rule("clock", r"(?:(?P<word>noon|midnight|midday)|(?P<h>[01]?\d|2[0-4])(?::(?P<mi>[0-5]\d))?(?:\s*(?P<ampm>{AMPM})|\s+(?:in|of)\s+the\s+(?P<ampm2>morning|afternoon|evening|night)|(?=:)))"
-                  r"(?:\s*(?:{TZ}|local\s+time))?"
+    # 12-hour clocks ("10:35 a.m.", "10.30pm", "4 in the morning"), 24-hour ones ("14:30",
+    # accepted by n_time only where a time is meant) and military ones with a zone ("0900 GMT")
+    Rule("clock", r"(?:(?P<word>noon|midnight|midday)"
+                  r"|(?P<h>[01]?\d|2[0-4])(?:[:.](?P<mi>[0-5]\d))?(?:\s*(?P<ampm>{AMPM})|\s+(?:in|of)\s+the\s+(?P<ampm2>morning|afternoon|evening|night))"
+                  r"|(?P<h24>[01]?\d|2[0-3]):(?P<mi24>[0-5]\d)(?![:.]\d)(?:\s*(?:h|hrs)(?!\w))?"
+                  r"|(?P<hmil>[01]\d|2[0-3])(?P<mimil>[0-5]\d)(?=\s*(?:{TZ}|(?:hrs|hours)\s+{TZ})))"
+                  r"(?P<zone>\s*(?:(?:hrs|hours)\s+)?(?:{TZ}|local\s+time))?"
                   r"(?:\s*,?\s*(?:on\s+)?(?P<dpart>(?:(?:last|next|this)\s+)?{WEEKDAY}|today|tonight|yesterday|tomorrow|{MONTH}\s+{DAYNUM}(?:st|nd|rd|th)?(?:,?\s+{YEAR4})?))?",
          n_time, 5),
     Rule("day_at_clock", r"(?P<dpart>{WEEKDAY}|today|yesterday|tomorrow)\s*,?\s+(?:at\s+)?(?=\d|noon|midnight)"
@@ -1559,17 +1588,13 @@ def _swap(m):
     return g
 
 
-def _yearfix(m):
+def _yearfix(m, cx):
     g = G(m)
     if g.get("y2"):
         g["y"] = g["y2"]
     elif g.get("y") and len(g["y"]) == 2:
-        g["y"] = str(year_num("'" + g["y"], _NoCtx))
+        g["y"] = str(year_num("'" + g["y"], cx))
     return g
-
-
-class _NoCtx:
-    dct = None
 
 
 def _rangefix(m):
@@ -1625,8 +1650,11 @@ def _wdfix(m):
 
 
 def _qcode(m, cx):
-    q = m["q"] or m["q2"]
     y = m["y"]
+    if m["h"]:
+        y = int(y) if len(y) == 4 else year_num("'" + y.lstrip("'’"), cx)
+        return R(f"{y:04d}-H{m['h']}")
+    q = m["q"] or m["q2"]
     if y:
         y = int(y) if len(y) == 4 else year_num("'" + y.lstrip("'’"), cx)
         return R(f"{y:04d}-Q{q}")
@@ -1801,7 +1829,13 @@ TRIGGER_MARGINS = {"U": (48, 28), "A": (48, 24), "L": (48, 24), "F": (8, 40), "E
 
 
 _APOS_S = re.compile(r"['’]s\b")
-_CLOCK_NEXT = re.compile(r"\s*(?::\d|[ap]\.?m\b|in\s+the\b|o['’]clock)", re.I)
+_CLOCK_NEXT = re.compile(r"\s*(?::\d|[ap]\.?m\b|in\s+the\b|o['’]clock|(?:(?:hrs|hours)\s+)?(?:gmt|utc|[ecmp][sd]t|bst|cet|cest)\b)"
+                         r"|\.\d\d\s*[ap]\.?m\b", re.I)
+
+
+# tokens of letters and digits that trigger rules ("FY2012", "FY12", "H1"), besides the
+# digit-first ones; trigger_kinds() classifies them
+TRIGGER_TOKENS = r"fy\d\d(?:\d\d)?|h[12]"
 
 
 def trigger_kinds(token: str, text: str, end: int) -> str:
@@ -1809,6 +1843,8 @@ def trigger_kinds(token: str, text: str, end: int) -> str:
     follows it: Y for a possible year, Z before a date separator ("12/25", "25.12"),
     X for decades ("1990s", "'80s"), T for clock times ("10:35", "6 a.m."), K for
     quarter codes ("3Q"), D for ordinal days ("25th")."""
+    if token[0].isalpha():
+        return "K" if token[0] == "h" else "Y"  # "H1 2012", "FY2012"
     k = ""
     nxt = text[end:end + 12]
     if len(token) == 4 and token[0] in "12" and token.isdigit():
