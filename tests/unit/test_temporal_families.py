@@ -227,6 +227,24 @@ def test_more_forms(text, span, value):
     assert (t.text, t.value) == (span, value)
 
 
+@pytest.mark.parametrize("text,span,value", [
+    # DCT 2023-06-05; a week belongs to the month holding most of its days
+    ("Talks open on the first Monday in September.", "the first Monday in September", "2023-09-04"),
+    ("It ended the last Friday of May.", "the last Friday of May", "2023-05-26"),
+    ("Sales fell in the first week of March 2022.", "the first week of March 2022", "2022-W09"),
+    ("Prices rose in the last week of May.", "the last week of May", "2023-W21"),
+    ("The fair opens the second weekend of July.", "the second weekend of July", "2023-W27-WE"),  # 8-9 July
+])
+def test_weekday_and_week_counted_in_a_month(text, span, value):
+    t = one(text)
+    assert (t.text, t.type, t.value) == (span, "DATE", value)
+
+
+def test_last_the_verb_is_not_in_the_span():
+    assert triples("The trial is expected to last six weeks.") == [("six weeks", "DURATION", "P6W")]
+    assert triples("Prices fell over the last six weeks.") == [("the last six weeks", "DURATION", "P6W")]
+
+
 def test_the_year_ended_is_a_one_year_duration():
     assert triples("Net income for the year ended June 30 rose.") == [
         ("the year", "DURATION", "P1Y"), ("June 30", "DATE", "2023-06-30")]

@@ -462,6 +462,34 @@ def n_week_of(m, cx):
 
 _AND_DAY_LEFT = None
 
+_NTH = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1, "final": -1}
+
+
+def n_nth_in_month(m, cx):
+    """'the first Monday in September', 'the last week of May (2012)': a weekday or
+    a week counted within a month. A week belongs to the month holding most of its
+    days: the first is the ISO week of the 4th, the last that of the last day but 3;
+    a weekend is counted by its Saturday."""
+    month = month_num(m["mon"])
+    y = int(m["y"]) if m["y"] else pick_year_month(month, cx)
+    n = _NTH[m["ord"].lower()]
+    if y is None:
+        return R(_undated(month), anchor="document", explicit=False)
+    anchor = "absolute" if m["y"] else "document"
+    if m["wd"] or m["wk"].lower() == "weekend":
+        # a weekend is counted by its Saturday
+        d = _nth_weekday(y, month, weekday_num(m["wd"]) if m["wd"] else 6, n)
+        if d.month != month:
+            return None  # "the fifth Monday in February"
+        return R(cal.fmt(d, "day") if m["wd"] else cal.fmt(d, "week") + "-WE", anchor=anchor)
+    if n > 0:
+        d = dt.date(y, month, 4) + dt.timedelta(weeks=n - 1)
+    else:
+        d = cal.add_months(dt.date(y, month, 1), 1) - dt.timedelta(days=4)
+    if d.month != month:
+        return None
+    return R(cal.fmt(d, "week"), anchor=anchor)
+
 
 def _trimmed(r, m, word):
     """r with its span starting at `word` inside the match (the words before it are context)."""
@@ -858,7 +886,18 @@ def n_next_day(m, cx):
     return R(v, anchor="narrative" if cx.narrative else "document")
 
 
+_MODAL_LEFT = re.compile(r"\b(?:to|will|would|could|may|might|can|should|must|did|does|do|not|n['’]t|['’]ll)\s+$", re.I)
+
+
 def n_duration(m, cx):
+    r = _n_duration(m, cx)
+    if (r is not None and r.type == "DURATION" and m.group(0)[:5].lower() == "last "
+            and _MODAL_LEFT.search(cx.text, max(0, cx.start - 8), cx.start)):
+        r.trim_start += 5  # "expected to last six weeks": the verb, not "the last six weeks"
+    return r
+
+
+def _n_duration(m, cx):
     q = _m(m, "q")
     unit = m["unit"]
     n = quant_num(q) if q else None
@@ -1449,6 +1488,8 @@ RULES = [
          n_month_day, 5),
     Rule("month_day", r"(?P<mon>{MONTH})\s*(?P<day>{DAY})(?!\s*(?::\d|\d|%))", n_month_day, 3),
     Rule("day_month", r"(?:(?:the\s+(?=\S+\s+of\s))?(?P<day>{DAYNUM}(?:st|nd|rd|th)?)|the\s+(?P<dayw>{DAYW})(?=\s+of\s))(?:\s+of)?\s+(?P<mon>{MONTH})", n_month_day, 3),
+    Rule("nth_in_month", r"the\s+(?P<ord>first|second|third|fourth|fifth|last|final)\s+(?:(?P<wd>{WEEKDAY_FULL})|(?P<wk>week(?:end)?))"
+                         r"\s+(?:of|in)\s+(?P<mon>{MONTH_FULL}|{MONTH_ABBR})(?:\s*,?\s*(?P<y>{YEAR4}))?", n_nth_in_month, 5),
     Rule("week_of", r"the\s+week\s+of\s+(?P<mon>{MONTH})\s*(?P<day>{DAYNUM})(?:st|nd|rd|th)?(?:\s*,\s*(?P<y>{YEAR4}))?(?![\d:])", n_week_of, 4),
     Rule("and_day", r"and\s(?P<day>{DAYNUM})(?:st|nd|rd|th)?(?![\d:%]|\.\d|\s*(?:percent|[ap]\.?m\b|{UNIT}))(?:\s*,\s*(?P<y>{YEAR4}))?", n_and_day, 2),
     Rule("ordinal_day", r"the\s+(?P<day>{DAYNUM})(?:st|nd|rd|th)(?=\s*(?:[,.;:)]|$)|\s+(?:and|or|at|in|when|after|before|to|until|through|but)\b)",
@@ -1864,7 +1905,7 @@ def trigger_kinds(token: str, text: str, end: int) -> str:
 
 _KINDS = {
     "iso_date": "Y", "numeric_date": "Z", "weekday_month_day": "W", "month_day_year": "M",
-    "day_month_year": "M", "month_day": "M", "day_month": "M", "week_of": "M", "and_day": "M", "ordinal_day": "D", "month_year": "M", "month": "M",
+    "day_month_year": "M", "month_day": "M", "nth_in_month": "M", "day_month": "M", "week_of": "M", "and_day": "M", "ordinal_day": "D", "month_year": "M", "month": "M",
     "year": "Y", "year_end": "U", "full_year": "U", "year_ended": "U", "year_period": "Y",
     "year_words": "N", "month_rel_year": "M", "half_of": "K", "rel_year_quarter": "K",
     "year_range": "Y", "month_range": "M", "day_range": "M", "decade": "XN", "century": "C",
