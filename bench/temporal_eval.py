@@ -110,11 +110,13 @@ def gold_spans(doc):
 # systems
 # ---------------------------------------------------------------------------
 def run_ours(docs):
+    """Our TIMEX3 as TimeML annotates them (a range is two timexes, its ends)."""
     from timeline_api.temporal import resolve_timexes
+    from timeline_api.temporal.timeml import timeml_timexes
     out = []
     for d in docs:
         out.append([Span(t.start, t.end, t.text, t.type, t.value, t.mod)
-                    for t in resolve_timexes(d.text, d.dct)])
+                    for t in timeml_timexes(resolve_timexes(d.text, d.dct))])
     return out
 
 

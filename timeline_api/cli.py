@@ -86,9 +86,12 @@ def _parse_reference(value: str | None) -> dt.datetime | None:
               help='Read lines {"id", "text", "reference_date"} (- for stdin); write {"id", "timexes"} lines')
 @click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-", show_default=True)
 @click.option("--language", default="en", show_default=True)
-def resolve(text: str | None, reference: str | None, jsonl, output, language: str) -> None:
+@click.option("--timeml", is_flag=True,
+              help="Write the text with inline TIMEX3 tags (TimeML) instead of JSON timexes")
+def resolve(text: str | None, reference: str | None, jsonl, output, language: str, timeml: bool) -> None:
     """Find and normalise the temporal expressions of TEXT, or of every line of --jsonl."""
     from timeline_api.temporal import resolve_timexes
+    from timeline_api.temporal.timeml import to_timeml
 
     if (text is None) == (jsonl is None):
         raise click.UsageError("give either TEXT or --jsonl FILE")
@@ -98,7 +101,10 @@ def resolve(text: str | None, reference: str | None, jsonl, output, language: st
         except ValueError:
             raise click.BadParameter(f"not a date: {reference}", param_hint="--date") from None
         timexes = resolve_timexes(text, ref, language=language)
-        output.write(json.dumps({"timexes": [t.to_dict() for t in timexes]}, ensure_ascii=False, indent=2) + "\n")
+        if timeml:
+            output.write(to_timeml(text, timexes) + "\n")
+        else:
+            output.write(json.dumps({"timexes": [t.to_dict() for t in timexes]}, ensure_ascii=False, indent=2) + "\n")
         return
     failures = 0
     for number, line in enumerate(jsonl, 1):
@@ -112,8 +118,9 @@ def resolve(text: str | None, reference: str | None, jsonl, output, language: st
             failures += 1
             click.echo(f"line {number}: skipped ({exc.__class__.__name__}: {exc})", err=True)
             continue
-        output.write(json.dumps({"id": record.get("id"), "timexes": [t.to_dict() for t in timexes]},
-                                ensure_ascii=False) + "\n")
+        body = ({"timeml": to_timeml(record["text"], timexes)} if timeml
+                else {"timexes": [t.to_dict() for t in timexes]})
+        output.write(json.dumps({"id": record.get("id"), **body}, ensure_ascii=False) + "\n")
     if failures:
         sys.exit(1)
 

@@ -58,3 +58,10 @@ def test_ingest_json_jsonl_and_text_files(tmp_path, database_url):
         assert conn.scalar(select(func.count()).select_from(Article)) == 3
         assert conn.scalar(select(func.count()).select_from(Event)) == 3
     engine.dispose()
+
+
+def test_resolve_timeml_writes_inline_timex3():
+    result = CliRunner().invoke(main, ["resolve", "Jailed from 1991 to 1997.", "--date", "2023-06-05", "--timeml"])
+    assert result.exit_code == 0, result.output
+    assert result.output == ('Jailed from <TIMEX3 tid="t1" type="DATE" value="1991">1991</TIMEX3> to '
+                             '<TIMEX3 tid="t2" type="DATE" value="1997">1997</TIMEX3>.\n')

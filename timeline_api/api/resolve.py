@@ -42,6 +42,9 @@ class TimexSchema(ResponseSchema):
     value = ma.fields.String(required=True, metadata={"description": "TIMEX3 value"})
     mod = ma.fields.String(metadata={"description": "TIMEX3 mod, when the expression has one"})
     granularity = ma.fields.String()
+    range_end = ma.fields.String(metadata={
+        "description": "For a range ('from 1991 to 1997'): the TIMEX3 value of its end; `value` is its start "
+                       "and `interval` covers the whole range"})
     interval = ma.fields.Nested(IntervalSchema, allow_none=True, required=True)
 
 

@@ -238,6 +238,8 @@ class Engine:
             if self.shift_left is not None and tx.granularity == "day" and tx.type == "DATE" and tx.mod is None:
                 tx = self._shift(text, tx, out[-1].end if out else 0)
             tx.extra["rule"] = rule.name
+            if "range_end" in tx.extra:
+                self._range_parts(tx)
             if out and tx.start < out[-1].end:
                 continue
             out.append(tx)
@@ -259,6 +261,14 @@ class Engine:
                     ctx.period = (tx.interval[0], tx.granularity)
                     ctx.span = None
         return out
+
+    def _range_parts(self, tx: Timex) -> None:
+        """Offsets of a range's two ends (the grammar's RANGE_PARTS), for its TimeML view."""
+        rx = getattr(self.lang, "RANGE_PARTS", None)
+        m = rx.fullmatch(tx.text) if rx is not None else None
+        if m:
+            tx.extra["range_parts"] = ((tx.start + m.start("a"), tx.start + m.end("a")),
+                                       (tx.start + m.start("b"), tx.start + m.end("b")))
 
     def _shift(self, text, tx: Timex, min_start: int) -> Timex:
         """'the day before last Tuesday': a day shifted by the words before it (the

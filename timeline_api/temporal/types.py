@@ -52,4 +52,6 @@ class Timex:
             out["mod"] = self.mod
         if self.granularity:
             out["granularity"] = self.granularity
+        if self.extra.get("range_end"):
+            out["range_end"] = self.extra["range_end"]
         return out

@@ -1468,6 +1468,11 @@ def n_range_months(m, cx):
              interval=(start, end), anchor="absolute" if m["y"] else "document")
 
 
+# the two ends of a range expression, as TimeML annotates them (two TIMEX3 around the
+# connective): "between (1994) and (1997)", "from (March) to (May 2023)", "(May 3)-(5, 2023)"
+RANGE_PARTS = re.compile(r"(?:(?:between|from)\s+)?(?P<a>.+?)\s*(?:-|–|\b(?:to|through|until|and)\b)\s*(?P<b>.+)",
+                         re.I | re.S)
+
 # ---------------------------------------------------------------------------
 # rules
 # ---------------------------------------------------------------------------
