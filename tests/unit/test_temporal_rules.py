@@ -76,6 +76,18 @@ def test_weekday_future_tense_is_the_next_one():
     assert values("The two leaders will meet Friday in Geneva.") == ["2023-06-09"]
 
 
+@pytest.mark.parametrize("text,value", [
+    ("The summit opens on Friday.", "2023-06-09"),
+    ("Voters go to the polls on Sunday.", "2023-06-11"),
+    ("The results are due Thursday.", "2023-06-08"),
+    # a present that is not a schedule stays with the past
+    ("Police are investigating a shooting on Friday.", "2023-06-02"),
+    ("The minister says Friday's vote was fair.", "2023-06-02"),
+])
+def test_weekday_with_a_scheduled_present_is_the_next_one(text, value):
+    assert values(text) == [value]
+
+
 def test_weekday_possessive_is_excluded_from_span():
     assert tag("Friday's blast killed five people.") == [("Friday", "DATE", "2023-06-02")]
 

@@ -1773,14 +1773,17 @@ MODIFIERS_RIGHT = [
 # ---------------------------------------------------------------------------
 _FUT = re.compile(r"\b(?:will|shall|won['’]t|['’]ll|going\s+to|gonna|plans?\s+to|schedul\w*|expected|"
                   r"expects?\s+to|plan(?:s|ned|ning)?\s+(?:to|for)|due|set\s+(?:to|for)|slated|is\s+to|are\s+to|intends?\s+to|upcoming|to\s+be\s+held|to\s+resume|to\s+meet|"
-                  r"would|next|tomorrow|will\s+be)\b", re.I)
+                  r"would|next|tomorrow|will\s+be|"
+                  # the present of a schedule: "the summit opens on Monday", "voters go to the polls Sunday"
+                  r"(?:begin|start|open|end|close|meet|resume|arrive|visit|return|kick)s|takes?\s+place|"
+                  r"go(?:es)?\s+to\s+the\s+polls|(?:is|are)\s+due)\b", re.I)
 _PAST = re.compile(r"(?<!\bbe\s)\b(?:said|says?|was|were|had|did|told|announced|reported|added|(?-i:(?!(?:need|indeed|hundred|speed|seed|feed|breed|proceed|exceed|succeed|embed|shed|bleed)\b)[a-z]{3,}ed)|came|went|began|took|made|"
                    r"gave|got|left|met|held|won|lost|fell|rose|saw|spoke|wrote|became|broke|ran|sent|sold|paid|"
                    r"found|struck|killed|ago|yesterday|last|brought|bought|sought|caught|thought|fought|built|spent|"
                    r"kept|felt|meant|knew|grew|threw|drew|flew|chose|drove|shook|stood|stole|fled|hit|led|"
                    r"put|cut|set(?!\s+(?:to|for)\b)|sank|swore|wore|forgot|won|upheld|withdrew|overturned)\b", re.I)
 _PLUPERFECT = re.compile(r"\bhad\s+(?:been\s+|already\s+)?$", re.I)
-_PRESENT = re.compile(r"\b(?:is|are|begins|starts|opens|ends|closes|meets|takes\s+place)\b", re.I)
+_PRESENT = re.compile(r"\b(?:is|are)\b", re.I)
 
 
 _FUT_PREP = re.compile(r"(?:\b(?:by|until|till|ahead\s+of|as\s+(?:early|soon|late)\s+as|no\s+later\s+than|"
