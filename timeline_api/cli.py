@@ -91,8 +91,9 @@ def _parse_reference(value: str | None) -> dt.datetime | None:
 def resolve(text: str | None, reference: str | None, jsonl, output, language: str, timeml: bool) -> None:
     """Find and normalise the temporal expressions of TEXT, or of every line of --jsonl."""
     from timeline_api.temporal import resolve_timexes
-    from timeline_api.temporal.timeml import to_timeml
 
+    if timeml:
+        from timeline_api.temporal.timeml import to_timeml
     if (text is None) == (jsonl is None):
         raise click.UsageError("give either TEXT or --jsonl FILE")
     if text is not None:

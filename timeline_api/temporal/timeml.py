@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from xml.sax.saxutils import escape, quoteattr
+from html import escape
 
 from . import calendar as cal
 from .types import Timex
@@ -34,14 +34,14 @@ def to_timeml(text: str, timexes: Iterable[Timex]) -> str:
     """``text`` with an inline ``<TIMEX3>`` element around each expression (tids t1, t2, ...)."""
     out, pos = [], 0
     for i, t in enumerate(timeml_timexes(timexes), 1):
-        attrs = f'tid="t{i}" type="{t.type}" value={quoteattr(t.value)}'
+        attrs = f'tid="t{i}" type="{t.type}" value="{escape(t.value)}"'
         if t.mod:
             attrs += f' mod="{t.mod}"'
         for k in ("freq", "quant"):
             if t.extra.get(k):
-                attrs += f" {k}={quoteattr(str(t.extra[k]))}"
-        out.append(escape(text[pos:t.start]))
-        out.append(f"<TIMEX3 {attrs}>{escape(t.text)}</TIMEX3>")
+                attrs += f' {k}="{escape(str(t.extra[k]))}"'
+        out.append(escape(text[pos:t.start], quote=False))
+        out.append(f"<TIMEX3 {attrs}>{escape(t.text, quote=False)}</TIMEX3>")
         pos = t.end
-    out.append(escape(text[pos:]))
+    out.append(escape(text[pos:], quote=False))
     return "".join(out)
