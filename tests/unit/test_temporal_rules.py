@@ -141,6 +141,14 @@ def test_a_week_later():
     assert out[1].anchor == "narrative"
 
 
+def test_years_later_than_a_day_is_a_year():
+    # nothing says the day recurs; a month later than a day is still a day
+    assert values("The firm was founded on 3 May 2010. Two years later it failed.") == ["2010-05-03", "2012"]
+    assert values("The firm was founded on 3 May 2010. A month later it failed.") == ["2010-05-03", "2010-06-03"]
+    assert values("The firm was founded on 3 May 2010. A decade earlier its owner was born.") == [
+        "2010-05-03", "2000"]
+
+
 def test_a_year_earlier_keeps_the_quarter():
     assert values("Profit rose in the third quarter of 2022 from a year earlier.") == ["2022-Q3", "2021-Q3"]
 

@@ -846,6 +846,9 @@ def n_later(m, cx):
     k, cu = _shift_unit(unit)
     d = cal.add(base[0], n * k * sign, cu)
     out_gran = base[1] if cal.is_finer(base[1], gran) else gran
+    if gran in ("year", "decade", "century") and base is not cx.period and not cal.is_finer("month", base[1]):
+        # "two years later" after a day is a year: nothing says it fell on the same day
+        out_gran = "year"
     if base[1] in ("hour", "minute", "second", "part_of_day") and not cal.is_finer(gran, "day"):
         out_gran = "day"
     if gran in ("hour", "minute", "second") and base[1] not in ("hour", "minute", "second"):
