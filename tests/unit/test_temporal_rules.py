@@ -149,6 +149,12 @@ def test_years_later_than_a_day_is_a_year():
         "2010-05-03", "2000"]
 
 
+def test_later_in_a_past_story_without_a_date_is_a_duration():
+    # no date to count from: the report's own date would put a past event in the future
+    assert tag("Two years later, the firm went bankrupt.") == [("Two years", "DURATION", "P2Y")]
+    assert tag("The plant will reopen two years later.") == [("two years later", "DATE", "2025")]
+
+
 def test_a_year_earlier_keeps_the_quarter():
     assert values("Profit rose in the third quarter of 2022 from a year earlier.") == ["2022-Q3", "2021-Q3"]
 

@@ -833,10 +833,13 @@ def n_later(m, cx):
     gran = _gran_of_unit(unit)
     sign = 1 if m["dir"].lower() in ("later", "after", "afterwards", "afterward", "on") else -1
     base = cx.base
-    if n is None and m["q"].lower() != "the":
-        # "a few days later": a vague offset gives no date; what is left is the
-        # duration, and "later" is a signal (TimeML)
-        r = R(duration_value(None, _unit_for_duration(unit)), "DURATION", explicit=False)
+    if (n is None and m["q"].lower() != "the") or (
+            n is not None and sign > 0 and cx.narrative is None and cx.tense() == "past"):
+        # "a few days later": a vague offset gives no date; nor does "two years later,
+        # the firm failed" before any date to count from (the report's date would put
+        # a past event in the future). What is left is the duration, and "later" is a
+        # signal (TimeML)
+        r = R(duration_value(n, _unit_for_duration(unit)), "DURATION", explicit=False)
         r.trim_end = len(m.group(0)) - (m.group(0).lower().rindex(unit.lower()) + len(unit))
         return r
     if n is None or base is None:
