@@ -44,6 +44,27 @@ def test_times(text, span, value):
     assert (t.text, t.type, t.value) == (span, "TIME", value)
 
 
+@pytest.mark.parametrize("text,span,value,mod", [
+    ("Gunmen stormed the hotel in the early hours of Sunday.", "the early hours of Sunday", "2023-06-04TMO", "START"),
+    ("The ship sank on the night of Friday.", "the night of Friday", "2023-06-02TNI", None),
+])
+def test_part_of_a_named_day(text, span, value, mod):
+    t = one(text)
+    assert (t.text, t.type, t.value, t.mod) == (span, "TIME", value, mod)
+
+
+def test_part_of_a_calendar_date_tags_the_date_as_timeml_does():
+    assert triples("Planes struck on the morning of 11 September 2001.") == [
+        ("11 September 2001", "DATE", "2001-09-11")]
+    assert triples("It was quiet in the early hours.") == []
+
+
+def test_the_week_ending_a_day():
+    assert triples("Claims fell in the week ending June 3.") == [("the week ending June 3", "DATE", "2023-W22")]
+    assert triples("Talks resume the week beginning June 12.") == [
+        ("the week beginning June 12", "DATE", "2023-W24")]
+
+
 def test_time_interval_is_one_minute():
     t = one("The blast came at 10:35 a.m.")
     assert t.interval == (datetime(2023, 6, 5, 10, 35), datetime(2023, 6, 5, 10, 36))

@@ -80,6 +80,7 @@ def test_weekday_future_tense_is_the_next_one():
     ("The summit opens on Friday.", "2023-06-09"),
     ("Voters go to the polls on Sunday.", "2023-06-11"),
     ("The results are due Thursday.", "2023-06-08"),
+    ("The festival runs through Sunday.", "2023-06-11"),
     # a present that is not a schedule stays with the past
     ("Police are investigating a shooting on Friday.", "2023-06-02"),
     ("The minister says Friday's vote was fair.", "2023-06-02"),

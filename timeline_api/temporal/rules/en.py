@@ -452,11 +452,15 @@ def n_ordinal_day(m, cx):
 
 
 def n_week_of(m, cx):
-    """'the week of March 6': the (ISO) week containing that day."""
+    """'the week of March 6': the (ISO) week containing that day; 'the week ending
+    (beginning) March 10' the one holding most of the seven days up to (from) it."""
     r = n_month_day(m, cx)
     if r is None or not re.fullmatch(r"\d{4}-\d\d-\d\d", r.value):
         return r
-    r.value = cal.fmt(dt.date.fromisoformat(r.value), "week")
+    d = dt.date.fromisoformat(r.value)
+    # "the week ending March 10": the seven days up to it, told by their middle day
+    shift = {"o": 0, "e": -3}.get(m["rel"].lower()[0], 3)
+    r.value = cal.fmt(d + dt.timedelta(days=shift), "week")
     return r
 
 
@@ -1072,10 +1076,11 @@ def resolve_day_phrase(s: str, cx):
     if mm and mm.group(2).lower().rstrip(".") in {**WEEKDAYS, **WEEKDAY_ABBR}:
         d = weekday_date(weekday_num(mm.group(2)), cx, mm.group(1))
         return d if d else f"XXXX-WXX-{weekday_num(mm.group(2))}"
-    mm = re.fullmatch(r"(\w+\.?)\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?", s)
-    if mm and mm.group(1).lower().rstrip(".") in {**MONTHS, **MONTH_ABBR}:
-        mo, d = month_num(mm.group(1)), int(mm.group(2))
-        y = int(mm.group(3)) if mm.group(3) else pick_year_month(mo, cx, d)
+    mm = (re.fullmatch(r"(?P<mon>\w+\.?)\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{4}))?", s)
+          or re.fullmatch(r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>\w+\.?)(?:,?\s+(?P<y>\d{4}))?", s))
+    if mm and mm["mon"].lower().rstrip(".") in {**MONTHS, **MONTH_ABBR}:
+        mo, d = month_num(mm["mon"]), int(mm["d"])
+        y = int(mm["y"]) if mm["y"] else pick_year_month(mo, cx, d)
         return dt.date(y, mo, d) if y else _undated(mo, d)
     return None
 
@@ -1087,6 +1092,22 @@ def n_day_part(m, cx):
         return None
     part = PARTS[m["part"].lower()]
     mod = {"mid": "MID", "early": "START", "late": "END"}.get((_m(m, "m") or "").lower())
+    if isinstance(day, str):
+        return R(day + "T" + part, "TIME", mod=mod, anchor="document", explicit=False)
+    return R(cal.fmt(day, "day") + "T" + part, "TIME", mod=mod, anchor="document")
+
+
+def n_part_of(m, cx):
+    """'the morning of Friday', 'the night of yesterday', 'the early hours of Sunday'
+    (after midnight: the start of its morning)."""
+    day = resolve_day_phrase(m["dpart"], cx)
+    if day is None:
+        return None
+    if m["hours"]:
+        part, mod = "MO", "START"
+    else:
+        part = PARTS[m["part"].lower()]
+        mod = {"early": "START", "late": "END"}.get((_m(m, "m") or "").lower())
     if isinstance(day, str):
         return R(day + "T" + part, "TIME", mod=mod, anchor="document", explicit=False)
     return R(cal.fmt(day, "day") + "T" + part, "TIME", mod=mod, anchor="document")
@@ -1501,7 +1522,7 @@ RULES = [
     Rule("day_month", r"(?:(?:the\s+(?=\S+\s+of\s))?(?P<day>{DAYNUM}(?:st|nd|rd|th)?)|the\s+(?P<dayw>{DAYW})(?=\s+of\s))(?:\s+of)?\s+(?P<mon>{MONTH})", n_month_day, 3),
     Rule("nth_in_month", r"the\s+(?P<ord>first|second|third|fourth|fifth|last|final)\s+(?:(?P<wd>{WEEKDAY_FULL})|(?P<wk>week(?:end)?))"
                          r"\s+(?:of|in)\s+(?P<mon>{MONTH_FULL}|{MONTH_ABBR})(?:\s*,?\s*(?P<y>{YEAR4}))?", n_nth_in_month, 5),
-    Rule("week_of", r"the\s+week\s+of\s+(?P<mon>{MONTH})\s*(?P<day>{DAYNUM})(?:st|nd|rd|th)?(?:\s*,\s*(?P<y>{YEAR4}))?(?![\d:])", n_week_of, 4),
+    Rule("week_of", r"the\s+week\s+(?P<rel>of|end(?:ing|ed)|beginning|starting|begun|started)\s+(?:on\s+)?(?P<mon>{MONTH})\s*(?P<day>{DAYNUM})(?:st|nd|rd|th)?(?:\s*,\s*(?P<y>{YEAR4}))?(?![\d:])", n_week_of, 4),
     Rule("and_day", r"and\s(?P<day>{DAYNUM})(?:st|nd|rd|th)?(?![\d:%]|\.\d|\s*(?:percent|[ap]\.?m\b|{UNIT}))(?:\s*,\s*(?P<y>{YEAR4}))?", n_and_day, 2),
     Rule("ordinal_day", r"the\s+(?P<day>{DAYNUM})(?:st|nd|rd|th)(?=\s*(?:[,.;:)]|$)|\s+(?:and|or|at|in|when|after|before|to|until|through|but)\b)",
          n_ordinal_day, 1),
@@ -1574,6 +1595,12 @@ RULES = [
     Rule("day_at_clock", r"(?P<dpart>{WEEKDAY}|today|yesterday|tomorrow)\s*,?\s+(?:at\s+)?(?=\d|noon|midnight)"
                          r"(?:(?P<word>noon|midnight)|(?P<h>[01]?\d|2[0-4])(?::(?P<mi>[0-5]\d))?\s*(?P<ampm>{AMPM}))(?:\s*{TZ})?",
          n_time, 6),
+    # "the morning of Friday", "the early hours of Sunday (morning)"; before a calendar date
+    # TimeML tags the date alone ("on the night of Oct. 23")
+    Rule("part_of", r"the\s+(?:(?P<m>early|late)\s+)?(?:(?P<part>{PART})|(?P<hours>(?:early|small|wee)\s+hours))\s+of\s+"
+                    r"(?P<dpart>(?:(?:last|next|this)\s+)?{WEEKDAY_FULL}|yesterday|today|tomorrow)(?!,?\s+(?:{MONTH}|{DAYNUM}\b))"
+                    r"(?(hours)(?:\s+(?:morning|night))?)",
+         n_part_of, 6),
     Rule("part_day", r"(?P<m>mid|early|late)?[- ]?(?P<part>{PART})\s+(?P<dpart>{WEEKDAY_FULL}|yesterday|tomorrow|today)",
          n_day_part, 5),
     Rule("day_part", r"(?P<dpart>(?:(?:last|next|this)\s+)?{WEEKDAY}|yesterday|tomorrow|today|{MONTH}\s+{DAYNUM})\s+(?P<part>{PART})",
@@ -1723,6 +1750,8 @@ def _bare_duration(m, cx):
         return None  # "living quarters", "fourth quarters" (a set)
     if "recent" in w and unit.lower() == "years":
         return R("PAST_REF", anchor="document", explicit=False)
+    if w == "hours" and re.search(r"\b(?:early|small|wee)\s+$", cx.text[max(0, cx.start - 8):cx.start], re.I):
+        return None  # "in the early hours": a time of night, not a span of hours
     return R(duration_value(None, _unit_for_duration(unit)), "DURATION", explicit=False)
 
 
@@ -1781,7 +1810,7 @@ _FUT = re.compile(r"\b(?:will|shall|won['’]t|['’]ll|going\s+to|gonna|plans?\
                   r"expects?\s+to|plan(?:s|ned|ning)?\s+(?:to|for)|due|set\s+(?:to|for)|slated|is\s+to|are\s+to|intends?\s+to|upcoming|to\s+be\s+held|to\s+resume|to\s+meet|"
                   r"would|next|tomorrow|will\s+be|"
                   # the present of a schedule: "the summit opens on Monday", "voters go to the polls Sunday"
-                  r"(?:begin|start|open|end|close|meet|resume|arrive|visit|return|kick)s|takes?\s+place|"
+                  r"(?:begin|start|open|end|close|meet|resume|arrive|visit|return|kick|run|last|expire)s|takes?\s+place|"
                   r"go(?:es)?\s+to\s+the\s+polls|(?:is|are)\s+due)\b", re.I)
 _PAST = re.compile(r"(?<!\bbe\s)\b(?:said|says?|was|were|had|did|told|announced|reported|added|(?-i:(?!(?:need|indeed|hundred|speed|seed|feed|breed|proceed|exceed|succeed|embed|shed|bleed)\b)[a-z]{3,}ed)|came|went|began|took|made|"
                    r"gave|got|left|met|held|won|lost|fell|rose|saw|spoke|wrote|became|broke|ran|sent|sold|paid|"
@@ -1924,7 +1953,7 @@ _KINDS = {
     "year_words": "N", "month_rel_year": "M", "half_of": "K", "rel_year_quarter": "K",
     "year_range": "Y", "month_range": "M", "day_range": "M", "decade": "XN", "century": "C",
     "quarter": "K", "quarter_code": "K", "the_quarter": "K", "year_earlier": "U", "fiscal_year": "U",
-    "season": "Q", "holiday": "H", "clock": "T", "day_at_clock": "T", "day_part": "O", "part_day": "O",
+    "season": "Q", "holiday": "H", "clock": "T", "day_at_clock": "T", "day_part": "O", "part_day": "O", "part_of": "OU",
     "this_part": "O", "deictic_day": "R", "ref": "R", "weekend": "U", "rel_unit": "U",
     "rel_mod": "U", "rel_weekday": "W", "narr_weekday": "W", "rel_month": "M", "weekday": "W", "ago": "A", "later": "L",
     "next_day": "UR", "nth_day_of": "I", "duration": "U", "duration_bare": "U", "duration_unit_long": "U",
