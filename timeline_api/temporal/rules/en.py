@@ -1731,6 +1731,8 @@ def _wdfix(m):
 def _qcode(m, cx):
     y = m["y"]
     if m["h"]:
+        if not y:
+            return None  # "H1 2013-03-10": the year belongs to another expression
         y = int(y) if len(y) == 4 else year_num("'" + y.lstrip("'’"), cx)
         return R(f"{y:04d}-H{m['h']}")
     q = m["q"] or m["q2"]
