@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from timeline_api import create_app
 from timeline_api.store.migrate import upgrade
 from timeline_api.store.models import Base
+from timeline_api.temporal import engine as temporal_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -96,3 +97,11 @@ def post_article(client):
         return response.get_json()
 
     return post
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _strict_grammar():
+    """A failing normaliser is logged and skipped in production; here it fails the test."""
+    temporal_engine.STRICT = True
+    yield
+    temporal_engine.STRICT = False

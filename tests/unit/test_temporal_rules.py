@@ -202,3 +202,20 @@ def test_traps_give_nothing(text):
 
 def test_sunday_times_is_a_newspaper():
     assert tag("The Sunday Times reported it on Sunday.") == [("Sunday", "DATE", "2023-06-04")]
+
+
+def test_a_failing_rule_is_logged_and_skipped_outside_the_tests(monkeypatch, caplog):
+    from timeline_api.temporal import engine
+    from timeline_api.temporal.rules import en
+
+    def broken(m, cx):
+        raise TypeError("grammar bug")
+
+    rule = next(r for r in en.RULES if r.name == "weekday")
+    monkeypatch.setattr(rule, "norm", broken)
+    with pytest.raises(TypeError):
+        resolve_timexes("Talks resumed Friday after the 3 May 2023 vote.", DCT)
+    monkeypatch.setattr(engine, "STRICT", False)
+    out = resolve_timexes("Talks resumed Friday after the 3 May 2023 vote.", DCT)
+    assert [t.value for t in out] == ["2023-05-03"]
+    assert "temporal rule weekday failed" in caplog.text
