@@ -261,6 +261,12 @@ def test_weekday_and_week_counted_in_a_month(text, span, value):
     assert (t.text, t.type, t.value) == (span, "DATE", value)
 
 
+def test_a_count_used_as_an_adjective_leaves_the_determiner_to_its_noun():
+    assert triples("It ended the eleven year partnership.") == [("eleven year", "DURATION", "P11Y")]
+    assert triples("It grew over the last three years.") == [("the last three years", "DURATION", "P3Y")]
+    assert triples("Shares slid in after hours trading.") == []
+
+
 def test_last_the_verb_is_not_in_the_span():
     assert triples("The trial is expected to last six weeks.") == [("six weeks", "DURATION", "P6W")]
     assert triples("Prices fell over the last six weeks.") == [("the last six weeks", "DURATION", "P6W")]

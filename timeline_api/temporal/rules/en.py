@@ -944,9 +944,11 @@ def _n_duration(m, cx):
                                       cx.text[max(0, cx.start - 30):cx.start], re.I):
         return R(duration_value(1, _unit_for_duration(unit)), "SET", extra={"quant": "EVERY"}, explicit=False)
     if (m.group(0).lower().startswith("the ") and m["q"]
-            and re.search(re.escape(m["q"]) + r"-", m.group(0))):
+            and (re.search(re.escape(m["q"]) + r"-", m.group(0))
+                 or (isinstance(n, int) and n > 1 and unit == unit.rstrip("sS")
+                     and re.match(r"\s+[a-z]", after)))):
         r = R(duration_value(n, _unit_for_duration(unit)), "DURATION", mod=mod, explicit=False)
-        r.trim_start = 4  # "the 14-day deadline": the determiner belongs to the noun
+        r.trim_start = 4  # "the 14-day deadline", "the eleven year partnership": the determiner belongs to the noun
         return r
     if m["half"] and isinstance(n, (int, float)):
         n = n + 0.5  # "a minute and a half"
@@ -1752,8 +1754,8 @@ def _bare_duration(m, cx):
         return None  # "living quarters", "fourth quarters" (a set)
     if "recent" in w and unit.lower() == "years":
         return R("PAST_REF", anchor="document", explicit=False)
-    if w == "hours" and re.search(r"\b(?:early|small|wee)\s+$", cx.text[max(0, cx.start - 8):cx.start], re.I):
-        return None  # "in the early hours": a time of night, not a span of hours
+    if w == "hours" and re.search(r"\b(?:early|small|wee|after)[\s-]+$", cx.text[max(0, cx.start - 8):cx.start], re.I):
+        return None  # "in the early hours": a time of night; "after-hours trading"
     return R(duration_value(None, _unit_for_duration(unit)), "DURATION", explicit=False)
 
 
