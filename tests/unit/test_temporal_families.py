@@ -140,6 +140,12 @@ def test_quarters_and_halves(text, span, value):
     assert (t.text, t.type, t.value) == (span, "DATE", value)
 
 
+def test_period_codes_when_lower_casing_changes_the_text():
+    # "İ".lower() is two characters: the engine then matches the text as written
+    assert triples("İzmir sales in H1 2022 and FY2021 rose.") == [
+        ("H1 2022", "DATE", "2022-H1"), ("FY2021", "DATE", "2021")]
+
+
 def test_year_ago_in_an_earnings_report_is_the_same_quarter():
     out = resolve_timexes("Net income in the third quarter of 2022 rose 5% from a year ago.", DCT)
     assert [t.value for t in out] == ["2022-Q3", "2021-Q3"]

@@ -1932,7 +1932,7 @@ def trigger_kinds(token: str, text: str, end: int) -> str:
     X for decades ("1990s", "'80s"), T for clock times ("10:35", "6 a.m."), K for
     quarter codes ("3Q"), D for ordinal days ("25th")."""
     if token[0].isalpha():
-        return "K" if token[0] == "h" else "Y"  # "H1 2012", "FY2012"
+        return "K" if token[0] in "hH" else "Y"  # "H1 2012", "FY2012" (as written when lower() changed the text)
     k = ""
     nxt = text[end:end + 12]
     if len(token) == 4 and token[0] in "12" and token.isdigit():
