@@ -140,6 +140,19 @@ def test_quarters_and_halves(text, span, value):
     assert (t.text, t.type, t.value) == (span, "DATE", value)
 
 
+@pytest.mark.parametrize("text", [
+    "In the second half, Arsenal scored twice.",
+    "The first half of the match was dull.",
+    "Brady threw a touchdown in the fourth quarter.",
+])
+def test_a_period_of_a_game_is_not_a_reporting_period(text):
+    assert triples(text) == []
+
+
+def test_a_bare_half_among_money_words_is_a_reporting_period():
+    assert triples("Profit rose 5% in the second half.") == [("the second half", "DATE", "2022-H2")]
+
+
 def test_period_codes_when_lower_casing_changes_the_text():
     # "İ".lower() is two characters: the engine then matches the text as written
     assert triples("İzmir sales in H1 2022 and FY2021 rose.") == [

@@ -1151,7 +1151,29 @@ def n_century(m, cx):
     return R(f"{n - 1:02d}")
 
 
+_SPORTS = re.compile(r"\b(?:scor(?:e|ed|es|ing)|goals?|touchdowns?|match|game|innings?|whistle|kick-?off|half-?time|"
+                     r"penalty|penalties|striker|midfielder|goalkeeper|quarterback|field\s+goal|rebounds|"
+                     r"equali[sz](?:er|ed)|fouls?|referee|possession|substitute[sd]?|overtime)\b", re.I)
+_FINANCE = re.compile(r"\b(?:profits?|earnings|revenues?|sales|net|income|loss(?:es)?|results|fiscal|shares?|"
+                      r"dividends?|growth|economy|gdp|quarterly|percent|billion|million)\b|[%$£€]", re.I)
+
+
+def _game_period(m, cx) -> bool:
+    """'in the second half, Arsenal scored', 'the first half of the match': a period
+    of a game, not of a year (a year-less half or quarter among sports words and
+    no money words, or 'of' a noun that is not a year)."""
+    if m["y"] or m["ya"]:
+        return False
+    after = cx.text[cx.end:cx.end + 30]
+    if re.match(r"\s+of\s+(?:the\s+|this\s+|that\s+|a\s+)?(?!year|fiscal|calendar|decade|century|\d)[a-z]", after, re.I):
+        return True
+    window = cx.text[max(0, cx.start - 150):cx.end + 150]
+    return bool(_SPORTS.search(window)) and not _FINANCE.search(window)
+
+
 def n_quarter(m, cx):
+    if _game_period(m, cx):
+        return None
     r = _n_quarter(m, cx)
     t = m.group(0)
     if r is not None and re.match(r"the\s", t, re.I) and re.search(r"\w-(?:quarter|half)$", t, re.I):
