@@ -177,6 +177,16 @@ def test_seasons_and_holidays(text, span, value):
     assert (t.text, t.value) == (span, value)
 
 
+def test_retail_holidays_follow_thanksgiving():
+    # Thanksgiving 2022 was 24 November
+    assert triples("Sales rose on Black Friday and Cyber Monday.", date(2022, 12, 1)) == [
+        ("Black Friday", "DATE", "2022-11-25"), ("Cyber Monday", "DATE", "2022-11-28")]
+
+
+def test_a_year_inside_a_name_stays_a_date():
+    assert triples("The Prague Spring of 1968 ended in August.", date(2023, 6, 5))[0] == ("1968", "DATE", "1968")
+
+
 def test_fall_the_verb_is_not_a_season():
     assert triples("Prices may fall further.") == []
 
@@ -323,6 +333,13 @@ def test_determiner_belongs_to_the_expression():
     "The ratio was 2:1 in favour.",
     "He scored at 2:15 of the third period.",
     "The H1N1 virus and the H2 rocket.",
+    # names made of dates
+    "The Good Friday Agreement holds.",
+    "Candidates campaigned ahead of Super Tuesday.",
+    "The Bloody Sunday inquiry reported.",
+    "The Arab Spring spread.",
+    "The Winter Olympics drew crowds.",
+    "Christmas Island is remote.",
 ])
 def test_issue_traps(text):
     assert triples(text) == []

@@ -95,7 +95,8 @@ MACROS = {
     "HOLIDAY": r"Christmas(?:\s+(?:Day|Eve))?|New\s+Year['’]?s(?:\s+(?:Day|Eve))?|Thanksgiving(?:\s+Day)?"
                r"|Easter(?:\s+(?:Sunday|Monday))?|Good\s+Friday|Independence\s+Day|Labou?r\s+Day"
                r"|Memorial\s+Day|Veterans['’]?\s+Day|Halloween|Valentine['’]?s\s+Day|Boxing\s+Day"
-               r"|Christmas\s+Eve|Election\s+Day|Columbus\s+Day|Presidents['’]?\s+Day|Martin\s+Luther\s+King\s+(?:Jr\.?\s+)?Day",
+               r"|Christmas\s+Eve|Election\s+Day|Columbus\s+Day|Presidents['’]?\s+Day|Martin\s+Luther\s+King\s+(?:Jr\.?\s+)?Day"
+               r"|Black\s+Friday|Cyber\s+Monday",
 }
 
 # ---------------------------------------------------------------------------
@@ -596,12 +597,25 @@ _YEAR_PRECEDERS = set(MONTHS) | set(SEASONS) | {
     "year", "class", "spring", "fall", "autumn", "circa"}
 
 
+_NAME_NEXT = re.compile(r"\s+(?-i:[A-Z][a-z]+)")
+_NOT_NAME_NEXT = re.compile(r"\s+(?:" + MACROS["MONTH_FULL"] + "|" + MACROS["WEEKDAY_FULL"]
+                            + r"|(?-i:At|And|But|In|On|Or|The)\b)")
+# capitalised words that make a name of the weekday after them ("Super Tuesday")
+_NAMING_WEEKDAY = re.compile(r"(?-i:\b(?:Super|Bloody|Holy|Ash|Palm|Maundy|Shrove|Blue|Manic|Spy|Red|Black|Cyber))\s+$")
+_NAME_BEFORE = re.compile(r"(?-i:(?<![.!?\n\"“'‘]\s)(?<![.!?\n\"“'‘])\b([A-Z][a-z]+))\s+$")
+
+
+def _name_follows(cx) -> bool:
+    """A capitalised word follows that is not a month, a day or a sentence's first
+    word: 'Sunday Times', 'Good Friday Agreement', 'Winter Olympics'."""
+    return bool(_NAME_NEXT.match(cx.text, cx.end) and not _NOT_NAME_NEXT.match(cx.text, cx.end))
+
+
 def n_weekday(m, cx):
     wd = weekday_num(m["wd"])
-    after = cx.text[cx.end:cx.end + 20]
-    # "Sunday Times", "Monday Night Football": a capitalised name follows
-    if re.match(r"\s+(?-i:[A-Z][a-z]+)", after) and not re.match(
-            r"\s+(?:" + MACROS["MONTH_FULL"] + r"|(?-i:At|And|But|In|On|Or|The)\b)", after):
+    # "Sunday Times", "Monday Night Football": a capitalised name follows; "Super
+    # Tuesday", "Bloody Sunday": a name precedes
+    if _name_follows(cx) or _NAMING_WEEKDAY.search(cx.text, max(0, cx.start - 10), cx.start):
         return None
     rel = _m(m, "rel")
     part = _m(m, "part")
@@ -1269,14 +1283,29 @@ def n_year_earlier(m, cx):
     return R(cal.fmt(d, gran), anchor="narrative", explicit=False)
 
 
+def _season_named(cx) -> bool:
+    """'the Arab Spring', 'the Prague Spring': a capitalised word, not a sentence's
+    first nor a function word, right before a capitalised season."""
+    prev = _NAME_BEFORE.search(cx.text, max(0, cx.start - 24), cx.start)
+    return bool(prev and prev.group(1).lower() not in _YEAR_PRECEDERS
+                and prev.group(1).lower() not in ("this", "last", "next", "that", "every", "each", "early", "late"))
+
+
 def n_season(m, cx):
     g = G(m)
     s = SEASONS[g["s"].lower()]
     rel = (g.get("rel") or "").lower()
     if g["s"].lower() == "fall" and not (rel or g.get("y") or g.get("the")):
         return None
-    if g["s"][0].isupper() and re.match(r"\s+of\s+(?-i:[A-Z])", cx.text[cx.end:cx.end + 12]):
-        return None  # "Spring of Life": a name
+    if g["s"][0].isupper() and (re.match(r"\s+of\s+(?-i:[A-Z])", cx.text[cx.end:cx.end + 12])
+                                 or _name_follows(cx) or _season_named(cx)):
+        # "Spring of Life", "the Winter Olympics", "the Arab Spring": names; in "the
+        # Prague Spring of 1968" the year is still a date
+        if g.get("y") and g["y"][:1].isdigit():
+            r = R(f"{year_num(g['y'], cx):04d}")
+            r.trim_start = m.group(0).rindex(g["y"])
+            return r
+        return None
     if g.get("y"):
         return R(f"{year_num(g['y'], cx):04d}-{s}")
     if cx.dct is None:
@@ -1339,6 +1368,8 @@ def holiday_date(name: str, y: int) -> dt.date:
         return _nth_weekday(y, 11, 1, 1) + dt.timedelta(days=1)
     if n.startswith("thanksgiving"):
         return _nth_weekday(y, 11, 4, 4)
+    if n in ("black friday", "cyber monday"):  # the Friday and the Monday after Thanksgiving
+        return _nth_weekday(y, 11, 4, 4) + dt.timedelta(days=1 if n == "black friday" else 4)
     if n.startswith("easter"):
         e = _easter(y)
         return e + dt.timedelta(days=1) if n.endswith("monday") else e
@@ -1363,6 +1394,8 @@ def n_holiday(m, cx):
     unless the tense contradicts it by more than TENSE_MARGIN days."""
     name = m["h"]
     week = _m(m, "wk")
+    if not m["y"] and not week and _name_follows(cx):
+        return None  # "the Good Friday Agreement", "Christmas Island"
     if m["y"]:
         d = holiday_date(name, year_num(m["y"], cx))
     elif cx.dct is None:
@@ -1916,7 +1949,7 @@ TRIGGER_WORDS = {
     "N": "nineteen twenty thousand twenties thirties forties fifties sixties seventies eighties nineties",
     "Q": "spring summer fall autumn winter",
     "S": "daily nightly weekly monthly yearly annually hourly biweekly bimonthly semiannually",
-    "H": "christmas new thanksgiving easter good independence labor labour memorial veterans halloween"
+    "H": "christmas new thanksgiving easter good independence labor labour memorial veterans halloween black cyber"
          " valentine boxing columbus presidents luther election",
     "A": "ago hence now today",                      # "two days ago", "a week from now"
     "L": "later earlier afterward afterwards before",  # "two days later"
