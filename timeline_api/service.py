@@ -132,6 +132,7 @@ def _store(session: Session, article: Article, drafts: list[EventDraft]) -> None
         for e in (*draft.actors, *(p.entity for p in draft.locations), *draft.location_scope):
             entities.setdefault(e.key, e)
     repository.ensure_entities(session, entities.values())
+    repository.lock_merge_keys(session, _merge_lock_keys(drafts))
     session.add(article)
     session.flush()
     # The pipeline judged this article's drafts to be different happenings: none may
@@ -154,6 +155,23 @@ def _store(session: Session, article: Article, drafts: list[EventDraft]) -> None
     session.flush()
     for event_id in sorted(joined):  # one order for all ingests: fewer lock cycles
         _refresh(session, joined[event_id])
+
+
+def _merge_lock_keys(drafts: list[EventDraft]) -> set[str]:
+    """What concurrent ingests take turns on: a happening merges only with an event
+    sharing an entity and a nested interval, so (entity, year) for each year of the
+    draft's interval (a decade: ten keys); one of more than a dozen years (a century)
+    only serialises with others as wide."""
+    keys = set()
+    for draft in drafts:
+        view = draft.merge_view()
+        first, last = view.start.year, (view.end - dt.timedelta(microseconds=1)).year
+        years = range(first, last + 1) if last - first < _LOCK_YEARS else ("wide",)
+        keys.update(f"{entity}@{year}" for entity in view.entity_keys for year in years)
+    return keys
+
+
+_LOCK_YEARS = 12
 
 
 def _find_same_happening(session: Session, draft: EventDraft, exclude: list[int]) -> Event | None:

@@ -3,10 +3,11 @@ hands over finished drafts, and this module only stores and finds them."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, delete, exists, func, or_, select, tuple_, union_all
+from sqlalchemy import and_, delete, exists, func, or_, select, text, tuple_, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, load_only, selectinload
@@ -173,6 +174,28 @@ def set_event_links(event: Event, actor_ids: Iterable[str],
             places[key] = (key, direct, qualifier)
     event.location_links = [EventLocation(entity_id=key, direct=direct, qualifier=qualifier)
                             for key, direct, qualifier in places.values()]
+
+
+def lock_merge_keys(session: Session, names: Iterable[str]) -> None:
+    """Take turns with concurrent ingests that may report the same happening.
+
+    Two ingests can only create the same new event twice when their drafts share
+    what merging needs (an entity, overlapping dates): the service names those
+    keys. On PostgreSQL each key is a transaction-scoped advisory lock, taken in one
+    order by all (no cycles) and held until commit, so the second ingest sees the
+    first's event. SQLite needs nothing: its single writer already takes turns (the
+    article insert waits for the other's commit)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    keys = sorted({_lock_key(name) for name in names})
+    if keys:
+        session.execute(text("SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS t(k)"),
+                        {"keys": keys})
+
+
+def _lock_key(name: str) -> int:
+    digest = hashlib.blake2b(b"timeline-merge:" + name.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def lock_event(session: Session, event: Event) -> None:
