@@ -89,6 +89,16 @@ def test_weekday_with_a_scheduled_present_is_the_next_one(text, value):
     assert values(text) == [value]
 
 
+def test_an_infinitive_is_not_a_past_tense():
+    # "hit" and "cut" are past forms too, but not after "to" or a modal
+    assert values("The storm is expected to hit the coast on Friday.") == ["2023-06-09"]
+    assert values("He will cut taxes on Friday.") == ["2023-06-09"]
+
+
+def test_this_past_weekend_is_one_expression():
+    assert tag("This past weekend, protesters gathered.") == [("This past weekend", "DATE", "2023-W22-WE")]
+
+
 def test_weekday_possessive_is_excluded_from_span():
     assert tag("Friday's blast killed five people.") == [("Friday", "DATE", "2023-06-02")]
 

@@ -1676,8 +1676,9 @@ RULES = [
          n_ref, 1),
     Rule("later_date", r"a\s+(?:later|future)\s+date",
          lambda m, cx: R("FUTURE_REF", anchor="document", explicit=False), 3),
-    Rule("weekend", r"(?P<rel>the|this|last|next|coming|past)\s+(?P<unit>weekend)", n_rel_unit, 3),
-    Rule("rel_unit", r"(?:the\s+(?=(?:last|past|current|coming|present)\s))?(?P<rel>this|last|next|past|coming|previous|current|following|present)\s+(?P<unit>week|month|year|quarter|decade|century)(?![- ](?:old|long))",
+    # "this past weekend", "this coming week": the "this" belongs to the expression
+    Rule("weekend", r"(?:this\s+(?=(?:past|coming)\s))?(?P<rel>the|this|last|next|coming|past)\s+(?P<unit>weekend)", n_rel_unit, 3),
+    Rule("rel_unit", r"(?:(?:the|this)\s+(?=(?:last|past|current|coming|present)\s))?(?P<rel>this|last|next|past|coming|previous|current|following|present)\s+(?P<unit>week|month|year|quarter|decade|century)(?![- ](?:old|long))",
          n_rel_unit, 3),
     Rule("rel_mod", r"(?P<m>earlier|later|early|late|mid-?|middle)\s+(?:in\s+)?(?P<rel>this|last|next|the\s+past)\s+(?P<unit>week|month|year|quarter|decade|century)",
          lambda m, cx: n_rel_mod(_relclean(m), cx), 4),
@@ -1871,7 +1872,9 @@ _FUT = re.compile(r"\b(?:will|shall|won['’]t|['’]ll|going\s+to|gonna|plans?\
                   # the present of a schedule: "the summit opens on Monday", "voters go to the polls Sunday"
                   r"(?:begin|start|open|end|close|meet|resume|arrive|visit|return|kick|run|last|expire)s|takes?\s+place|"
                   r"go(?:es)?\s+to\s+the\s+polls|(?:is|are)\s+due)\b", re.I)
-_PAST = re.compile(r"(?<!\bbe\s)\b(?:said|says?|was|were|had|did|told|announced|reported|added|(?-i:(?!(?:need|indeed|hundred|speed|seed|feed|breed|proceed|exceed|succeed|embed|shed|bleed)\b)[a-z]{3,}ed)|came|went|began|took|made|"
+# not after "be" ("will be held") nor as an infinitive ("expected to hit", "will cut")
+_PAST = re.compile(r"(?<!\bbe\s)(?<!\bto\s)(?<!\bwill\s)(?<!\bcan\s)(?<!\bmay\s)(?<!\bmust\s)(?<!\bwould\s)"
+                   r"(?<!\bcould\s)(?<!\bshould\s)(?<!\bmight\s)(?<!['’]ll\s)\b(?:said|says?|was|were|had|did|told|announced|reported|added|(?-i:(?!(?:need|indeed|hundred|speed|seed|feed|breed|proceed|exceed|succeed|embed|shed|bleed)\b)[a-z]{3,}ed)|came|went|began|took|made|"
                    r"gave|got|left|met|held|won|lost|fell|rose|saw|spoke|wrote|became|broke|ran|sent|sold|paid|"
                    r"found|struck|killed|ago|yesterday|last|brought|bought|sought|caught|thought|fought|built|spent|"
                    r"kept|felt|meant|knew|grew|threw|drew|flew|chose|drove|shook|stood|stole|fled|hit|led|"
