@@ -1983,6 +1983,7 @@ TRIGGER_MARGINS = {"U": (48, 28), "A": (48, 24), "L": (48, 24), "F": (8, 40), "I
 
 
 _APOS_S = re.compile(r"['’]s\b")
+_NUMERIC_DATE_NEXT = re.compile(r"([/.-])[0-3]?\d\1\d")  # "12/25/1998": not "3.5" nor "1-800"
 _CLOCK_NEXT = re.compile(r"\s*(?::\d|[ap]\.?m\b|in\s+the\b|o['’]clock|(?:(?:hrs|hours)\s+)?(?:gmt|utc|[ecmp][sd]t|bst|cet|cest)\b)"
                          r"|\.\d\d\s*[ap]\.?m\b", re.I)
 
@@ -1994,7 +1995,7 @@ TRIGGER_TOKENS = r"fy\d\d(?:\d\d)?|h[12]"
 
 def trigger_kinds(token: str, text: str, end: int) -> str:
     """Kinds of a digit token ("1998", "1990s", "10am", "3q"), from its form and what
-    follows it: Y for a possible year, Z before a date separator ("12/25", "25.12"),
+    follows it: Y for a possible year, Z for the first number of a numeric date ("12/25/1998", "25.12.98"),
     X for decades ("1990s", "'80s"), T for clock times ("10:35", "6 a.m."), K for
     quarter codes ("3Q"), D for ordinal days ("25th")."""
     if token[0].isalpha():
@@ -2003,7 +2004,7 @@ def trigger_kinds(token: str, text: str, end: int) -> str:
     nxt = text[end:end + 12]
     if len(token) == 4 and token[0] in "12" and token.isdigit():
         k += "Y"
-    if nxt[:1] in "/.-" and nxt[1:2].isdigit():
+    if _NUMERIC_DATE_NEXT.match(nxt):
         k += "Z"
     if token.endswith("0s") or (token.endswith("0") and _APOS_S.match(nxt)):
         k += "X"
