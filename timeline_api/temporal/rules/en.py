@@ -1970,6 +1970,10 @@ TRIGGER_WORDS = {
     "J": "hours",
     "G": "long",
     "P": "today tonight yesterday tomorrow",
+    "e": "date",                                     # "a later date"
+    "g": "every each per",                           # "every two weeks"
+    "n": "end beginning start middle",               # "the end of the year", "year-end"
+    "m": "earlier later early late mid middle",      # "earlier this month"
     "I": "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth"
          " fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth thirtieth",
 }
@@ -1979,7 +1983,8 @@ TRIGGER_WORDS = {
 # words end most of their expressions ("the past two months", "last week"), so
 # little is needed after them
 TRIGGER_MARGINS = {"U": (48, 28), "A": (48, 24), "L": (48, 24), "F": (8, 40), "I": (16, 20),
-                   "B": (40, 16), "V": (32, 12), "J": (24, 40), "G": (24, 4), "P": (24, 24)}
+                   "B": (40, 16), "V": (32, 12), "J": (24, 40), "G": (24, 4), "P": (24, 24),
+                   "e": (16, 4), "g": (4, 48), "n": (16, 28), "m": (4, 40)}
 
 
 _APOS_S = re.compile(r"['’]s\b")
@@ -2020,15 +2025,15 @@ def trigger_kinds(token: str, text: str, end: int) -> str:
 _KINDS = {
     "iso_date": "Y", "numeric_date": "Z", "weekday_month_day": "W", "month_day_year": "M",
     "day_month_year": "M", "month_day": "M", "nth_in_month": "M", "day_month": "M", "week_of": "M", "and_day": "M", "ordinal_day": "D", "month_year": "M", "month": "M",
-    "year": "Y", "year_end": "U", "full_year": "B", "year_ended": "B", "year_period": "Y",
+    "year": "Y", "year_end": "n", "full_year": "B", "year_ended": "B", "year_period": "Y",
     "year_words": "N", "month_rel_year": "M", "half_of": "K", "rel_year_quarter": "K",
     "year_range": "Y", "month_range": "M", "day_range": "M", "decade": "XN", "century": "C",
     "quarter": "K", "quarter_code": "K", "the_quarter": "K", "year_earlier": "B", "fiscal_year": "B",
     "season": "Q", "holiday": "H", "clock": "T", "day_at_clock": "T", "day_part": "O", "part_day": "O", "part_of": "OJ",
     "this_part": "O", "deictic_day": "P", "ref": "R", "weekend": "V", "rel_unit": "U",
-    "rel_mod": "U", "rel_weekday": "W", "narr_weekday": "W", "rel_month": "M", "weekday": "W", "ago": "A", "later": "L",
+    "rel_mod": "m", "rel_weekday": "W", "narr_weekday": "W", "rel_month": "M", "weekday": "W", "ago": "A", "later": "L",
     "next_day": "UO", "nth_day_of": "I", "duration": "U", "duration_bare": "U", "duration_unit_long": "G",
-    "later_date": "LR", "set_adverb": "S", "set_every": "U", "set_every_wd": "W", "set_each_month": "M", "set_freq": "F",
+    "later_date": "e", "set_adverb": "S", "set_every": "g", "set_every_wd": "W", "set_each_month": "M", "set_freq": "F",
 }
 for _r in RULES:
     _r.kinds = _KINDS.get(_r.name, "")
