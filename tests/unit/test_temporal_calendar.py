@@ -107,3 +107,36 @@ def test_extreme_reference_dates_do_not_crash(ref):
         assert text[t.start:t.end] == t.text
         if t.interval:
             assert t.interval[0] < t.interval[1]
+
+
+# Our own sentences across the grammar's families: the windows around triggers are an
+# optimisation, so tagging only inside them must find what a scan of the whole text finds
+# (a rule whose trigger kinds or margins miss its matches fails here).
+WINDOW_TEXTS = [
+    "The attack came on 3 May 2023; two days later officials spoke. A week earlier, talks failed.",
+    "Shares fell 3.5% on Friday, 12/25/1998, and 25.12.1998 at 10:35 a.m. EDT, and at 14:30 GMT.",
+    "In the early hours of Sunday morning, rebels advanced; this past weekend was calm.",
+    "Profit in the third quarter of 2022 rose from a year earlier; year-earlier sales fell. H1 2022 and FY2021.",
+    "Net income for the year ended June 30 rose; the fiscal year 1998, the full year and the year-end figure.",
+    "The festival runs from March to May 2023, between 3 and 5 May, and 2009-2010.",
+    "It happened in the 1990s, in the late 19th century, last fall, at Christmas 2019 and on Black Friday.",
+    "He left yesterday, returns tomorrow, and spoke today; the day before yesterday it rained.",
+    "Earlier this month and later this year, prices will rise; at a later date, every two weeks, each July.",
+    "Talks open on the first Monday in September and in the week ending June 3; the last week of May.",
+    "The strike lasted three days, a 24-hour walkout, a decades-long feud, two and a half hours.",
+    "Now, recently, soon, in the near future and these days, as soon as possible; the end of the month.",
+    "Trains leave twice a day, on Sundays, every Monday evening, and the next morning at noon Thursday.",
+]
+
+
+@pytest.mark.parametrize("text", WINDOW_TEXTS)
+def test_windows_find_what_a_full_scan_finds(text):
+    from timeline_api.temporal.engine import Engine
+    from timeline_api.temporal.rules import en
+
+    windowed = Engine(en)
+    full = Engine(en)
+    full.trigger = None  # every rule over the whole text
+    ref = date(2023, 6, 5)
+    assert [(t.start, t.end, t.value) for t in windowed.tag(text, ref)] == [
+        (t.start, t.end, t.value) for t in full.tag(text, ref)]
