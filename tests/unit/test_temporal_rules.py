@@ -95,6 +95,20 @@ def test_an_infinitive_is_not_a_past_tense():
     assert values("He will cut taxes on Friday.") == ["2023-06-09"]
 
 
+def test_a_relative_clause_keeps_its_own_tense():
+    # "will" in the clause around the date, not the main clause's "said"
+    assert values("Osborne, who will speak on Friday, said growth was strong.") == ["2023-06-09"]
+    assert values("The minister, who resigned on Friday, said he was sorry.") == ["2023-06-02"]
+    assert values("On Friday, officials said the talks had failed.") == ["2023-06-02"]
+
+
+def test_a_clock_time_far_from_any_day_is_on_the_report_day():
+    text = ("The budget will be presented on Dec. 5, the minister said. " + "Markets were calm. " * 30
+            + "Sterling was up 0.4 percent at 1300 GMT.")
+    assert values(text) == ["2023-12-05", "2023-06-05T13:00"]
+    assert values("The blast came on 3 May. It went off at 10:35 a.m.") == ["2023-05-03", "2023-05-03T10:35"]
+
+
 def test_this_past_weekend_is_one_expression():
     assert tag("This past weekend, protesters gathered.") == [("This past weekend", "DATE", "2023-W22-WE")]
 

@@ -259,7 +259,7 @@ class Engine:
             if tx.type in ("DATE", "TIME") and tx.interval is not None and r.explicit:
                 ctx.narrative = (tx.interval[0], tx.granularity)
                 if tx.granularity in ("day", "part_of_day", "hour", "minute", "second"):
-                    ctx.last_day = tx.interval[0]
+                    ctx.last_day, ctx.last_day_end = tx.interval[0], tx.end
             if tx.granularity:
                 ctx.last_gran = tx.granularity
                 if (tx.granularity in ("quarter", "half") and tx.interval is not None and r.explicit

@@ -67,6 +67,7 @@ class Ctx:
     span: str | None = None
     # the last explicit day (or finer) mentioned: clock times without a day refer to it
     last_day: dt.date | None = None
+    last_day_end: int = 0  # where it was named
     _tense: object = field(default=False, repr=False)
 
     def tense(self) -> str | None:

@@ -1017,6 +1017,12 @@ def n_set(m, cx):
     return R(duration_value(n, _unit_for_duration(unit)), "SET", extra=extra, explicit=False)
 
 
+# how far (characters) a clock time without a day looks back for the day it is on;
+# beyond it, the day of the report ("sterling was up at 1300 GMT" paragraphs after a
+# date in December)
+CLOCK_DAY_REACH = 400
+
+
 def n_time(m, cx):
     """Clock times, optionally with a day: '10:35 a.m.', 'noon Thursday', '5 p.m. EST Nov. 9'."""
     g = G(m)
@@ -1052,7 +1058,7 @@ def n_time(m, cx):
         day = resolve_day_phrase(dpart, cx)
         if day is None:
             return None
-    elif cx.last_day is not None:
+    elif cx.last_day is not None and cx.start - cx.last_day_end <= CLOCK_DAY_REACH:
         day, anchor = cx.last_day, "narrative"
     elif cx.dct:
         day = cx.dct
@@ -1909,6 +1915,36 @@ def tense(text: str, start: int, end: int) -> str | None:
         # a closing quote ends the quoted clause: in '"... leave Thursday," he said'
         # the reporting verb after it is not the tense of the quotation
         right = right[:mm.start()]
+    # a cue inside the expression's comma-bounded part of the clause wins: in "Osborne,
+    # who will deliver it on Dec. 5, said ..." the relative clause's "will", not "said"
+    comma = _COMMA.search(right)
+    seg_left = left[left.rfind(", ") + 2:] if ", " in left else None
+    seg_right = right[:comma.start()] if comma else None
+    if seg_left is not None or seg_right is not None:
+        found = _nearest_cue(seg_left if seg_left is not None else left,
+                             seg_right if seg_right is not None else right)
+        if found is not None:
+            return _present_as(found, left, right)
+    found = _nearest_cue(left, right)
+    if found is None:
+        return None
+    return _present_as(found, left, right)
+
+
+_COMMA = re.compile(r",(?!\d)")
+
+
+def _present_as(found: str, left: str, right: str) -> str:
+    if found == "present":
+        # "says Friday" etc.: present reporting is past in news; look further for a future cue
+        if _FUT.search(left) or _FUT.search(right):
+            return "future"
+    return found
+
+
+def _nearest_cue(left: str, right: str) -> str | None:
+    """The tense of the verb cue nearest the expression, before it (a slight
+    preference) or after it."""
     best = None  # (distance, tense)
     for rx, name in ((_FUT, "future"), (_PAST, "past"), (_PRESENT, "present")):
         for mm in rx.finditer(left):
@@ -1923,14 +1959,7 @@ def tense(text: str, start: int, end: int) -> str | None:
             if best is None or dist < best[0]:
                 n = "past" if name == "future" and _PLUPERFECT.search(right, 0, mm.start()) else name
                 best = (dist, n)
-    if best is None:
-        return None
-    if best[1] == "present":
-        # "says Friday" etc.: present reporting is past in news; look further for a future cue
-        if _FUT.search(left) or _FUT.search(right):
-            return "future"
-        return "present"
-    return best[1]
+    return best[1] if best is not None else None
 
 
 # ---------------------------------------------------------------------------
