@@ -340,6 +340,7 @@ def test_determiner_belongs_to_the_expression():
     "The Arab Spring spread.",
     "The Winter Olympics drew crowds.",
     "Christmas Island is remote.",
+    "Some of the rocks are 3.5 billion years old.",
 ])
 def test_issue_traps(text):
     assert triples(text) == []

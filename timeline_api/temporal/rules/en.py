@@ -1816,6 +1816,8 @@ def _bare_duration(m, cx):
         return None  # "living quarters", "fourth quarters" (a set)
     if "recent" in w and unit.lower() == "years":
         return R("PAST_REF", anchor="document", explicit=False)
+    if re.match(r"[\s-]+old\b", cx.text[cx.end:cx.end + 6]):
+        return None  # "3.5 billion years old", "centuries-old": an age
     if w == "hours" and re.search(r"\b(?:early|small|wee|after)[\s-]+$", cx.text[max(0, cx.start - 8):cx.start], re.I):
         return None  # "in the early hours": a time of night; "after-hours trading"
     return R(duration_value(None, _unit_for_duration(unit)), "DURATION", explicit=False)
