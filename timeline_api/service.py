@@ -132,7 +132,8 @@ def _store(session: Session, article: Article, drafts: list[EventDraft]) -> None
         for e in (*draft.actors, *(p.entity for p in draft.locations), *draft.location_scope):
             entities.setdefault(e.key, e)
     repository.ensure_entities(session, entities.values())
-    repository.lock_merge_keys(session, _merge_lock_keys(drafts))
+    views = [draft.merge_view() for draft in drafts]
+    repository.lock_merge_keys(session, _merge_lock_keys(views))
     session.add(article)
     session.flush()
     # The pipeline judged this article's drafts to be different happenings: none may
@@ -140,8 +141,8 @@ def _store(session: Session, article: Article, drafts: list[EventDraft]) -> None
     # written in one flush at the end (batched inserts); they cannot be candidates meanwhile.
     joined: dict[int, Event] = {}
     with session.no_autoflush:
-        for draft in drafts:
-            event = _find_same_happening(session, draft, exclude=list(joined))
+        for draft, view in zip(drafts, views, strict=True):
+            event = _find_same_happening(session, view, exclude=list(joined))
             if event is None:
                 event = _new_event(draft, article)
                 repository.set_event_links(event, [a.key for a in draft.actors], _locations(
@@ -157,14 +158,13 @@ def _store(session: Session, article: Article, drafts: list[EventDraft]) -> None
         _refresh(session, joined[event_id])
 
 
-def _merge_lock_keys(drafts: list[EventDraft]) -> set[str]:
+def _merge_lock_keys(views: list[MergeView]) -> set[str]:
     """What concurrent ingests take turns on: a happening merges only with an event
     sharing an entity and a nested interval, so (entity, year) for each year of the
     draft's interval (a decade: ten keys); one of more than a dozen years (a century)
     only serialises with others as wide."""
     keys = set()
-    for draft in drafts:
-        view = draft.merge_view()
+    for view in views:
         first, last = view.start.year, (view.end - dt.timedelta(microseconds=1)).year
         years = range(first, last + 1) if last - first < _LOCK_YEARS else ("wide",)
         keys.update(f"{entity}@{year}" for entity in view.entity_keys for year in years)
@@ -174,8 +174,7 @@ def _merge_lock_keys(drafts: list[EventDraft]) -> set[str]:
 _LOCK_YEARS = 12
 
 
-def _find_same_happening(session: Session, draft: EventDraft, exclude: list[int]) -> Event | None:
-    view = draft.merge_view()
+def _find_same_happening(session: Session, view: MergeView, exclude: list[int]) -> Event | None:
     candidates = repository.merge_candidates(session, view.start, view.end, view.entity_keys, exclude)
     return best_match(view, [(event, _merge_view(event)) for event in candidates])
 

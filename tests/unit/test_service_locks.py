@@ -8,7 +8,7 @@ PUBLISHED = dt.datetime(2024, 2, 16)
 
 
 def keys(text):
-    return _merge_lock_keys(analyse_article(text, PUBLISHED).events)
+    return _merge_lock_keys([draft.merge_view() for draft in analyse_article(text, PUBLISHED).events])
 
 
 def test_reports_of_one_happening_share_a_key_whatever_their_precision():
