@@ -623,15 +623,11 @@ def n_weekday(m, cx):
             r"\b(?:will|['’]ll|next|upcoming|coming)\b", cx.text[max(0, cx.start - 60):cx.start], re.I):
         cx._tense = "past"  # "Wednesday's ruling": an event already known
     d = weekday_date(wd, cx, rel)
-    if d is None:
-        v = f"XXXX-WXX-{wd}"
-        if part:
-            return R(v + "T" + PARTS[part.lower()], "TIME", anchor="document", explicit=False)
-        return R(v, anchor="document", explicit=False)
-    v = cal.fmt(d, "day")
     if part:
-        return R(v + "T" + PARTS[part.lower()], "TIME", anchor="document")
-    return R(v, anchor="document")
+        return _day_part(d if d is not None else f"XXXX-WXX-{wd}", PARTS[part.lower()], None)
+    if d is None:
+        return R(f"XXXX-WXX-{wd}", anchor="document", explicit=False)
+    return R(cal.fmt(d, "day"), anchor="document")
 
 
 def n_deictic_day(m, cx):
@@ -1112,24 +1108,21 @@ def n_day_part(m, cx):
     day = resolve_day_phrase(m["dpart"], cx)
     if day is None:
         return None
-    part = PARTS[m["part"].lower()]
     mod = {"mid": "MID", "early": "START", "late": "END"}.get((_m(m, "m") or "").lower())
-    if isinstance(day, str):
-        return R(day + "T" + part, "TIME", mod=mod, anchor="document", explicit=False)
-    return R(cal.fmt(day, "day") + "T" + part, "TIME", mod=mod, anchor="document")
+    return _day_part(day, PARTS[m["part"].lower()], mod)
 
 
 def n_part_of(m, cx):
     """'the morning of Friday', 'the night of yesterday', 'the early hours of Sunday'
     (after midnight: the start of its morning)."""
+    if not m["hours"]:
+        return n_day_part(m, cx)
     day = resolve_day_phrase(m["dpart"], cx)
-    if day is None:
-        return None
-    if m["hours"]:
-        part, mod = "MO", "START"
-    else:
-        part = PARTS[m["part"].lower()]
-        mod = {"early": "START", "late": "END"}.get((_m(m, "m") or "").lower())
+    return None if day is None else _day_part(day, "MO", "START")
+
+
+def _day_part(day, part: str, mod: str | None) -> R:
+    """A part of a day (a date, or an undated value string) as a TIME."""
     if isinstance(day, str):
         return R(day + "T" + part, "TIME", mod=mod, anchor="document", explicit=False)
     return R(cal.fmt(day, "day") + "T" + part, "TIME", mod=mod, anchor="document")
