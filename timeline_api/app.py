@@ -6,8 +6,10 @@ import logging
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from timeline_api.config import Settings
-from timeline_api.store.db import Database
+from timeline_api.config import Settings, default_database_url
+from timeline_api.store.db import Database, redacted_url
+
+log = logging.getLogger(__name__)
 
 
 def create_app(config: Settings | dict | None = None) -> Flask:
@@ -23,6 +25,9 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     app.extensions["timeline_settings"] = settings
     app.extensions["timeline_db"] = Database(settings.database_url)
     logging.basicConfig(level=settings.log_level.upper())
+    default = settings.database_url == default_database_url()
+    log.info("database: %s%s", redacted_url(settings.database_url),
+             " (the default: set DATABASE_URL to choose another)" if default else "")
 
     from timeline_api.api import init_api  # keeps `timeline-api resolve` free of Flask imports
 

@@ -15,6 +15,7 @@ import click
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="timeline-api", prog_name="timeline-api")
 def main() -> None:
     """timeline-api: dated events from news articles."""
 
@@ -64,9 +65,9 @@ def _upgrade(url: str) -> None:
 
 
 def _redacted(url: str) -> str:
-    from sqlalchemy.engine import make_url
+    from timeline_api.store.db import redacted_url
 
-    return make_url(url).render_as_string(hide_password=True)
+    return redacted_url(url)
 
 
 # ---------------------------------------------------------------- resolve

@@ -9,11 +9,16 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-DEFAULT_SQLITE_PATH = Path("var") / "timeline.db"
+
+def default_sqlite_path() -> Path:
+    """Where the embedded database lives when DATABASE_URL is not set: the user's data
+    directory (XDG), never a folder in whatever directory the command runs from."""
+    data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(data_home) / "timeline-api" / "timeline.db"
 
 
-def _default_database_url() -> str:
-    return f"sqlite:///{DEFAULT_SQLITE_PATH}"
+def default_database_url() -> str:
+    return f"sqlite:///{default_sqlite_path()}"
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -22,7 +27,7 @@ def _split(value: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str = field(default_factory=_default_database_url)
+    database_url: str = field(default_factory=default_database_url)
     # request bodies larger than this are refused with 413 before parsing
     max_content_length: int = 2 * 1024 * 1024
     # article text longer than this (characters) is refused with 422

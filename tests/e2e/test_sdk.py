@@ -14,16 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.e2e.processes import serving
 from timeline_api.store.migrate import upgrade
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-sdk")]
@@ -31,8 +29,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-sdk")]
 ROOT = Path(__file__).resolve().parents[2]
 OPENAPI = ROOT / "openapi" / "openapi.yaml"
 PACKAGE = "timeline_api_client"
-# how long gunicorn may take to answer /readyz before the fixture gives up (a guard, not a measurement)
-BOOT_LIMIT_S = 90
 
 ARTICLE = (
     "Ukraine accused Moscow of shelling the port of Odesa on 3 May 2023, regional officials said. "
@@ -43,64 +39,9 @@ ARTICLE_URL = "https://news.example.org/2023/05/odesa-shelling"
 
 # ------------------------------------------------------------------ fixtures
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _tail(path: Path, lines: int = 60) -> str:
-    try:
-        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
-    except FileNotFoundError:
-        return "(no log)"
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """SIGTERM the gunicorn process group (master and workers), SIGKILL if it lingers."""
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait(timeout=10)
-
-
-def _start_gunicorn(workdir: Path, database_url: str, log: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "INFO"}
-    env.pop("WEB_CONCURRENCY", None)
-    argv = [sys.executable, "-m", "gunicorn",
-            "--config", "python:timeline_api.gunicorn_conf",
-            "--workers", "1", "--threads", "2",
-            "--bind", f"127.0.0.1:{port}",
-            "timeline_api:create_app()"]
-    with log.open("ab") as out:
-        # a session of its own, so teardown can signal master and workers together
-        proc = subprocess.Popen(argv, cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
-    return proc, f"http://127.0.0.1:{port}"
-
-
-def _wait_ready(proc: subprocess.Popen, base_url: str, log: Path) -> bool:
-    """True once /readyz answers 200; False if gunicorn exited (e.g. the port was taken)."""
-    deadline = time.monotonic() + BOOT_LIMIT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            return False
-        try:
-            if httpx.get(f"{base_url}/readyz", timeout=2).status_code == 200:
-                return True
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    _stop(proc)
-    pytest.fail(f"gunicorn did not become ready within {BOOT_LIMIT_S}s:\n{_tail(log)}", pytrace=False)
+def _gunicorn(port: int) -> list[str]:
+    return [sys.executable, "-m", "gunicorn", "--config", "python:timeline_api.gunicorn_conf",
+            "--workers", "1", "--threads", "2", "--bind", f"127.0.0.1:{port}", "timeline_api:create_app()"]
 
 
 @pytest.fixture(scope="module")
@@ -109,24 +50,10 @@ def server(tmp_path_factory) -> str:
     workdir = tmp_path_factory.mktemp("e2e-server")
     database_url = f"sqlite:///{workdir / 'timeline.db'}"
     upgrade(database_url)
-    log = workdir / "gunicorn.log"
-    for _attempt in range(3):  # the free port can be taken between probing and binding
-        proc, base_url = _start_gunicorn(workdir, database_url, log)
-        try:
-            ready = _wait_ready(proc, base_url, log)
-        except BaseException:
-            _stop(proc)
-            raise
-        if ready:
-            break
-        _stop(proc)
-    else:
-        pytest.fail(f"gunicorn exited before it was ready:\n{_tail(log)}", pytrace=False)
-    try:
+    env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "INFO"}
+    env.pop("WEB_CONCURRENCY", None)
+    with serving(_gunicorn, cwd=workdir, env=env, log=workdir / "gunicorn.log") as base_url:
         yield base_url
-    finally:
-        _stop(proc)
-    assert proc.returncode is not None
 
 
 @pytest.fixture(scope="module")
