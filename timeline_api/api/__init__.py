@@ -1,13 +1,15 @@
 """The HTTP shell: one blueprint per resource, problem+json errors, OpenAPI from the schemas."""
 from __future__ import annotations
 
+from importlib.metadata import version
+
 from flask import Flask
 
 from timeline_api.api import articles, entities, events, health, resolve, timeline
 from timeline_api.api.common import close_db_session
 from timeline_api.api.errors import ProblemApi, require_json_body
 
-API_VERSION = "1.0.0"
+API_VERSION = version("timeline-api")  # the spec is versioned with the package
 BLUEPRINTS = (articles.blp, timeline.blp, events.blp, entities.blp, resolve.blp, health.blp)
 
 OPENAPI_CONFIG = {
