@@ -1,4 +1,4 @@
-"""`timeline-api`: serve, db upgrade, resolve, ingest.
+"""`timeline-api`: serve, db upgrade, keys, resolve, ingest.
 
 Imports are local to each command so `timeline-api resolve` loads only the
 temporal tagger (no Flask, no SQLAlchemy) and starts fast.
@@ -68,6 +68,67 @@ def _redacted(url: str) -> str:
     from timeline_api.store.db import redacted_url
 
     return redacted_url(url)
+
+
+# ---------------------------------------------------------------- keys
+
+@main.group()
+def keys() -> None:
+    """API keys: writes need one with the write scope, deletions and curation admin."""
+
+
+def _key_session():
+    from timeline_api.config import Settings
+    from timeline_api.store.db import Database
+
+    url = Settings.from_env().database_url
+    _upgrade(url)
+    return Database(url)
+
+
+@keys.command("create")
+@click.option("--scope", type=click.Choice(["read", "write", "admin"]), required=True,
+              help="read: GET when REQUIRE_KEY_FOR_READS is set; write: post articles; admin: also delete and curate")
+@click.option("--name", help="What the key is for (shown by `keys list`)")
+def create_key(scope: str, name: str | None) -> None:
+    """Create a key and print it once: only its hash is stored."""
+    from timeline_api import keys as api_keys
+
+    database = _key_session()
+    with database.session() as session:
+        new = api_keys.create_key(session, scope, name)
+    database.dispose()
+    click.echo(f"key {new.row.id} ({scope}{', ' + name if name else ''}) created; it is shown only now:", err=True)
+    click.echo(new.secret)
+
+
+@keys.command("list")
+def list_keys() -> None:
+    """Keys with their id, scope, prefix and state (never the key itself)."""
+    from timeline_api import keys as api_keys
+
+    database = _key_session()
+    with database.session() as session:
+        for row in api_keys.list_keys(session):
+            state = f"revoked {row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "active"
+            click.echo(f"{row.id}\t{row.scope}\t{row.prefix}…\t{row.name or ''}\t"
+                       f"created {row.created_at:%Y-%m-%d %H:%M}\t{state}")
+    database.dispose()
+
+
+@keys.command("revoke")
+@click.argument("key_id", type=int)
+def revoke_key(key_id: int) -> None:
+    """Revoke a key by its id: requests with it get 401 from now on."""
+    from timeline_api import keys as api_keys
+
+    database = _key_session()
+    with database.session() as session:
+        row = api_keys.revoke_key(session, key_id)
+    database.dispose()
+    if row is None:
+        raise click.ClickException(f"no key with id {key_id}")
+    click.echo(f"key {key_id} revoked", err=True)
 
 
 # ---------------------------------------------------------------- resolve

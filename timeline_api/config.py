@@ -40,6 +40,14 @@ class Settings:
     log_level: str = "INFO"
     # run `alembic upgrade head` when the app starts under `serve`
     migrate_on_start: bool = True
+    # reads (GET, POST /v1/resolve) need a key too, of any scope
+    require_key_for_reads: bool = False
+    # per client (key, else address), per route and method; Flask-Limiter's notation
+    rate_limits_enabled: bool = True
+    rate_limit_reads: str = "600 per minute"
+    rate_limit_writes: str = "120 per minute"
+    # memory:// for one app server; redis://host:6379 to share the counts between several
+    ratelimit_storage_uri: str = "memory://"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:

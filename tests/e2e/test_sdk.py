@@ -22,6 +22,8 @@ import httpx
 import pytest
 
 from tests.e2e.processes import serving
+from timeline_api import keys
+from timeline_api.store.db import Database
 from timeline_api.store.migrate import upgrade
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-sdk")]
@@ -45,15 +47,20 @@ def _gunicorn(port: int) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory) -> str:
-    """gunicorn serving a freshly migrated SQLite database; yields its base URL."""
+def server(tmp_path_factory) -> tuple[str, str]:
+    """gunicorn serving a freshly migrated SQLite database that holds one write key;
+    yields its base URL and the key."""
     workdir = tmp_path_factory.mktemp("e2e-server")
     database_url = f"sqlite:///{workdir / 'timeline.db'}"
     upgrade(database_url)
+    database = Database(database_url)
+    with database.session() as session:
+        key = keys.create_key(session, "write", "e2e sdk").secret
+    database.dispose()
     env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "INFO"}
     env.pop("WEB_CONCURRENCY", None)
     with serving(_gunicorn, cwd=workdir, env=env, log=workdir / "gunicorn.log") as base_url:
-        yield base_url
+        yield base_url, key
 
 
 @pytest.fixture(scope="module")
@@ -83,9 +90,18 @@ def sdk(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def api(sdk, server):
-    """Generated client, its operation modules and models, bound to the running server."""
-    client = sdk.Client(base_url=server, raise_on_unexpected_status=True, timeout=httpx.Timeout(60.0))
+    """The generated client, authenticated with the server's write key (as a Bearer token)."""
+    base_url, key = server
+    client = sdk.AuthenticatedClient(base_url=base_url, token=key, raise_on_unexpected_status=True,
+                                     timeout=httpx.Timeout(60.0))
     with client as bound:
+        yield bound
+
+
+@pytest.fixture(scope="module")
+def anonymous(sdk, server):
+    """The generated client without a key."""
+    with sdk.Client(base_url=server[0], timeout=httpx.Timeout(60.0)) as bound:
         yield bound
 
 
@@ -225,3 +241,13 @@ def test_invalid_article_is_a_typed_validation_problem(api):
     assert isinstance(problem, models.Problem)
     assert problem.status == 422
     assert "text" in problem.errors.additional_properties
+
+
+def test_writes_without_a_key_are_a_typed_401_problem_and_reads_are_open(anonymous):
+    models = _models()
+    refused = _op("articles", "create_article").sync_detailed(
+        client=anonymous, body=models.ArticleCreate(text=ARTICLE + " Again.", published_at=dt.datetime(2023, 5, 4)))
+    assert refused.status_code == 401, refused.content
+    assert isinstance(refused.parsed, models.Problem) and refused.parsed.status == 401
+    assert refused.headers["WWW-Authenticate"].startswith("Bearer")
+    assert _op("timeline", "get_timeline").sync_detailed(client=anonymous).status_code == 200

@@ -6,8 +6,10 @@ from importlib.metadata import version
 from flask import Flask
 
 from timeline_api.api import articles, entities, events, health, resolve, timeline
+from timeline_api.api.auth import KEY_OPTIONAL, SECURITY_SCHEMES, enforce_scope, identify_client
 from timeline_api.api.common import close_db_session
 from timeline_api.api.errors import ProblemApi, require_json_body
+from timeline_api.api.limits import init_limits
 
 API_VERSION = version("timeline-api")  # the spec is versioned with the package
 BLUEPRINTS = (articles.blp, timeline.blp, events.blp, entities.blp, resolve.blp, health.blp)
@@ -27,6 +29,8 @@ OPENAPI_CONFIG = {
             "license": {"name": "MIT"},
         },
         "servers": [{"url": "/", "description": "This server"}],
+        # operations that need a key say so themselves; the rest take one when the deployment asks
+        "security": KEY_OPTIONAL,
     },
 }
 
@@ -35,9 +39,15 @@ def init_api(app: Flask) -> ProblemApi:
     for key, value in OPENAPI_CONFIG.items():
         app.config.setdefault(key, value)
     api = ProblemApi(app)
+    for name, scheme in SECURITY_SCHEMES.items():
+        api.spec.components.security_scheme(name, scheme)
     for blp in BLUEPRINTS:
         api.register_blueprint(blp)
     app.url_value_preprocessor(_path_values_without_nul)
+    # in this order: who is calling, how often they may, what they may (see api/auth.py)
+    app.before_request(identify_client)
+    init_limits(app, app.extensions["timeline_settings"], exempt_blueprints=[health.blp])
+    app.before_request(enforce_scope)
     app.before_request(require_json_body)
     app.teardown_appcontext(close_db_session)
     return api

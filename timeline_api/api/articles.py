@@ -4,8 +4,9 @@ from __future__ import annotations
 import marshmallow as ma
 from flask import url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
+from timeline_api.api.auth import Blueprint
 from timeline_api.api.common import (
     NOT_BLANK,
     FlexibleDateTime,
@@ -99,6 +100,7 @@ class ArticleCollection(MethodView):
             abort(422, message=str(exc), errors={"cursor": [str(exc)]})
         return {"articles": articles, "next_cursor": next_cursor}
 
+    @blp.requires("write")
     @blp.arguments(ArticleCreateSchema)
     @blp.response(201, ArticleWithEventsSchema, description="Article stored with its events")
     @blp.alt_response(200, schema=ArticleWithEventsSchema,
@@ -129,6 +131,7 @@ class ArticleResource(MethodView):
             abort(404, message=f"No article with id {article_id}.")
         return article
 
+    @blp.requires("admin")
     @blp.response(204)
     @blp.doc(operationId="deleteArticle")
     def delete(self, article_id: int):

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
+from timeline_api.api.auth import Blueprint
 from timeline_api.api.common import NOT_BLANK, PageArgs, RequestSchema, ResponseSchema, db_session, page_limit
 from timeline_api.registry import KINDS, EntityChange, RegistryError, create_entity, merge_entity, update_entity
 from timeline_api.store import repository
@@ -100,6 +101,7 @@ class EntityCollection(MethodView):
         return {"entities": [entity_to_dict(e, n) for e, n in rows], "next_cursor": next_cursor}
 
 
+    @blp.requires("admin")
     @blp.arguments(EntityCreateSchema)
     @blp.response(201, EntitySchema)
     @blp.doc(operationId="createEntity")
@@ -136,6 +138,7 @@ class EntityResource(MethodView):
             abort(404, message=f"No entity with id {entity_id}.")
         return entity_to_dict(*row)
 
+    @blp.requires("admin")
     @blp.arguments(EntityPatchSchema)
     @blp.response(200, EntitySchema)
     @blp.doc(operationId="updateEntity")
@@ -149,6 +152,7 @@ class EntityResource(MethodView):
 
 @blp.route("/<string(maxlength=128):entity_id>/merge")
 class EntityMerge(MethodView):
+    @blp.requires("admin")
     @blp.arguments(EntityMergeSchema)
     @blp.response(200, EntitySchema, description="The entity that absorbed the other")
     @blp.doc(operationId="mergeEntity")

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from sqlalchemy.exc import SQLAlchemyError
 
+from timeline_api.api.auth import NO_KEY, Blueprint
 from timeline_api.api.common import ResponseSchema, database
 from timeline_api.store.migrate import current_revisions, head_revisions
 
@@ -19,7 +20,7 @@ class StatusSchema(ResponseSchema):
 @blp.route("/healthz")
 class Health(MethodView):
     @blp.response(200, StatusSchema)
-    @blp.doc(operationId="getHealth")
+    @blp.doc(operationId="getHealth", security=NO_KEY)
     def get(self):
         """200 while the process is up"""
         return {"status": "ok"}
@@ -29,7 +30,7 @@ class Health(MethodView):
 class Ready(MethodView):
     @blp.response(200, StatusSchema)
     @blp.alt_response(503, description="The database does not answer, or its schema is not at this version's head")
-    @blp.doc(operationId="getReadiness")
+    @blp.doc(operationId="getReadiness", security=NO_KEY)
     def get(self):
         """200 when the database answers and its schema is the one this version needs"""
         try:

@@ -6,8 +6,9 @@ from urllib.parse import urlencode
 import marshmallow as ma
 from flask import Response, json, request
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
+from timeline_api.api.auth import Blueprint
 from timeline_api.api.common import (
     FlexibleDateTime,
     PageArgs,

@@ -16,6 +16,7 @@ from timeline_api.entities.types import ACTOR_KINDS, PLACE_KINDS
 from timeline_api.entities.types import Entity as EntityValue
 from timeline_api.store.cursor import InvalidCursor, decode_cursor, encode_cursor
 from timeline_api.store.models import (
+    ApiKey,
     Article,
     Entity,
     EntityAlias,
@@ -27,6 +28,7 @@ from timeline_api.store.models import (
     RegistryVersion,
     SourceActor,
     SourceLocation,
+    utcnow,
 )
 
 
@@ -437,3 +439,32 @@ def merge_entities(session: Session, source: Entity, target: Entity) -> None:
     session.flush()
     session.delete(source)
     session.flush()
+
+
+# ---------------------------------------------------------------- API keys
+
+def add_api_key(session: Session, *, name: str | None, scope: str, prefix: str, key_hash: str) -> ApiKey:
+    row = ApiKey(name=name, scope=scope, prefix=prefix, key_hash=key_hash)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def active_api_key(session: Session, key_hash: str) -> ApiKey | None:
+    return session.scalars(select(ApiKey).where(ApiKey.key_hash == key_hash, ApiKey.revoked_at.is_(None))).first()
+
+
+def any_active_api_key(session: Session) -> bool:
+    return session.scalar(select(ApiKey.id).where(ApiKey.revoked_at.is_(None)).limit(1)) is not None
+
+
+def list_api_keys(session: Session) -> list[ApiKey]:
+    return list(session.scalars(select(ApiKey).order_by(ApiKey.id)))
+
+
+def revoke_api_key(session: Session, key_id: int) -> ApiKey | None:
+    row = session.get(ApiKey, key_id)
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = utcnow()
+        session.flush()
+    return row
