@@ -8,6 +8,7 @@ from flask import Flask
 from timeline_api.api import articles, entities, events, health, resolve, timeline
 from timeline_api.api.auth import KEY_OPTIONAL, SECURITY_SCHEMES, enforce_scope, identify_client
 from timeline_api.api.common import close_db_session
+from timeline_api.api.cors import enable_cors
 from timeline_api.api.errors import ProblemApi, require_json_body
 from timeline_api.api.limits import init_limits
 
@@ -44,9 +45,11 @@ def init_api(app: Flask) -> ProblemApi:
     for blp in BLUEPRINTS:
         api.register_blueprint(blp)
     app.url_value_preprocessor(_path_values_without_nul)
-    # in this order: who is calling, how often they may, what they may (see api/auth.py)
+    settings = app.extensions["timeline_settings"]
+    # in this order: who is calling, how often they may, from which web origin, what they may
     app.before_request(identify_client)
-    init_limits(app, app.extensions["timeline_settings"], exempt_blueprints=[health.blp])
+    init_limits(app, settings, exempt_blueprints=[health.blp])
+    enable_cors(app, settings.cors_origins)
     app.before_request(enforce_scope)
     app.before_request(require_json_body)
     app.teardown_appcontext(close_db_session)
