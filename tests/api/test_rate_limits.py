@@ -89,3 +89,9 @@ def test_app_servers_share_the_counts_through_redis(limited):
 def test_an_unreachable_limit_store_does_not_refuse_requests(limited):
     client = limited(ratelimit_storage_uri="redis://127.0.0.1:1/0").test_client()
     assert client.get("/v1/timeline", environ_base=_client_address()).status_code == 200
+
+
+def test_allowed_responses_carry_the_allowance_but_no_retry_after(limited):
+    response = limited().test_client().get("/v1/timeline", environ_base=_client_address())
+    assert response.status_code == 200
+    assert response.headers["X-RateLimit-Remaining"] == "2" and "Retry-After" not in response.headers

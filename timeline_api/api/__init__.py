@@ -5,11 +5,12 @@ from importlib.metadata import version
 
 from flask import Flask
 
-from timeline_api.api import articles, entities, events, health, resolve, timeline
+from timeline_api.api import articles, docs, entities, events, health, resolve, timeline
 from timeline_api.api.auth import KEY_OPTIONAL, SECURITY_SCHEMES, enforce_scope, identify_client
 from timeline_api.api.common import close_db_session
 from timeline_api.api.cors import enable_cors
 from timeline_api.api.errors import ProblemApi, require_json_body
+from timeline_api.api.headers import secure_headers
 from timeline_api.api.limits import init_limits
 
 API_VERSION = version("timeline-api")  # the spec is versioned with the package
@@ -21,8 +22,6 @@ OPENAPI_CONFIG = {
     "OPENAPI_VERSION": "3.0.3",
     "OPENAPI_URL_PREFIX": "/",
     "OPENAPI_JSON_PATH": "openapi.json",
-    "OPENAPI_SWAGGER_UI_PATH": "docs",
-    "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
     "API_SPEC_OPTIONS": {
         "info": {
             "description": "Dated events from news articles: every date expression found and resolved, "
@@ -44,6 +43,7 @@ def init_api(app: Flask) -> ProblemApi:
         api.spec.components.security_scheme(name, scheme)
     for blp in BLUEPRINTS:
         api.register_blueprint(blp)
+    app.register_blueprint(docs.blp)  # Swagger UI, from a package: not an API operation
     app.url_value_preprocessor(_path_values_without_nul)
     settings = app.extensions["timeline_settings"]
     # in this order: who is calling, how often they may, from which web origin, what they may
@@ -52,6 +52,7 @@ def init_api(app: Flask) -> ProblemApi:
     enable_cors(app, settings.cors_origins)
     app.before_request(enforce_scope)
     app.before_request(require_json_body)
+    app.after_request(secure_headers)
     app.teardown_appcontext(close_db_session)
     return api
 

@@ -8,7 +8,7 @@ requests are counted in memory meanwhile rather than refused. A client over its 
 """
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, Response, request
 from flask_limiter import Limiter
 
 from timeline_api.api.auth import client_identity
@@ -17,7 +17,17 @@ from timeline_api.config import Settings
 _READ_METHODS = frozenset(("GET", "HEAD", "OPTIONS"))
 
 
+def _retry_after_only_when_refused(response: Response) -> Response:
+    """Flask-Limiter sets Retry-After on every response; it means something on 429 and 503 only."""
+    if response.status_code not in (429, 503):
+        response.headers.pop("Retry-After", None)
+    return response
+
+
 def init_limits(app: Flask, settings: Settings, exempt_blueprints=()) -> Limiter:
+    # registered before the limiter's own after_request hook, so it runs after it
+    app.after_request(_retry_after_only_when_refused)
+
     def limit_for_request() -> str:
         return settings.rate_limit_reads if request.method in _READ_METHODS else settings.rate_limit_writes
 
