@@ -202,21 +202,37 @@ class Tally:
         return 100 * p, 100 * r, 100 * (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def evaluate(docs: list[Document]) -> Tally:
+def pipeline_events(doc: Document) -> tuple[int, list[dict]]:
+    """The pipeline's drafts for one document, shaped like the API's events (no store, no
+    merging across documents): a quick loop while developing a rule, not the measure."""
+    from timeline_api.pipeline import analyse_article
+
+    events = []
+    for draft in analyse_article(doc.text, dt.datetime.fromisoformat(doc.dct_value)).events:
+        d = draft.date
+        events.append({"date": {"value": d.value, "start": d.start.isoformat(), "end": d.end.isoformat(),
+                                "source": d.source, "text": d.text}, "status": draft.status,
+                       "confidence": draft.confidence,
+                       "sources": [{"article_id": 0, "start": e.start, "end": e.end} for e in draft.evidence]})
+    return 0, events
+
+
+def evaluate(docs: list[Document], direct: bool = False) -> Tally:
     tally = Tally()
     with tempfile.TemporaryDirectory() as tmp:
-        client = make_client(Path(tmp))
+        client = None if direct else make_client(Path(tmp))
         for doc in docs:
             sentences = gold_for(doc)
             if not sentences:
                 continue
-            article_id, events = article_events(client, doc)
+            article_id, events = pipeline_events(doc) if direct else article_events(client, doc)
             for s, event in zip(sentences, answers(article_id, events, sentences), strict=True):
                 tally.gold += 1
                 tally.records.append({
                     "doc": doc.doc_id, "dct": doc.dct_value, "start": s.start, "end": s.end,
                     "sentence": doc.text[s.start:s.end], "gold": sorted(s.values), "events": s.events,
                     "date": event and event["date"], "status": event and event["status"],
+                    "confidence": event and event["confidence"],
                     "right": bool(event) and any(is_right(event["date"]["value"], event["date"]["start"],
                                                           event["date"]["end"], g) for g in s.values)})
                 if event is None:
@@ -290,11 +306,13 @@ def print_errors(tally: Tally, limit: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--errors", type=int, default=0, help="print this many wrong sentences")
+    parser.add_argument("--direct", action="store_true",
+                        help="call the pipeline in-process, without the API, the store or merging (a quick loop)")
     parser.add_argument("--dump", help="write one JSON line per gold sentence to this file")
     parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()
     started = time.perf_counter()
-    tally = evaluate(read_corpus())
+    tally = evaluate(read_corpus(), direct=args.direct)
     text = report(tally, time.perf_counter() - started)
     print(text)
     if args.errors:

@@ -7,7 +7,7 @@ from flask_smorest import abort
 
 from timeline_api.api.auth import Blueprint
 from timeline_api.api.common import FlexibleDateTime, ResponseSchema, db_session
-from timeline_api.pipeline.events import TIMELINE_GRANULARITIES
+from timeline_api.pipeline.events import STATUSES, TIMELINE_GRANULARITIES
 from timeline_api.store import repository
 from timeline_api.store.models import Event
 
@@ -50,7 +50,7 @@ class EventSchema(ResponseSchema):
     id = ma.fields.Integer(required=True)
     date = ma.fields.Nested(EventDateSchema, required=True)
     summary = ma.fields.String(required=True)
-    status = ma.fields.String(required=True, validate=ma.validate.OneOf(("occurred", "planned", "ongoing")))
+    status = ma.fields.String(required=True, validate=ma.validate.OneOf(STATUSES))
     actors = ma.fields.List(ma.fields.Nested(EntityRefSchema), required=True)
     locations = ma.fields.List(ma.fields.Nested(LocationRefSchema), required=True)
     sources = ma.fields.List(ma.fields.Nested(EventSourceSchema), required=True)

@@ -38,7 +38,7 @@ Decisions, so that every format tells the same story about a date:
   date-times. DTSTAMP is the latest source's ``published_at`` (the event was
   last revised when its newest report arrived), which keeps the output
   deterministic; the current time only when an event has no source. STATUS:
-  planned -> TENTATIVE, otherwise CONFIRMED.
+  planned and hypothetical -> TENTATIVE, otherwise CONFIRMED.
 """
 from __future__ import annotations
 
@@ -460,7 +460,8 @@ def to_ics(events: Sequence[dict], *, title: str | None = None) -> str:
         url = next((u for u in (_safe_url(s.get("url")) for s in event.get("sources") or ()) if u), None)
         if url:
             lines.append(f"URL:{url}")
-        lines.append(f"STATUS:{'TENTATIVE' if event.get('status') == 'planned' else 'CONFIRMED'}")
+        tentative = event.get("status") in ("planned", "hypothetical")
+        lines.append(f"STATUS:{'TENTATIVE' if tentative else 'CONFIRMED'}")
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return "".join(ics_fold(line) + "\r\n" for line in lines)
