@@ -22,6 +22,7 @@ from timeline_api.pipeline import (
     PlaceLink,
     analyse_article,
     best_date,
+    clock,
     corroborated,
     summarise,
 )
@@ -35,7 +36,7 @@ from timeline_api.store.models import Entity as EntityRow
 @dataclass(frozen=True)
 class ArticleInput:
     text: str
-    published_at: dt.datetime  # naive UTC
+    published_at: dt.datetime  # aware when the publisher gave an offset, else naive UTC
     title: str | None = None
     url: str | None = None
     source: str | None = None
@@ -56,12 +57,15 @@ def ingest_article(session: Session, data: ArticleInput,
     if existing is not None:
         return existing, False
     matcher = matcher or matcher_for(session)
-    analysis = analyse_article(data.text, data.published_at, matcher=matcher, language=data.language)
+    # the article's own wall clock: "tonight" and "10:30 p.m." are at the publisher's offset
+    analysis = analyse_article(data.text, clock.wall_clock(data.published_at), matcher=matcher,
+                               language=data.language)
     for attempt in range(1, STORE_ATTEMPTS + 1):
         article = Article(
             url=data.url, external_id=data.external_id, content_hash=data.content_hash,
             title=data.title, source=data.source, language=data.language,
-            published_at=data.published_at, text=data.text,
+            published_at=clock.utc(data.published_at), published_offset=clock.offset_minutes(data.published_at),
+            text=data.text,
         )
         try:
             _store(session, article, analysis.events)
@@ -191,8 +195,8 @@ def _new_event(draft: EventDraft, article: Article) -> Event:
     return Event(
         date_value=date.value, date_start=date.start, date_end=date.end, granularity=date.granularity,
         granularity_rank=date.granularity_rank, date_text=_clip(date.text), date_source=date.source,
-        date_mod=date.mod, summary=draft.summary, status=draft.status, confidence=corroborated(draft.confidence, 1),
-        first_published_at=article.published_at,
+        date_mod=date.mod, date_offset=article.published_offset, summary=draft.summary, status=draft.status,
+        confidence=corroborated(draft.confidence, 1), first_published_at=article.published_at,
     )
 
 
@@ -221,8 +225,10 @@ def _source_date(source: EventSource) -> EventDate:
 def _refresh(session: Session, event: Event) -> None:
     """Derive the event's date, confidence, summary and links from its sources."""
     sources = sorted(event.sources, key=lambda s: (s.article.published_at, s.id))
-    date = best_date([_source_date(s) for s in sources])
+    dates = [_source_date(s) for s in sources]
+    date = best_date(dates)
     first = sources[0]
+    event.date_offset = sources[dates.index(date)].article.published_offset  # the clock of the source that dates it
     event.date_value, event.date_start, event.date_end = date.value, date.start, date.end
     event.granularity, event.date_text, event.date_source, event.date_mod = (
         date.granularity, _clip(date.text), date.source, date.mod)

@@ -7,6 +7,7 @@ from flask_smorest import abort
 
 from timeline_api.api.auth import Blueprint
 from timeline_api.api.common import FlexibleDateTime, ResponseSchema, db_session
+from timeline_api.pipeline import clock
 from timeline_api.pipeline.events import STATUSES, TIMELINE_GRANULARITIES
 from timeline_api.store import repository
 from timeline_api.store.models import Event
@@ -18,8 +19,10 @@ GRANULARITIES = TIMELINE_GRANULARITIES
 
 class EventDateSchema(ResponseSchema):
     value = ma.fields.String(required=True, metadata={"description": "TIMEX3 value: 2023-05-03, 2023-05, 2023-W18"})
-    start = ma.fields.String(required=True, metadata={"description": "Interval start (inclusive), ISO 8601"})
-    end = ma.fields.String(required=True, metadata={"description": "Interval end (exclusive), ISO 8601"})
+    start = ma.fields.String(required=True, metadata={
+        "description": "Interval start (inclusive), ISO 8601, on the clock of the article that dates it: with "
+                       "its offset when it was published with one (2025-11-02T22:30:00-05:00)"})
+    end = ma.fields.String(required=True, metadata={"description": "Interval end (exclusive), ISO 8601, as start"})
     granularity = ma.fields.String(required=True, validate=ma.validate.OneOf(GRANULARITIES))
     text = ma.fields.String(allow_none=True, metadata={"description": "The expression the date comes from"})
     source = ma.fields.String(required=True, validate=ma.validate.OneOf(("explicit", "inferred")))
@@ -63,8 +66,8 @@ def event_to_dict(event: Event) -> dict:
         "id": event.id,
         "date": {
             "value": event.date_value,
-            "start": event.date_start.isoformat(),
-            "end": event.date_end.isoformat(),
+            "start": clock.iso_wall_clock(event.date_start, event.date_offset),
+            "end": clock.iso_wall_clock(event.date_end, event.date_offset),
             "granularity": event.granularity,
             "text": event.date_text,
             "source": event.date_source,
@@ -81,7 +84,7 @@ def event_to_dict(event: Event) -> dict:
             "article_id": source.article_id,
             "url": source.article.url,
             "title": source.article.title,
-            "published_at": source.article.published_at,
+            "published_at": source.article.published_at_with_offset,
             "start": source.start,
             "end": source.end,
             "quote": source.quote,

@@ -309,7 +309,8 @@ def _explicit_clause_dates(text: str, sentence: Sentence, timexes: _Spans):
 
 def analyse_article(text: str, published_at: dt.datetime, matcher: EntityMatcher | None = None,
                     language: str = "en") -> ArticleAnalysis:
-    """Find the dated events of an article. ``published_at`` is naive UTC."""
+    """Find the dated events of an article. ``published_at`` is the publication time on the
+    article's own wall clock (naive; see pipeline/clock.py), and so are the dates found."""
     matcher = matcher or EntityMatcher.default()
     sentences = split_sentences(text)
     timexes = resolve_timexes(text, published_at, language=language)

@@ -258,7 +258,7 @@ def get_article(session: Session, article_id: int) -> Article | None:
 def list_articles(session: Session, limit: int, cursor: str | None) -> tuple[list[Article], str | None]:
     stmt = select(Article).options(load_only(
         Article.id, Article.url, Article.external_id, Article.title, Article.source,
-        Article.language, Article.published_at, Article.created_at))
+        Article.language, Article.published_at, Article.published_offset, Article.created_at))
     if cursor:
         (last_id,) = decode_cursor(cursor, 1)
         stmt = stmt.where(Article.id < int(last_id))
@@ -295,7 +295,7 @@ def delete_article(session: Session, article_id: int) -> list[Event] | None:
 def _event_loading():
     return (
         selectinload(Event.sources).joinedload(EventSource.article).load_only(
-            Article.id, Article.url, Article.title, Article.published_at),
+            Article.id, Article.url, Article.title, Article.published_at, Article.published_offset),
         selectinload(Event.actor_links).joinedload(EventActor.entity),
         selectinload(Event.location_links).joinedload(EventLocation.entity),
     )
