@@ -26,7 +26,7 @@ from timeline_api.pipeline import (
     corroborated,
     summarise,
 )
-from timeline_api.pipeline.merging import MergeView, best_match, signature
+from timeline_api.pipeline.merging import MergeDecision, MergeView, best_match, signature
 from timeline_api.registry import matcher_for, value_of
 from timeline_api.store import repository
 from timeline_api.store.models import Article, Event, EventSource
@@ -98,16 +98,114 @@ def _is_transient(exc: OperationalError) -> bool:
 
 
 def delete_article(session: Session, article_id: int) -> bool:
-    """Delete an article; events it alone reported go, the others are recomputed
-    from their remaining sources (a merge is undone by deleting its article)."""
+    """Delete an article; events it alone reported go, the others are recomputed from
+    their remaining sources. A merge the article made possible is undone: the reports of
+    each event it left are offered again, article by article in the order they came, to
+    the events they would have joined without it (_rejoin)."""
     survivors = repository.delete_article(session, article_id)
     if survivors is None:
         return False
+    # ingests take the merge keys before any row: so does this, for what it may re-merge
+    repository.lock_merge_keys(session, _merge_lock_keys([_sources_view(e.sources) for e in survivors]))
+    alone: list[Event] = []
     for event in sorted(survivors, key=lambda e: e.id):
         repository.lock_event(session, event)  # an ingest may be joining it right now
+        groups = _by_article(event.sources)
+        alone.append(event)
+        alone.extend(_move_out(session, event, group) for group in groups[1:])
         _refresh(session, event)
+    for event in sorted(alone, key=lambda e: min(s.article_id for s in e.sources)):
+        _rejoin(session, event)
     session.commit()
     return True
+
+
+def _by_article(sources: list[EventSource]) -> list[list[EventSource]]:
+    """An event's sources, one group per article (one draft each), in the order articles came."""
+    groups: dict[int, list[EventSource]] = {}
+    for source in sorted(sources, key=lambda s: (s.article_id, s.id)):
+        groups.setdefault(source.article_id, []).append(source)
+    return list(groups.values())
+
+
+def _rejoin(session: Session, event: Event) -> None:
+    """One article's report, left alone by a deletion, joins what it would have joined at its
+    ingest without the deleted article: the best stored event of articles that came before it
+    that it is the same happening as, and that none of its article's other reports is part of."""
+    (article_id,) = {s.article_id for s in event.sources}
+    view = _sources_view(event.sources)
+    start, end = view.search_window
+    # each candidate as it stood when the article came: its sources of earlier articles only
+    earlier = {c: [s for s in c.sources if s.article_id < article_id]
+               for c in repository.merge_candidates(session, start, end, view.entity_keys, [event.id])
+               if article_id not in {s.article_id for s in c.sources}}
+    found = best_match(view, [(c, _sources_view(sources)) for c, sources in earlier.items() if sources])
+    if found is None:
+        return
+    target, decision = found
+    repository.lock_event(session, target)
+    repository.move_sources(session, list(event.sources), target)
+    repository.delete_event(session, event)
+    _record_merge(target, decision)
+    _refresh(session, target)
+
+
+class SplitError(ValueError):
+    """A split that names no source of the event, or all of them."""
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """A source of an event: an article, and optionally the sentence's start offset in it."""
+
+    article_id: int
+    start: int | None = None
+
+    def matches(self, source: EventSource) -> bool:
+        return source.article_id == self.article_id and self.start in (None, source.start)
+
+
+def split_event(session: Session, event_id: int, refs: list[SourceRef]) -> tuple[Event, Event] | None:
+    """Move the sources ``refs`` name out of an event into a new one (a merge that was wrong);
+    returns (the event, the new event), or None when there is no such event."""
+    event = repository.get_event(session, event_id)
+    if event is None:
+        return None
+    repository.lock_event(session, event)
+    unmatched = [ref for ref in refs if not any(ref.matches(s) for s in event.sources)]
+    if unmatched:
+        raise SplitError(f"The event has no source of article {unmatched[0].article_id}"
+                         + ("" if unmatched[0].start is None else f" at offset {unmatched[0].start}") + ".")
+    moving = [s for s in event.sources if any(ref.matches(s) for ref in refs)]
+    if len(moving) == len(event.sources):
+        raise SplitError("A split must leave at least one source in the event.")
+    new = _move_out(session, event, moving)
+    _refresh(session, event)
+    session.commit()
+    return event, new
+
+
+def _move_out(session: Session, event: Event, sources: list[EventSource]) -> Event:
+    """A new event made of some of an event's sources; both are recomputed from what they hold."""
+    first = sources[0]
+    new = Event(date_value=first.date_value, date_start=first.date_start, date_end=first.date_end,
+                granularity=first.granularity, granularity_rank=0, date_source=first.date_source,
+                summary="", status=first.status, confidence=first.confidence,
+                first_published_at=first.article.published_at)
+    session.add(new)
+    repository.move_sources(session, sources, new)
+    _refresh(session, new)
+    session.expire(event, ["sources"])
+    return new
+
+
+def _sources_view(sources: list[EventSource]) -> MergeView:
+    dates = [_source_date(s) for s in sources]
+    date = best_date(dates)
+    keys = frozenset(link.entity_id for s in sources for link in s.actor_links) | frozenset(
+        link.entity_id for s in sources for link in s.location_links if link.direct)
+    words = frozenset().union(*(signature(s.quote) for s in sources))
+    return MergeView(date.start, date.end, date.granularity_rank, keys, words, date.source != "explicit")
 
 
 def _follow_redirects(session: Session, drafts: list[EventDraft]) -> None:
@@ -146,14 +244,16 @@ def _store(session: Session, article: Article, drafts: list[EventDraft]) -> None
     joined: dict[int, Event] = {}
     with session.no_autoflush:
         for draft, view in zip(drafts, views, strict=True):
-            event = _find_same_happening(session, view, exclude=list(joined))
-            if event is None:
+            found = _find_same_happening(session, view, exclude=list(joined))
+            if found is None:
                 event = _new_event(draft, article)
                 repository.set_event_links(event, [a.key for a in draft.actors], _locations(
                     draft.locations, draft.location_scope))
                 session.add(event)
             else:
+                event, decision = found
                 repository.lock_event(session, event)
+                _record_merge(event, decision)
                 joined[event.id] = event
             for evidence in draft.evidence:
                 _add_evidence(session, event, article, evidence)
@@ -169,7 +269,8 @@ def _merge_lock_keys(views: list[MergeView]) -> set[str]:
     only serialises with others as wide."""
     keys = set()
     for view in views:
-        first, last = view.start.year, (view.end - dt.timedelta(microseconds=1)).year
+        start, end = view.search_window
+        first, last = start.year, (end - dt.timedelta(microseconds=1)).year
         years = range(first, last + 1) if last - first < _LOCK_YEARS else ("wide",)
         keys.update(f"{entity}@{year}" for entity in view.entity_keys for year in years)
     return keys
@@ -178,8 +279,10 @@ def _merge_lock_keys(views: list[MergeView]) -> set[str]:
 _LOCK_YEARS = 12
 
 
-def _find_same_happening(session: Session, view: MergeView, exclude: list[int]) -> Event | None:
-    candidates = repository.merge_candidates(session, view.start, view.end, view.entity_keys, exclude)
+def _find_same_happening(session: Session, view: MergeView,
+                         exclude: list[int]) -> tuple[Event, MergeDecision] | None:
+    start, end = view.search_window
+    candidates = repository.merge_candidates(session, start, end, view.entity_keys, exclude)
     return best_match(view, [(event, _merge_view(event)) for event in candidates])
 
 
@@ -187,7 +290,14 @@ def _merge_view(event: Event) -> MergeView:
     keys = frozenset(link.entity_id for link in event.actor_links) | frozenset(
         link.entity_id for link in event.location_links if link.direct)
     words = frozenset().union(*(signature(s.quote) for s in event.sources))
-    return MergeView(event.date_start, event.date_end, event.granularity_rank, keys, words)
+    return MergeView(event.date_start, event.date_end, event.granularity_rank, keys, words,
+                     event.date_source != "explicit")
+
+
+def _record_merge(event: Event, decision: MergeDecision) -> None:
+    """An event of several articles says why they are one happening: the weakest of its merges."""
+    if event.merge_score is None or decision.score < event.merge_score:
+        event.merge_score, event.merge_reason = decision.score, decision.reason
 
 
 def _new_event(draft: EventDraft, article: Article) -> Event:
@@ -237,6 +347,8 @@ def _refresh(session: Session, event: Event) -> None:
     event.status = first.status
     event.summary = summarise(first.quote)
     event.first_published_at = first.article.published_at
+    if len({s.article_id for s in sources}) < 2:  # one article's reports: no merge to explain
+        event.merge_score = event.merge_reason = None
     repository.sync_event_links(session, event)
 
 

@@ -80,7 +80,7 @@ class Evidence:
     def merge_view(self) -> MergeView:
         return MergeView(self.date.start, self.date.end, self.date.granularity_rank,
                          frozenset(e.key for e in self.actors) | frozenset(p.entity.key for p in self.locations),
-                         self.words)
+                         self.words, self.date.source != "explicit")
 
 
 def best_date(dates: list[EventDate]) -> EventDate:
@@ -134,7 +134,7 @@ class EventDraft:
         date = self.date
         keys = frozenset(e.key for e in self.actors) | frozenset(p.entity.key for p in self.locations)
         return MergeView(date.start, date.end, date.granularity_rank, keys,
-                         frozenset().union(*(e.words for e in self.evidence)))
+                         frozenset().union(*(e.words for e in self.evidence)), date.source != "explicit")
 
 
 @dataclass(slots=True)
@@ -451,7 +451,8 @@ class _OpenDraft:
         if _precision(item.date) < _precision(self.best):  # best_date's order: first of equals wins
             self.best = item.date
         self.view = MergeView(self.best.start, self.best.end, self.best.granularity_rank,
-                              self.view.entity_keys | view.entity_keys, self.view.words | view.words)
+                              self.view.entity_keys | view.entity_keys, self.view.words | view.words,
+                              self.best.source != "explicit")
 
 
 def _precision(date: EventDate) -> tuple[int, bool]:
@@ -471,7 +472,8 @@ def merge_evidence(evidence: list[Evidence]) -> list[EventDraft]:
             continue
         view = item.merge_view()
         candidates = {id(o): o for key in view.entity_keys for o in latest[key] if o.draft.first.start != item.start}
-        match = best_match(view, [(o, o.view) for o in sorted(candidates.values(), key=lambda o: o.order)])
+        found = best_match(view, [(o, o.view) for o in sorted(candidates.values(), key=lambda o: o.order)])
+        match = found[0] if found else None
         if match is None:
             match = _OpenDraft(EventDraft([item]), len(drafts), view, item.date)
             drafts.append(match.draft)

@@ -200,6 +200,19 @@ def _lock_key(name: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
+def move_sources(session: Session, sources: Iterable[EventSource], target: Event) -> None:
+    """Re-attach sources (with their entity links) to another event; written at the next flush."""
+    for source in sources:
+        source.event = target
+    session.flush()
+
+
+def delete_event(session: Session, event: Event) -> None:
+    """Remove an event left without sources."""
+    session.delete(event)
+    session.flush()
+
+
 def lock_event(session: Session, event: Event) -> None:
     """Hold the event's row until commit, so concurrent ingests joining the same event
     take turns, and reload its sources, which another may just have added."""
@@ -229,8 +242,8 @@ def sync_event_links(session: Session, event: Event) -> None:
 
 def merge_candidates(session: Session, start: dt.datetime, end: dt.datetime, entity_ids: Iterable[str],
                      exclude_ids: Iterable[int] = (), limit: int = 50) -> list[Event]:
-    """Stored events that could be the same happening: their interval contains or lies
-    within [start, end), and they share an actor or a named place."""
+    """Stored events that could be the same happening: their interval overlaps [start, end)
+    (the draft's search window), and they share an actor or a named place."""
     ids = list(entity_ids)
     if not ids:
         return []
@@ -239,9 +252,8 @@ def merge_candidates(session: Session, start: dt.datetime, end: dt.datetime, ent
         exists().where(EventLocation.event_id == Event.id, EventLocation.direct.is_(True),
                        EventLocation.entity_id.in_(ids)),
     )
-    nested = or_(and_(Event.date_start <= start, Event.date_end >= end),
-                 and_(Event.date_start >= start, Event.date_end <= end))
-    stmt = (select(Event).where(nested, shares_entity)
+    overlaps = and_(Event.date_start < end, Event.date_end > start)
+    stmt = (select(Event).where(overlaps, shares_entity)
             .options(selectinload(Event.sources).load_only(EventSource.quote, EventSource.article_id),
                      selectinload(Event.actor_links), selectinload(Event.location_links))
             .order_by(Event.id).limit(limit))
