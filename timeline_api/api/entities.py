@@ -5,11 +5,10 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import abort
 
-from timeline_api.api.auth import Blueprint
+from timeline_api.api.blueprint import Blueprint
 from timeline_api.api.common import NOT_BLANK, PageArgs, RequestSchema, ResponseSchema, db_session, page_limit
 from timeline_api.registry import KINDS, EntityChange, RegistryError, create_entity, merge_entity, update_entity
 from timeline_api.store import repository
-from timeline_api.store.cursor import InvalidCursor
 from timeline_api.store.models import Entity
 
 blp = Blueprint("entities", __name__, url_prefix="/v1/entities", description="Actors and places")
@@ -93,11 +92,8 @@ class EntityCollection(MethodView):
     @blp.doc(operationId="listEntities")
     def get(self, args):
         """Search actors and places by name or alias"""
-        try:
-            rows, next_cursor = repository.search_entities(
-                db_session(), args.get("q"), args.get("kind"), page_limit(args), args.get("cursor"))
-        except InvalidCursor as exc:
-            abort(422, message=str(exc), errors={"cursor": [str(exc)]})
+        rows, next_cursor = repository.search_entities(
+            db_session(), args.get("q"), args.get("kind"), page_limit(args), args.get("cursor"))
         return {"entities": [entity_to_dict(e, n) for e, n in rows], "next_cursor": next_cursor}
 
 

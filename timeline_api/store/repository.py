@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session, load_only, selectinload
 
 from timeline_api.entities.types import ACTOR_KINDS, PLACE_KINDS
 from timeline_api.entities.types import Entity as EntityValue
-from timeline_api.store.cursor import InvalidCursor, decode_cursor, encode_cursor
+from timeline_api.store import cursor as keyset
+from timeline_api.store.cursor import decode_cursor, encode_cursor
 from timeline_api.store.models import (
     ApiKey,
     Article,
@@ -126,8 +127,8 @@ def search_entities(session: Session, q: str | None, kind: str | None, limit: in
             exists().where(and_(EntityAlias.entity_id == Entity.id, EntityAlias.alias_norm.like(pattern))),
         ))
     if cursor:
-        name, key = decode_cursor(cursor, 2)
-        stmt = stmt.where(tuple_(Entity.name_norm, Entity.id) > tuple_(str(name), str(key)))
+        name, key = decode_cursor(cursor, (keyset.text(255), keyset.text(128)))
+        stmt = stmt.where(tuple_(Entity.name_norm, Entity.id) > tuple_(name, key))
     rows = session.execute(stmt.order_by(Entity.name_norm, Entity.id).limit(limit + 1)).all()
     page = [(entity, count) for entity, count in rows[:limit]]
     next_cursor = encode_cursor([page[-1][0].name_norm, page[-1][0].id]) if len(rows) > limit else None
@@ -260,8 +261,8 @@ def list_articles(session: Session, limit: int, cursor: str | None) -> tuple[lis
         Article.id, Article.url, Article.external_id, Article.title, Article.source,
         Article.language, Article.published_at, Article.created_at))
     if cursor:
-        (last_id,) = decode_cursor(cursor, 1)
-        stmt = stmt.where(Article.id < int(last_id))
+        (last_id,) = decode_cursor(cursor, (keyset.ROW_ID,))
+        stmt = stmt.where(Article.id < last_id)
     rows = list(session.scalars(stmt.order_by(Article.id.desc()).limit(limit + 1)))
     next_cursor = encode_cursor([rows[limit - 1].id]) if len(rows) > limit else None
     return rows[:limit], next_cursor
@@ -362,12 +363,8 @@ class TimelineQuery:
             stmt = stmt.where(Event.date_start < self.date_to)
         order_cols = (Event.date_start, Event.granularity_rank, Event.first_published_at, Event.id)
         if self.cursor:
-            start, rank, first, last_id = decode_cursor(self.cursor, 4)
-            try:
-                key = tuple_(dt.datetime.fromisoformat(start), int(rank),
-                             dt.datetime.fromisoformat(first), int(last_id))
-            except (TypeError, ValueError) as exc:
-                raise InvalidCursor("cursor is not one this service issued") from exc
+            key = tuple_(*decode_cursor(self.cursor, (keyset.timestamp, keyset.integer(0, 2**15 - 1),
+                                                      keyset.timestamp, keyset.ROW_ID)))
             cols = tuple_(*order_cols)
             stmt = stmt.where(cols > key if self.order == "asc" else cols < key)
         ordering = order_cols if self.order == "asc" else tuple(c.desc() for c in order_cols)
