@@ -215,6 +215,7 @@ def ingest(paths: tuple[Path, ...], published_at: str | None) -> None:
 
     from timeline_api.api.articles import ArticleCreateSchema
     from timeline_api.config import Settings
+    from timeline_api.pipeline import AnalysisTooLong, Budget
     from timeline_api.service import ArticleInput, ingest_article
     from timeline_api.store.db import Database
 
@@ -236,11 +237,15 @@ def ingest(paths: tuple[Path, ...], published_at: str | None) -> None:
                     data = schema.load(record)
                     if len(data["text"]) > settings.max_text_chars:
                         raise ma.ValidationError({"text": ["too long"]})
-                    _, created = ingest_article(session, ArticleInput(**data))
+                    _, created = ingest_article(session, ArticleInput(**data),
+                                                budget=Budget(settings.analysis_budget_seconds))
                     counts["created" if created else "existing"] += 1
                 except ma.ValidationError as exc:
                     counts["rejected"] += 1
                     bar.write(f"{path}#{number}: rejected {exc.messages}")
+                except AnalysisTooLong as exc:
+                    counts["rejected"] += 1
+                    bar.write(f"{path}#{number}: rejected ({exc}; ANALYSIS_BUDGET_SECONDS sets the limit)")
                 bar.update(1)
                 bar.set_postfix(counts)
     click.echo(f"created {counts['created']}, existing {counts['existing']}, rejected {counts['rejected']}")

@@ -32,6 +32,9 @@ class Settings:
     max_content_length: int = 2 * 1024 * 1024
     # article text longer than this (characters) is refused with 422
     max_text_chars: int = 500_000
+    # CPU seconds the analysis of one article may take; past it, 422 and nothing stored
+    # (the costliest 500 KB text measured takes 2.6 s: bench/adversarial.py)
+    analysis_budget_seconds: float = 10.0
     default_page_size: int = 50
     max_page_size: int = 500
     cors_origins: tuple[str, ...] = ()
@@ -59,6 +62,8 @@ class Settings:
                 continue
             if f.type == "int":
                 kwargs[f.name] = int(raw)
+            elif f.type == "float":
+                kwargs[f.name] = float(raw)
             elif f.type == "bool":
                 kwargs[f.name] = raw.strip().lower() in {"1", "true", "yes", "on"}
             elif f.type == "tuple[str, ...]":

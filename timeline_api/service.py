@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from timeline_api.entities import EntityMatcher
 from timeline_api.pipeline import (
+    Budget,
     EventDate,
     EventDraft,
     Evidence,
@@ -25,6 +26,7 @@ from timeline_api.pipeline import (
     corroborated,
     summarise,
 )
+from timeline_api.pipeline.budget import UNLIMITED
 from timeline_api.pipeline.merging import MergeView, best_match, signature
 from timeline_api.registry import matcher_for, value_of
 from timeline_api.store import repository
@@ -47,16 +49,18 @@ class ArticleInput:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
-def ingest_article(session: Session, data: ArticleInput,
-                   matcher: EntityMatcher | None = None) -> tuple[Article, bool]:
+def ingest_article(session: Session, data: ArticleInput, matcher: EntityMatcher | None = None,
+                   budget: Budget = UNLIMITED) -> tuple[Article, bool]:
     """Store the article and its events; return (article, created). Without a
-    matcher, the registry's (gazetteers plus curated entities) is used."""
+    matcher, the registry's (gazetteers plus curated entities) is used. Raises
+    ``AnalysisTooLong`` (nothing stored) when the analysis outgrows ``budget``."""
     existing = repository.find_existing_article(
         session, url=data.url, external_id=data.external_id, content_hash=data.content_hash)
     if existing is not None:
         return existing, False
     matcher = matcher or matcher_for(session)
-    analysis = analyse_article(data.text, data.published_at, matcher=matcher, language=data.language)
+    analysis = analyse_article(data.text, data.published_at, matcher=matcher, language=data.language,
+                               budget=budget)
     for attempt in range(1, STORE_ATTEMPTS + 1):
         article = Article(
             url=data.url, external_id=data.external_id, content_hash=data.content_hash,
