@@ -32,6 +32,8 @@ from timeline_api.registry import matcher_for, value_of
 from timeline_api.store import repository
 from timeline_api.store.models import Article, Event, EventSource
 from timeline_api.store.models import Entity as EntityRow
+from timeline_api.store.retry import ATTEMPTS as STORE_ATTEMPTS
+from timeline_api.store.retry import is_transient
 
 
 @dataclass(frozen=True)
@@ -84,17 +86,9 @@ def ingest_article(session: Session, data: ArticleInput, matcher: EntityMatcher 
             # concurrent ingests touching the same entities or events may deadlock
             # (PostgreSQL) or find the database locked (SQLite): the loser tries again
             session.rollback()
-            if attempt == STORE_ATTEMPTS or not _is_transient(exc):
+            if attempt == STORE_ATTEMPTS or not is_transient(exc):
                 raise
     raise AssertionError("unreachable")
-
-
-STORE_ATTEMPTS = 3
-
-
-def _is_transient(exc: OperationalError) -> bool:
-    sqlstate = getattr(exc.orig, "sqlstate", None)
-    return sqlstate in ("40P01", "40001") or "database is locked" in str(exc.orig)
 
 
 def delete_article(session: Session, article_id: int) -> bool:

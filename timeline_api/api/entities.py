@@ -9,7 +9,6 @@ from timeline_api.api.blueprint import Blueprint
 from timeline_api.api.common import NOT_BLANK, PageArgs, RequestSchema, ResponseSchema, db_session, page_limit
 from timeline_api.registry import KINDS, EntityChange, RegistryError, create_entity, merge_entity, update_entity
 from timeline_api.store import repository
-from timeline_api.store.models import Entity
 
 blp = Blueprint("entities", __name__, url_prefix="/v1/entities", description="Actors and places")
 
@@ -96,7 +95,6 @@ class EntityCollection(MethodView):
             db_session(), args.get("q"), args.get("kind"), page_limit(args), args.get("cursor"))
         return {"entities": [entity_to_dict(e, n) for e, n in rows], "next_cursor": next_cursor}
 
-
     @blp.requires("admin")
     @blp.arguments(EntityCreateSchema)
     @blp.response(201, EntitySchema)
@@ -114,13 +112,6 @@ def _registry_call(change):
     except RegistryError as exc:
         db_session().rollback()
         abort(exc.status, message=str(exc), errors={exc.field: [str(exc)]} if exc.field else None)
-
-
-def _entity_or_404(entity_id: str) -> Entity:
-    row = db_session().get(Entity, entity_id)
-    if row is None:
-        abort(404, message=f"No entity with id {entity_id}.")
-    return row
 
 
 @blp.route("/<string(maxlength=128):entity_id>")
@@ -141,8 +132,7 @@ class EntityResource(MethodView):
     def patch(self, data, entity_id: str):
         """Rename, re-kind, re-parent or give aliases to an entity (it becomes curated)"""
         session = db_session()
-        row = _entity_or_404(entity_id)
-        _registry_call(lambda: update_entity(session, row, EntityChange(**data), set(data)))
+        _registry_call(lambda: update_entity(session, entity_id, EntityChange(**data), set(data)))
         return entity_to_dict(*repository.get_entity(session, entity_id))
 
 
@@ -155,6 +145,5 @@ class EntityMerge(MethodView):
     def post(self, data, entity_id: str):
         """Fold a duplicate into another entity: its events, names and children move; its id redirects"""
         session = db_session()
-        source, target = _entity_or_404(entity_id), _entity_or_404(data["into"])
-        _registry_call(lambda: merge_entity(session, source, target))
+        target = _registry_call(lambda: merge_entity(session, entity_id, data["into"]))
         return entity_to_dict(*repository.get_entity(session, target.id))

@@ -383,13 +383,22 @@ def registry_version(session: Session) -> int:
     return session.scalar(select(RegistryVersion.version).where(RegistryVersion.id == 1)) or 0
 
 
-def bump_registry(session: Session) -> None:
-    row = session.get(RegistryVersion, 1, with_for_update=True)
-    if row is None:
-        session.add(RegistryVersion(id=1, version=1))
-    else:
-        row.version += 1
-    session.flush()
+def begin_registry_change(session: Session) -> None:
+    """Move the registry version, first thing in the transaction: the row stays locked until
+    commit (on SQLite the write lock is taken), so curated changes take turns, and each
+    reads the entities only once it holds the lock."""
+    session.execute(_insert(session, RegistryVersion).values(id=1, version=0).on_conflict_do_nothing())
+    session.execute(RegistryVersion.__table__.update().where(RegistryVersion.id == 1)
+                    .values(version=RegistryVersion.version + 1))
+
+
+def lock_entities(session: Session, entity_ids: Iterable[str]) -> list[Entity]:
+    """The entities, read afresh and locked until commit, in one order (no lock cycles).
+    An ingest linking to one of them waits (its foreign key needs the row), so a merge
+    moves every link committed before it, and a later ingest finds the redirect."""
+    ids = sorted(set(entity_ids))
+    return list(session.scalars(select(Entity).where(Entity.id.in_(ids)).order_by(Entity.id)
+                                .with_for_update().execution_options(populate_existing=True)))
 
 
 def curated_entities(session: Session) -> list[Entity]:
