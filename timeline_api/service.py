@@ -97,6 +97,7 @@ def delete_article(session: Session, article_id: int) -> bool:
     survivors = repository.delete_article(session, article_id)
     if survivors is None:
         return False
+    repository.bump_store_version(session)
     for event in sorted(survivors, key=lambda e: e.id):
         repository.lock_event(session, event)  # an ingest may be joining it right now
         _refresh(session, event)
@@ -124,6 +125,7 @@ def _follow_redirects(session: Session, drafts: list[EventDraft]) -> None:
 
 
 def _store(session: Session, article: Article, drafts: list[EventDraft]) -> None:
+    repository.bump_store_version(session)
     _follow_redirects(session, drafts)
     entities = {}
     for draft in drafts:
