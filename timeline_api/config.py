@@ -35,6 +35,8 @@ class Settings:
     log_level: str = "INFO"
     # run `alembic upgrade head` when the app starts under `serve`
     migrate_on_start: bool = True
+    # Retry-After (seconds) of the 503 a client gets while the database is unavailable
+    db_retry_after_seconds: int = 5
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
