@@ -83,7 +83,11 @@ def start_setup(setup: str, workdir: Path, database_url: str, workers: int, thre
     gunicorn = servers.start_gunicorn(workdir, database_url, workers=workers, threads=threads, **options)
     if setup != "proxy":
         return [gunicorn], gunicorn.port
-    nginx = servers.start_nginx(workdir / "nginx", gunicorn.port)
+    try:
+        nginx = servers.start_nginx(workdir / "nginx", gunicorn.port)
+    except BaseException:
+        gunicorn.stop()
+        raise
     return [nginx, gunicorn], nginx.port
 
 
