@@ -221,11 +221,15 @@ class PrivatePostgres:
         self.log = self.root / "postgres.log"
         self.port = free_port()
         self._as_user: list[str] = []
-        if os.geteuid() == 0:
-            shutil.chown(self.root, "postgres", "postgres")
-            self._as_user = ["runuser", "-u", "postgres", "--"]
-        self._run("initdb", "-D", str(self.datadir), "-U", "postgres", "--auth=trust",
-                  "-E", "UTF8", "--no-sync", "--no-instructions")
+        try:
+            if os.geteuid() == 0:
+                shutil.chown(self.root, "postgres", "postgres")
+                self._as_user = [shutil.which("runuser") or "/usr/sbin/runuser", "-u", "postgres", "--"]
+            self._run("initdb", "-D", str(self.datadir), "-U", "postgres", "--auth=trust",
+                      "-E", "UTF8", "--no-sync", "--no-instructions")
+        except BaseException:
+            shutil.rmtree(self.root, ignore_errors=True)
+            raise
 
     @property
     def url(self) -> str:

@@ -20,7 +20,7 @@ from timeline_api.store.migrate import upgrade
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-proxy")]
 
 # the test's client_header_timeout and client_body_timeout (production: 10 s)
-CLIENT_TIMEOUT_S = 2
+CLIENT_TIMEOUT_S = 3
 STALLED = 200
 THREADS = 2
 ARTICLE = {

@@ -79,15 +79,16 @@ def database_unavailable(error: BaseException) -> str | None:
     if not isinstance(error, DBAPIError):
         return None
     original = error.orig
-    if isinstance(original, sqlite3.Error) and not error.connection_invalidated:
+    if error.connection_invalidated:  # SQLAlchemy saw the connection drop
+        unavailable = True
+    elif isinstance(original, sqlite3.Error):
         code = getattr(original, "sqlite_errorcode", None)
-        if code is None or code & 0xFF not in _SQLITE_UNAVAILABLE:
-            return None
-    elif not (error.connection_invalidated or isinstance(error, OperationalError)):
+        unavailable = code is not None and code & 0xFF in _SQLITE_UNAVAILABLE
+    else:
         # PostgreSQL's operational errors are the unavailable kind: connection failures,
         # shutdowns, deadlocks, lock and statement timeouts, full disk, too many clients
-        return None
-    return f"{type(original).__name__}: {_one_line(original)}"
+        unavailable = isinstance(error, OperationalError)
+    return f"{type(original).__name__}: {_one_line(original)}" if unavailable else None
 
 
 def _one_line(error: BaseException) -> str:
