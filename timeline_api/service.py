@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from timeline_api.entities import EntityMatcher
 from timeline_api.pipeline import (
+    Budget,
     EventDate,
     EventDraft,
     Evidence,
@@ -25,11 +26,14 @@ from timeline_api.pipeline import (
     corroborated,
     summarise,
 )
+from timeline_api.pipeline.budget import UNLIMITED
 from timeline_api.pipeline.merging import MergeView, best_match, signature
 from timeline_api.registry import matcher_for, value_of
 from timeline_api.store import repository
 from timeline_api.store.models import Article, Event, EventSource
 from timeline_api.store.models import Entity as EntityRow
+from timeline_api.store.retry import ATTEMPTS as STORE_ATTEMPTS
+from timeline_api.store.retry import is_transient
 
 
 @dataclass(frozen=True)
@@ -47,16 +51,18 @@ class ArticleInput:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
-def ingest_article(session: Session, data: ArticleInput,
-                   matcher: EntityMatcher | None = None) -> tuple[Article, bool]:
+def ingest_article(session: Session, data: ArticleInput, matcher: EntityMatcher | None = None,
+                   budget: Budget = UNLIMITED) -> tuple[Article, bool]:
     """Store the article and its events; return (article, created). Without a
-    matcher, the registry's (gazetteers plus curated entities) is used."""
+    matcher, the registry's (gazetteers plus curated entities) is used. Raises
+    ``AnalysisTooLong`` (nothing stored) when the analysis outgrows ``budget``."""
     existing = repository.find_existing_article(
         session, url=data.url, external_id=data.external_id, content_hash=data.content_hash)
     if existing is not None:
         return existing, False
     matcher = matcher or matcher_for(session)
-    analysis = analyse_article(data.text, data.published_at, matcher=matcher, language=data.language)
+    analysis = analyse_article(data.text, data.published_at, matcher=matcher, language=data.language,
+                               budget=budget)
     for attempt in range(1, STORE_ATTEMPTS + 1):
         article = Article(
             url=data.url, external_id=data.external_id, content_hash=data.content_hash,
@@ -80,17 +86,9 @@ def ingest_article(session: Session, data: ArticleInput,
             # concurrent ingests touching the same entities or events may deadlock
             # (PostgreSQL) or find the database locked (SQLite): the loser tries again
             session.rollback()
-            if attempt == STORE_ATTEMPTS or not _is_transient(exc):
+            if attempt == STORE_ATTEMPTS or not is_transient(exc):
                 raise
     raise AssertionError("unreachable")
-
-
-STORE_ATTEMPTS = 3
-
-
-def _is_transient(exc: OperationalError) -> bool:
-    sqlstate = getattr(exc.orig, "sqlstate", None)
-    return sqlstate in ("40P01", "40001") or "database is locked" in str(exc.orig)
 
 
 def delete_article(session: Session, article_id: int) -> bool:

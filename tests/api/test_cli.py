@@ -65,3 +65,10 @@ def test_resolve_timeml_writes_inline_timex3():
     assert result.exit_code == 0, result.output
     assert result.output == ('Jailed from <TIMEX3 tid="t1" type="DATE" value="1991">1991</TIMEX3> to '
                              '<TIMEX3 tid="t2" type="DATE" value="1997">1997</TIMEX3>.\n')
+
+
+def test_version_is_the_installed_package_version():
+    from importlib.metadata import version
+
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"timeline-api, version {version('timeline-api')}"

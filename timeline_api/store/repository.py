@@ -14,8 +14,10 @@ from sqlalchemy.orm import Session, load_only, selectinload
 
 from timeline_api.entities.types import ACTOR_KINDS, PLACE_KINDS
 from timeline_api.entities.types import Entity as EntityValue
-from timeline_api.store.cursor import InvalidCursor, decode_cursor, encode_cursor
+from timeline_api.store import cursor as keyset
+from timeline_api.store.cursor import decode_cursor, encode_cursor
 from timeline_api.store.models import (
+    ApiKey,
     Article,
     Entity,
     EntityAlias,
@@ -27,6 +29,7 @@ from timeline_api.store.models import (
     RegistryVersion,
     SourceActor,
     SourceLocation,
+    utcnow,
 )
 
 
@@ -124,8 +127,8 @@ def search_entities(session: Session, q: str | None, kind: str | None, limit: in
             exists().where(and_(EntityAlias.entity_id == Entity.id, EntityAlias.alias_norm.like(pattern))),
         ))
     if cursor:
-        name, key = decode_cursor(cursor, 2)
-        stmt = stmt.where(tuple_(Entity.name_norm, Entity.id) > tuple_(str(name), str(key)))
+        name, key = decode_cursor(cursor, (keyset.text(255), keyset.text(128)))
+        stmt = stmt.where(tuple_(Entity.name_norm, Entity.id) > tuple_(name, key))
     rows = session.execute(stmt.order_by(Entity.name_norm, Entity.id).limit(limit + 1)).all()
     page = [(entity, count) for entity, count in rows[:limit]]
     next_cursor = encode_cursor([page[-1][0].name_norm, page[-1][0].id]) if len(rows) > limit else None
@@ -258,8 +261,8 @@ def list_articles(session: Session, limit: int, cursor: str | None) -> tuple[lis
         Article.id, Article.url, Article.external_id, Article.title, Article.source,
         Article.language, Article.published_at, Article.created_at))
     if cursor:
-        (last_id,) = decode_cursor(cursor, 1)
-        stmt = stmt.where(Article.id < int(last_id))
+        (last_id,) = decode_cursor(cursor, (keyset.ROW_ID,))
+        stmt = stmt.where(Article.id < last_id)
     rows = list(session.scalars(stmt.order_by(Article.id.desc()).limit(limit + 1)))
     next_cursor = encode_cursor([rows[limit - 1].id]) if len(rows) > limit else None
     return rows[:limit], next_cursor
@@ -360,12 +363,8 @@ class TimelineQuery:
             stmt = stmt.where(Event.date_start < self.date_to)
         order_cols = (Event.date_start, Event.granularity_rank, Event.first_published_at, Event.id)
         if self.cursor:
-            start, rank, first, last_id = decode_cursor(self.cursor, 4)
-            try:
-                key = tuple_(dt.datetime.fromisoformat(start), int(rank),
-                             dt.datetime.fromisoformat(first), int(last_id))
-            except (TypeError, ValueError) as exc:
-                raise InvalidCursor("cursor is not one this service issued") from exc
+            key = tuple_(*decode_cursor(self.cursor, (keyset.timestamp, keyset.integer(0, 2**15 - 1),
+                                                      keyset.timestamp, keyset.ROW_ID)))
             cols = tuple_(*order_cols)
             stmt = stmt.where(cols > key if self.order == "asc" else cols < key)
         ordering = order_cols if self.order == "asc" else tuple(c.desc() for c in order_cols)
@@ -384,13 +383,22 @@ def registry_version(session: Session) -> int:
     return session.scalar(select(RegistryVersion.version).where(RegistryVersion.id == 1)) or 0
 
 
-def bump_registry(session: Session) -> None:
-    row = session.get(RegistryVersion, 1, with_for_update=True)
-    if row is None:
-        session.add(RegistryVersion(id=1, version=1))
-    else:
-        row.version += 1
-    session.flush()
+def begin_registry_change(session: Session) -> None:
+    """Move the registry version, first thing in the transaction: the row stays locked until
+    commit (on SQLite the write lock is taken), so curated changes take turns, and each
+    reads the entities only once it holds the lock."""
+    session.execute(_insert(session, RegistryVersion).values(id=1, version=0).on_conflict_do_nothing())
+    session.execute(RegistryVersion.__table__.update().where(RegistryVersion.id == 1)
+                    .values(version=RegistryVersion.version + 1))
+
+
+def lock_entities(session: Session, entity_ids: Iterable[str]) -> list[Entity]:
+    """The entities, read afresh and locked until commit, in one order (no lock cycles).
+    An ingest linking to one of them waits (its foreign key needs the row), so a merge
+    moves every link committed before it, and a later ingest finds the redirect."""
+    ids = sorted(set(entity_ids))
+    return list(session.scalars(select(Entity).where(Entity.id.in_(ids)).order_by(Entity.id)
+                                .with_for_update().execution_options(populate_existing=True)))
 
 
 def curated_entities(session: Session) -> list[Entity]:
@@ -437,3 +445,32 @@ def merge_entities(session: Session, source: Entity, target: Entity) -> None:
     session.flush()
     session.delete(source)
     session.flush()
+
+
+# ---------------------------------------------------------------- API keys
+
+def add_api_key(session: Session, *, name: str | None, scope: str, prefix: str, key_hash: str) -> ApiKey:
+    row = ApiKey(name=name, scope=scope, prefix=prefix, key_hash=key_hash)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def active_api_key(session: Session, key_hash: str) -> ApiKey | None:
+    return session.scalars(select(ApiKey).where(ApiKey.key_hash == key_hash, ApiKey.revoked_at.is_(None))).first()
+
+
+def any_active_api_key(session: Session) -> bool:
+    return session.scalar(select(ApiKey.id).where(ApiKey.revoked_at.is_(None)).limit(1)) is not None
+
+
+def list_api_keys(session: Session) -> list[ApiKey]:
+    return list(session.scalars(select(ApiKey).order_by(ApiKey.id)))
+
+
+def revoke_api_key(session: Session, key_id: int) -> ApiKey | None:
+    row = session.get(ApiKey, key_id)
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = utcnow()
+        session.flush()
+    return row
