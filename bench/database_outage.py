@@ -30,8 +30,8 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "e2e"))
-import servers  # noqa: E402
+sys.path.insert(0, str(ROOT))
+from tests.e2e import servers  # noqa: E402
 
 ARTICLE = {"text": "Dockers in Antwerp walked out on 2 May 2024, the union said.", "published_at": "2024-05-20"}
 

@@ -37,8 +37,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "e2e"))
-import servers  # noqa: E402
+sys.path.insert(0, str(ROOT))
+from tests.e2e import servers  # noqa: E402
 
 RCVTIMEO_S = 5
 RCVTIMEO_CONF = f'''

@@ -17,8 +17,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from timeline_api import create_app
-from timeline_api.service import STORE_ATTEMPTS
 from timeline_api.store.db import SQLITE_BUSY_TIMEOUT_S, database_unavailable, make_engine
+from timeline_api.store.retry import ATTEMPTS
 
 ARTICLE = {"text": "Flooding closed the port of Rotterdam on 2 March 2024, the harbour master said.",
            "published_at": "2024-03-03"}
@@ -68,7 +68,7 @@ def test_a_write_to_a_locked_sqlite_file_gets_503_within_the_busy_bound_and_stor
     body = response.get_json()
     assert body["status"] == 503 and "database" in body["detail"]
     # each try waits the busy timeout once; the analysis is not redone between tries
-    assert BUSY_TIMEOUT_S <= elapsed < STORE_ATTEMPTS * BUSY_TIMEOUT_S + 3
+    assert BUSY_TIMEOUT_S <= elapsed < ATTEMPTS * BUSY_TIMEOUT_S + 3
     assert _count_articles(sqlite_path) == 0
 
     lines = [r for r in caplog.records if r.name == "timeline_api.api.errors"]

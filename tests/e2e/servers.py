@@ -13,7 +13,6 @@ import re
 import select
 import selectors
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -25,23 +24,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.e2e.processes import BOOT_LIMIT_S, free_port, stop, tail
+
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY_NGINX = ROOT / "deploy" / "nginx.conf"
-# how long a server may take to answer before a helper gives up (a guard, not a measurement)
-BOOT_LIMIT_S = 60
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def tail(path: Path, lines: int = 60) -> str:
-    try:
-        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
-    except FileNotFoundError:
-        return "(no log)"
 
 
 def http_status(url: str, timeout: float = 2.0) -> int | None:
@@ -53,21 +39,6 @@ def http_status(url: str, timeout: float = 2.0) -> int | None:
         return error.code
     except OSError:
         return None
-
-
-def stop_process_group(proc: subprocess.Popen, timeout: float = 30) -> None:
-    """SIGTERM the process and its session (workers included), SIGKILL if it lingers."""
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=timeout)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait(timeout=10)
 
 
 class ServerFailed(RuntimeError):
@@ -85,7 +56,7 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def stop(self) -> None:
-        stop_process_group(self.proc)
+        stop(self.proc)
 
 
 def _start(argv: list[str], env: dict, cwd: Path, log: Path, port: int, probe: str,

@@ -13,8 +13,8 @@ import time
 
 import httpx
 import pytest
-import servers
 
+from tests.e2e import servers
 from timeline_api.store.migrate import upgrade
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-proxy")]

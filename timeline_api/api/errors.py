@@ -16,7 +16,6 @@ from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge, UnsupportedMediaType
 
 from timeline_api.store.cursor import InvalidCursor
-
 from timeline_api.store.db import database_unavailable
 
 PROBLEM_JSON = "application/problem+json"

@@ -15,7 +15,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
 # A write that finds the SQLite file locked by another connection waits this long for
-# the lock, then fails (503). Ingest tries a write up to three times (service.py), so a
+# the lock, then fails (503). A write is tried up to three times (store/retry.py), so a
 # file locked for good answers 503 after about 3 x 2 s. `?timeout=SECONDS` in the
 # DATABASE_URL overrides it.
 SQLITE_BUSY_TIMEOUT_S = 2.0
