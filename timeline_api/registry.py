@@ -98,8 +98,6 @@ def update_entity(session: Session, entity_id: str, change: EntityChange, fields
 
 
 def merge_entity(session: Session, source_id: str, target_id: str) -> Entity:
-    if source_id == target_id:
-        raise RegistryError("An entity cannot be merged into itself.", "into")
     return retry_transaction(session, lambda: _merge(session, source_id, target_id))
 
 
@@ -149,6 +147,8 @@ def _update(session: Session, entity_id: str, change: EntityChange, fields: set[
 def _merge(session: Session, source_id: str, target_id: str) -> Entity:
     repository.begin_registry_change(session)
     source, target = _locked(session, source_id, target_id)
+    if source is target:
+        raise RegistryError("An entity cannot be merged into itself.", "into")
     repository.merge_entities(session, source, target)
     session.commit()
     return target
