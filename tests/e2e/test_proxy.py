@@ -130,6 +130,23 @@ def test_a_body_over_the_limit_gets_413_problem_json_from_the_proxy(proxy, backe
     assert _posts_reaching(backend) == posts_before
 
 
+@pytest.mark.parametrize(("request_bytes", "status"), [
+    (b"GARBAGE\r\n\r\n", 400),
+    (b"GET / HTTP/1.1\r\nHost: proxy.example\r\nNo colon here\r\n\r\n", 400),
+    (b"GET /" + b"a" * 20_000 + b" HTTP/1.1\r\nHost: proxy.example\r\n\r\n", 414),
+], ids=["request-line", "header", "long-uri"])
+def test_a_request_the_proxy_cannot_read_gets_problem_json(proxy, request_bytes, status):
+    with socket.create_connection(("127.0.0.1", proxy.port), timeout=5) as sock:
+        sock.sendall(request_bytes)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(f"HTTP/1.1 {status} ".encode()), head
+    assert b"Content-Type: application/problem+json" in head
+    assert f'"status": {status}'.encode() in body
+
+
 def test_an_unreachable_app_gives_503_problem_json_with_retry_after(tmp_path):
     with socket.socket() as unused:  # bound, never listening: connections are refused
         unused.bind(("127.0.0.1", 0))
