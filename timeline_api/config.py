@@ -51,6 +51,8 @@ class Settings:
     rate_limit_writes: str = "120 per minute"
     # memory:// for one app server; redis://host:6379 to share the counts between several
     ratelimit_storage_uri: str = "memory://"
+    # Retry-After (seconds) of the 503 a client gets while the database is unavailable
+    db_retry_after_seconds: int = 5
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
