@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -18,6 +19,7 @@ from timeline_api.entities import EntityMatcher
 from timeline_api.entities.types import ACTOR_KINDS, PLACE_KINDS
 from timeline_api.store import repository
 from timeline_api.store.models import Entity
+from timeline_api.store.retry import retry_transaction
 
 KINDS = tuple(dict.fromkeys(ACTOR_KINDS + PLACE_KINDS))
 _ID_PREFIX = {"organization": "org"}
@@ -89,6 +91,25 @@ def _check_parent(session: Session, entity_id: str | None, parent_id: str | None
 
 
 def create_entity(session: Session, change: EntityChange) -> Entity:
+    return retry_transaction(session, lambda: _create(session, change))
+
+
+def update_entity(session: Session, entity_id: str, change: EntityChange, fields: set[str],
+                  precondition: Callable[[Entity], bool] | None = None) -> Entity:
+    """``precondition(row)``, when given, is asked once the entity is locked; False refuses the
+    change with 412 (the HTTP layer's If-Match)."""
+    return retry_transaction(session, lambda: _update(session, entity_id, change, fields, precondition))
+
+
+def merge_entity(session: Session, source_id: str, target_id: str) -> Entity:
+    return retry_transaction(session, lambda: _merge(session, source_id, target_id))
+
+
+# Each change takes the registry lock first, then reads what it changes: two curators
+# take turns, and the second sees the first's result (an entity merged away is gone).
+
+def _create(session: Session, change: EntityChange) -> Entity:
+    repository.begin_registry_change(session)
     entity_id = new_entity_id(change.name, change.kind)
     if session.get(Entity, entity_id) is not None:
         raise RegistryError(f"An entity with id {entity_id} exists; PATCH it instead.", "name", status=409)
@@ -99,12 +120,25 @@ def create_entity(session: Session, change: EntityChange) -> Entity:
     session.add(row)
     session.flush()
     repository.set_aliases(session, row, change.aliases or [])
-    repository.bump_registry(session)
     session.commit()
     return row
 
 
-def update_entity(session: Session, row: Entity, change: EntityChange, fields: set[str]) -> Entity:
+def _locked(session: Session, *entity_ids: str) -> list[Entity]:
+    rows = {row.id: row for row in repository.lock_entities(session, entity_ids)}
+    for entity_id in entity_ids:
+        if entity_id not in rows:
+            raise RegistryError(f"No entity with id {entity_id}.", status=404)
+    return [rows[entity_id] for entity_id in entity_ids]
+
+
+def _update(session: Session, entity_id: str, change: EntityChange, fields: set[str],
+            precondition: Callable[[Entity], bool] | None) -> Entity:
+    repository.begin_registry_change(session)
+    (row,) = _locked(session, entity_id)
+    if precondition is not None and not precondition(row):
+        raise RegistryError("The entity changed since the ETag in If-Match: GET it again and reapply the change.",
+                            status=412)
     if "parent_id" in fields:
         _check_parent(session, row.id, change.parent_id)
     for name in fields - {"aliases"}:
@@ -114,15 +148,15 @@ def update_entity(session: Session, row: Entity, change: EntityChange, fields: s
     if "aliases" in fields:
         repository.set_aliases(session, row, change.aliases or [])
     row.curated = True
-    repository.bump_registry(session)
     session.commit()
     return row
 
 
-def merge_entity(session: Session, source: Entity, target: Entity) -> Entity:
-    if source.id == target.id:
+def _merge(session: Session, source_id: str, target_id: str) -> Entity:
+    repository.begin_registry_change(session)
+    source, target = _locked(session, source_id, target_id)
+    if source is target:
         raise RegistryError("An entity cannot be merged into itself.", "into")
     repository.merge_entities(session, source, target)
-    repository.bump_registry(session)
     session.commit()
     return target

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from timeline_api.entities import EntityMatcher
 from timeline_api.pipeline import (
+    ArticleAnalysis,
+    Budget,
     EventDate,
     EventDraft,
     Evidence,
@@ -26,11 +28,14 @@ from timeline_api.pipeline import (
     corroborated,
     summarise,
 )
+from timeline_api.pipeline.budget import UNLIMITED
 from timeline_api.pipeline.merging import MergeDecision, MergeView, best_match, signature
 from timeline_api.registry import matcher_for, value_of
 from timeline_api.store import repository
 from timeline_api.store.models import Article, Event, EventSource
 from timeline_api.store.models import Entity as EntityRow
+from timeline_api.store.retry import ATTEMPTS as STORE_ATTEMPTS
+from timeline_api.store.retry import is_transient
 
 
 @dataclass(frozen=True)
@@ -48,18 +53,45 @@ class ArticleInput:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
-def ingest_article(session: Session, data: ArticleInput,
-                   matcher: EntityMatcher | None = None) -> tuple[Article, bool]:
+def ingest_article(session: Session, data: ArticleInput, matcher: EntityMatcher | None = None,
+                   budget: Budget = UNLIMITED) -> tuple[Article, bool]:
     """Store the article and its events; return (article, created). Without a
-    matcher, the registry's (gazetteers plus curated entities) is used."""
-    existing = repository.find_existing_article(
-        session, url=data.url, external_id=data.external_id, content_hash=data.content_hash)
+    matcher, the registry's (gazetteers plus curated entities) is used. Raises
+    ``AnalysisTooLong`` (nothing stored) when the analysis outgrows ``budget``."""
+    existing = find_existing(session, data)
     if existing is not None:
-        return existing, False
+        return existing.article, False
     matcher = matcher or matcher_for(session)
     # the article's own wall clock: "tonight" and "10:30 p.m." are at the publisher's offset
     analysis = analyse_article(data.text, clock.wall_clock(data.published_at), matcher=matcher,
-                               language=data.language)
+                               language=data.language, budget=budget)
+    return store_analysed(session, data, analysis)
+
+
+@dataclass(frozen=True)
+class ExistingArticle:
+    article: Article
+    reason: str  # what it shares with the new one: "same url", "same external_id", "same text"
+
+
+def find_existing(session: Session, data: ArticleInput) -> ExistingArticle | None:
+    """The stored article this one repeats (by url, external_id or identical text), and why."""
+    article = repository.find_existing_article(
+        session, url=data.url, external_id=data.external_id, content_hash=data.content_hash)
+    if article is None:
+        return None
+    if data.url and article.url == data.url:
+        reason = "same url"
+    elif data.external_id and article.external_id == data.external_id:
+        reason = "same external_id"
+    else:
+        reason = "same text"
+    return ExistingArticle(article, reason)
+
+
+def store_analysed(session: Session, data: ArticleInput, analysis: ArticleAnalysis) -> tuple[Article, bool]:
+    """Store an article analysed elsewhere (a worker process of the bulk ingest), in one
+    transaction; return (article, created), as ingest_article does."""
     for attempt in range(1, STORE_ATTEMPTS + 1):
         article = Article(
             url=data.url, external_id=data.external_id, content_hash=data.content_hash,
@@ -74,47 +106,49 @@ def ingest_article(session: Session, data: ArticleInput,
         except IntegrityError:
             # a concurrent request stored the same article first, or raced us on a link
             session.rollback()
-            existing = repository.find_existing_article(
-                session, url=data.url, external_id=data.external_id, content_hash=data.content_hash)
+            existing = find_existing(session, data)
             if existing is not None:
-                return existing, False
+                return existing.article, False
             if attempt == STORE_ATTEMPTS:
                 raise
         except OperationalError as exc:
             # concurrent ingests touching the same entities or events may deadlock
             # (PostgreSQL) or find the database locked (SQLite): the loser tries again
             session.rollback()
-            if attempt == STORE_ATTEMPTS or not _is_transient(exc):
+            if attempt == STORE_ATTEMPTS or not is_transient(exc):
                 raise
     raise AssertionError("unreachable")
 
 
-STORE_ATTEMPTS = 3
-
-
-def _is_transient(exc: OperationalError) -> bool:
-    sqlstate = getattr(exc.orig, "sqlstate", None)
-    return sqlstate in ("40P01", "40001") or "database is locked" in str(exc.orig)
-
-
 def delete_article(session: Session, article_id: int) -> bool:
     """Delete an article; events it alone reported go, the others are recomputed from
-    their remaining sources. A merge the article made possible is undone: the reports of
-    each event it left are offered again, article by article in the order they came, to
-    the events they would have joined without it (_rejoin)."""
+    their remaining sources. A merge the article made possible is undone: every report that
+    came after it, in the events it left and in the events those could have joined instead,
+    is offered again, article by article in the order they came, to the events as they stood
+    then (_rejoin). One hop: a report that rejoins elsewhere does not set off another replay."""
     survivors = repository.delete_article(session, article_id)
     if survivors is None:
         return False
+    repository.bump_store_version(session)
+    touched = {e.id: e for e in survivors}
+    for event in survivors:  # the events a later report could have joined instead
+        view = _sources_view(event.sources)
+        start, end = view.search_window
+        for other in repository.merge_candidates(session, start, end, view.entity_keys, list(touched)):
+            touched[other.id] = other
     # ingests take the merge keys before any row: so does this, for what it may re-merge
-    repository.lock_merge_keys(session, _merge_lock_keys([_sources_view(e.sources) for e in survivors]))
-    alone: list[Event] = []
-    for event in sorted(survivors, key=lambda e: e.id):
+    repository.lock_merge_keys(session, _merge_lock_keys([_sources_view(e.sources) for e in touched.values()]))
+    replay: list[Event] = []
+    for event in sorted(touched.values(), key=lambda e: e.id):
         repository.lock_event(session, event)  # an ingest may be joining it right now
         groups = _by_article(event.sources)
-        alone.append(event)
-        alone.extend(_move_out(session, event, group) for group in groups[1:])
+        later = [g for g in groups if g[0].article_id > article_id]
+        if len(later) == len(groups):
+            replay.append(event)  # the event itself is made of later reports: it is replayed too
+            later = later[1:]
+        replay.extend(_move_out(session, event, group) for group in later)
         _refresh(session, event)
-    for event in sorted(alone, key=lambda e: min(s.article_id for s in e.sources)):
+    for event in sorted(replay, key=lambda e: min(s.article_id for s in e.sources)):
         _rejoin(session, event)
     session.commit()
     return True
@@ -179,6 +213,7 @@ def split_event(session: Session, event_id: int, refs: list[SourceRef]) -> tuple
     moving = [s for s in event.sources if any(ref.matches(s) for ref in refs)]
     if len(moving) == len(event.sources):
         raise SplitError("A split must leave at least one source in the event.")
+    repository.bump_store_version(session)  # cached pages (ETags) are stale now
     new = _move_out(session, event, moving)
     _refresh(session, event)
     session.commit()
@@ -228,6 +263,7 @@ def _follow_redirects(session: Session, drafts: list[EventDraft]) -> None:
 
 
 def _store(session: Session, article: Article, drafts: list[EventDraft]) -> None:
+    repository.bump_store_version(session)
     _follow_redirects(session, drafts)
     entities = {}
     for draft in drafts:

@@ -6,7 +6,7 @@ from flask import url_for
 from flask.views import MethodView
 from flask_smorest import abort
 
-from timeline_api.api.auth import Blueprint
+from timeline_api.api.blueprint import Blueprint
 from timeline_api.api.common import (
     NOT_BLANK,
     FlexibleDateTime,
@@ -17,11 +17,12 @@ from timeline_api.api.common import (
     language_field,
     page_limit,
     require_text_within_limit,
+    settings,
 )
 from timeline_api.api.events import EventSchema, event_to_dict
+from timeline_api.pipeline import AnalysisTooLong, Budget
 from timeline_api.service import ArticleInput, delete_article, ingest_article
 from timeline_api.store import repository
-from timeline_api.store.cursor import InvalidCursor
 from timeline_api.store.repository import TimelineQuery
 
 blp = Blueprint("articles", __name__, url_prefix="/v1/articles", description="News articles and their events")
@@ -95,12 +96,10 @@ class ArticleCollection(MethodView):
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, ArticlePageSchema)
     @blp.doc(operationId="listArticles")
+    @blp.etag_from_store()
     def get(self, args):
         """Articles, newest first"""
-        try:
-            articles, next_cursor = repository.list_articles(db_session(), page_limit(args), args.get("cursor"))
-        except InvalidCursor as exc:
-            abort(422, message=str(exc), errors={"cursor": [str(exc)]})
+        articles, next_cursor = repository.list_articles(db_session(), page_limit(args), args.get("cursor"))
         return {"articles": articles, "next_cursor": next_cursor}
 
     @blp.requires("write")
@@ -113,7 +112,12 @@ class ArticleCollection(MethodView):
         """Ingest an article: find its dates, actors and places, store its events"""
         require_text_within_limit(data["text"])
         session = db_session()
-        article, created = ingest_article(session, ArticleInput(**data))
+        seconds = settings().analysis_budget_seconds
+        try:
+            article, created = ingest_article(session, ArticleInput(**data), budget=Budget(seconds))
+        except AnalysisTooLong:
+            abort(422, message=f"The text needs more than the {seconds:g} s of analysis one article may take; "
+                               "send it as shorter articles.", errors={"text": ["Too costly to analyse."]})
         body = {**_article_fields(article), "events": _article_events(article.id)}
         headers = {"Location": url_for("articles.ArticleResource", article_id=article.id)}
         return body, 201 if created else 200, headers
@@ -128,6 +132,7 @@ def _article_fields(article) -> dict:
 class ArticleResource(MethodView):
     @blp.response(200, ArticleDetailSchema)
     @blp.doc(operationId="getArticle")
+    @blp.etag_from_store()
     def get(self, article_id: int):
         """One article with its text"""
         article = repository.get_article(db_session(), article_id)
@@ -149,14 +154,12 @@ class ArticleEvents(MethodView):
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, EventPageSchema)
     @blp.doc(operationId="listArticleEvents")
+    @blp.etag_from_store()
     def get(self, args, article_id: int):
         """The events an article reports, in timeline order"""
         session = db_session()
         if repository.get_article(session, article_id) is None:
             abort(404, message=f"No article with id {article_id}.")
         query = TimelineQuery(article_id=article_id, limit=page_limit(args), cursor=args.get("cursor"))
-        try:
-            events, next_cursor = query.run(session)
-        except InvalidCursor as exc:
-            abort(422, message=str(exc), errors={"cursor": [str(exc)]})
+        events, next_cursor = query.run(session)
         return {"events": [event_to_dict(e) for e in events], "next_cursor": next_cursor}

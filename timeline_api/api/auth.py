@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import ipaddress
 
-import flask_smorest
 from flask import current_app, g, request
 from flask_smorest import abort
 
@@ -33,25 +32,6 @@ WITH_KEY = [{BEARER: []}, {API_KEY_HEADER: []}]
 # Reads: open unless the deployment sets REQUIRE_KEY_FOR_READS ({} = no key needed)
 KEY_OPTIONAL = [{}, *WITH_KEY]
 NO_KEY = []
-
-
-class Blueprint(flask_smorest.Blueprint):
-    """flask-smorest's Blueprint, with views that can require a key scope."""
-
-    def requires(self, scope: str):
-        """Decorate a view method (outermost): it needs a key of at least ``scope``; the
-        OpenAPI document says so, with its 401 and 403 problems."""
-        if scope not in keys.SCOPES:
-            raise ValueError(scope)
-
-        def decorator(func):
-            func = self.alt_response(401, "UNAUTHORIZED")(func)
-            func = self.alt_response(403, "FORBIDDEN")(func)
-            func = self.doc(security=WITH_KEY)(func)
-            func.required_scope = scope
-            return func
-
-        return decorator
 
 
 def _presented_key() -> str | None:

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from importlib.metadata import version
 
 import marshmallow as ma
 from flask import current_app, g
@@ -11,6 +13,8 @@ from sqlalchemy.orm import Session
 from timeline_api.config import Settings
 from timeline_api.pipeline import clock
 from timeline_api.store.db import Database
+
+API_VERSION = version("timeline-api")  # the spec is versioned with the package
 
 
 def settings() -> Settings:
@@ -39,26 +43,39 @@ def close_db_session(_exc=None) -> None:
 NOT_BLANK = r"[\s\S]*[^ \t\n\r\f\v]"
 
 
-def _without_nul(value):
+# No database text type holds NUL, and UTF-8 has no lone surrogates (JSON's "\ud800"):
+# each becomes U+FFFD, one character for one, so every offset stays as sent.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# No field takes anything deeper than a list of strings: deeper nesting is refused early,
+# before anything walks it recursively.
+MAX_NESTING = 32
+
+
+def storable_text(text: str) -> str:
+    return _UNSTORABLE.sub("\ufffd", text)
+
+
+def _storable(value, depth: int = 0):
     if isinstance(value, str):
-        return value.replace("\x00", "\ufffd")
+        return storable_text(value)
+    if depth >= MAX_NESTING and isinstance(value, (list, dict)):
+        raise ma.ValidationError(f"Nested more than {MAX_NESTING} levels deep.", field_name="_schema")
     if isinstance(value, list):
-        return [_without_nul(v) for v in value]
+        return [_storable(v, depth + 1) for v in value]
     if isinstance(value, dict):
-        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+        return {_storable(k, depth + 1): _storable(v, depth + 1) for k, v in value.items()}
     return value
 
 
 class RequestSchema(ma.Schema):
-    """Base of what clients send. No database text type holds NUL, so NUL becomes
-    U+FFFD, which keeps every character offset as sent."""
+    """Base of what clients send: text is made storable (see _UNSTORABLE) before validation."""
 
     @ma.pre_load
-    def _replace_nul(self, data, **_kwargs):
+    def _make_storable(self, data, **_kwargs):
         if not isinstance(data, (dict, list)) and hasattr(data, "multiple_keys"):
             # webargs' MultiDictProxy (query strings): read each key as the schema wants it
             data = {key: data[key] for key in data}
-        return _without_nul(data)
+        return _storable(data)
 
 
 class ResponseSchema(ma.Schema):
@@ -69,13 +86,18 @@ class ResponseSchema(ma.Schema):
         unknown = ma.EXCLUDE
 
 
+# A valid date-time the store cannot hold; a rule beyond the document's `format: date-time`.
+OUT_OF_CALENDAR = "Outside the years 1 to 9998 once converted to UTC."
+
+
 class FlexibleDateTime(ma.fields.DateTime):
     """ISO 8601 date or date-time. With ``keep_offset`` (publication times, reference dates)
     an offset is kept (``2025-11-02T23:45:00-05:00`` stays at -05:00) and a time without one
     is naive, read as UTC; otherwise (filters) offsets are converted to naive UTC. Dumped
     values carry their offset, ``Z`` for UTC and for naive values."""
 
-    default_error_messages = {"invalid": "Not a valid ISO 8601 date or date-time."}
+    default_error_messages = {"invalid": "Not a valid ISO 8601 date or date-time.",
+                              "out_of_range": OUT_OF_CALENDAR}
 
     def __init__(self, *args, keep_offset: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,15 +114,20 @@ class FlexibleDateTime(ma.fields.DateTime):
                 parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
         except ValueError:
             raise self.make_error("invalid") from None
-        if not 1 <= parsed.year <= 9998:
-            raise self.make_error("invalid")
         if parsed.tzinfo is not None:
             offset = parsed.utcoffset()
             if offset.seconds % 60 or abs(offset) >= dt.timedelta(hours=24):
                 raise self.make_error("invalid")
-            if not 1 <= clock.utc(parsed).year <= 9998:
-                raise self.make_error("invalid")
-            parsed = parsed.astimezone(dt.timezone(offset)) if self.keep_offset else clock.utc(parsed)
+            try:
+                # "0001-01-01T00:00:00+14:00" is in year 0 in UTC: out of the calendar
+                utc = clock.utc(parsed)
+            except OverflowError:
+                raise self.make_error("out_of_range") from None
+            if not 1 <= utc.year <= 9998:
+                raise self.make_error("out_of_range")
+            parsed = parsed.astimezone(dt.timezone(offset)) if self.keep_offset else utc
+        if not 1 <= parsed.year <= 9998:
+            raise self.make_error("out_of_range")
         return parsed
 
     def _serialize(self, value, attr, obj, **kwargs):

@@ -1,16 +1,17 @@
 """Entities: the actors and places events are linked to."""
 from __future__ import annotations
 
+import copy
+
 import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import abort
 
-from timeline_api.api.auth import Blueprint
+from timeline_api.api.blueprint import ETAG_HEADER, IF_MATCH, Blueprint
+from timeline_api.api.caching import conditional, matches_if_match, tagged
 from timeline_api.api.common import NOT_BLANK, PageArgs, RequestSchema, ResponseSchema, db_session, page_limit
 from timeline_api.registry import KINDS, EntityChange, RegistryError, create_entity, merge_entity, update_entity
 from timeline_api.store import repository
-from timeline_api.store.cursor import InvalidCursor
-from timeline_api.store.models import Entity
 
 blp = Blueprint("entities", __name__, url_prefix="/v1/entities", description="Actors and places")
 
@@ -91,15 +92,12 @@ class EntityCollection(MethodView):
     @blp.arguments(EntityArgs, location="query")
     @blp.response(200, EntityPageSchema)
     @blp.doc(operationId="listEntities")
+    @blp.etag_from_store()
     def get(self, args):
         """Search actors and places by name or alias"""
-        try:
-            rows, next_cursor = repository.search_entities(
-                db_session(), args.get("q"), args.get("kind"), page_limit(args), args.get("cursor"))
-        except InvalidCursor as exc:
-            abort(422, message=str(exc), errors={"cursor": [str(exc)]})
+        rows, next_cursor = repository.search_entities(
+            db_session(), args.get("q"), args.get("kind"), page_limit(args), args.get("cursor"))
         return {"entities": [entity_to_dict(e, n) for e, n in rows], "next_cursor": next_cursor}
-
 
     @blp.requires("admin")
     @blp.arguments(EntityCreateSchema)
@@ -120,34 +118,33 @@ def _registry_call(change):
         abort(exc.status, message=str(exc), errors={exc.field: [str(exc)]} if exc.field else None)
 
 
-def _entity_or_404(entity_id: str) -> Entity:
-    row = db_session().get(Entity, entity_id)
-    if row is None:
-        abort(404, message=f"No entity with id {entity_id}.")
-    return row
-
-
 @blp.route("/<string(maxlength=128):entity_id>")
 class EntityResource(MethodView):
     @blp.response(200, EntitySchema)
+    @blp.alt_response(304, description="Not modified since the ETag in If-None-Match")
     @blp.doc(operationId="getEntity")
     def get(self, entity_id: str):
         """One actor or place"""
         row = repository.get_entity(db_session(), entity_id)
         if row is None:
             abort(404, message=f"No entity with id {entity_id}.")
-        return entity_to_dict(*row)
+        return conditional(entity_to_dict(*row))
 
     @blp.requires("admin")
     @blp.arguments(EntityPatchSchema)
-    @blp.response(200, EntitySchema)
-    @blp.doc(operationId="updateEntity")
+    @blp.response(200, EntitySchema, headers=copy.deepcopy(ETAG_HEADER))
+    @blp.alt_response(412, "PRECONDITION_FAILED")
+    @blp.doc(operationId="updateEntity", parameters=[IF_MATCH])
     def patch(self, data, entity_id: str):
         """Rename, re-kind, re-parent or give aliases to an entity (it becomes curated)"""
         session = db_session()
-        row = _entity_or_404(entity_id)
-        _registry_call(lambda: update_entity(session, row, EntityChange(**data), set(data)))
-        return entity_to_dict(*repository.get_entity(session, entity_id))
+
+        def unchanged_since_read(row) -> bool:  # If-Match, checked once the registry lock is held
+            return matches_if_match(entity_to_dict(*repository.get_entity(session, row.id)))
+
+        _registry_call(lambda: update_entity(session, entity_id, EntityChange(**data), set(data),
+                                             precondition=unchanged_since_read))
+        return tagged(entity_to_dict(*repository.get_entity(session, entity_id)))
 
 
 @blp.route("/<string(maxlength=128):entity_id>/merge")
@@ -159,6 +156,5 @@ class EntityMerge(MethodView):
     def post(self, data, entity_id: str):
         """Fold a duplicate into another entity: its events, names and children move; its id redirects"""
         session = db_session()
-        source, target = _entity_or_404(entity_id), _entity_or_404(data["into"])
-        _registry_call(lambda: merge_entity(session, source, target))
+        target = _registry_call(lambda: merge_entity(session, entity_id, data["into"]))
         return entity_to_dict(*repository.get_entity(session, target.id))

@@ -10,10 +10,13 @@ import http
 import logging
 
 import marshmallow as ma
-from flask import Response, json, request
+from flask import Response, current_app, json, request
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
-from werkzeug.exceptions import HTTPException, InternalServerError, UnsupportedMediaType
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge, UnsupportedMediaType
+
+from timeline_api.store.cursor import InvalidCursor
+from timeline_api.store.db import database_unavailable
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
@@ -66,7 +69,12 @@ class ProblemApi(Api):
 
     def _register_error_handlers(self):
         self._app.register_error_handler(HTTPException, self.handle_http_exception)
+        self._app.register_error_handler(InvalidCursor, self.handle_invalid_cursor)
         self._app.register_error_handler(Exception, self.handle_unexpected)
+
+    def handle_invalid_cursor(self, error: InvalidCursor):
+        """Every paged list, one answer: a cursor is opaque, so a damaged one is a bad request."""
+        return problem_response(400, str(error), {"cursor": [str(error)]})
 
     def handle_http_exception(self, error: HTTPException):
         data = getattr(error, "data", None) or {}
@@ -86,6 +94,14 @@ class ProblemApi(Api):
     def handle_unexpected(self, error: Exception):
         if isinstance(error, HTTPException):
             return self.handle_http_exception(error)
+        reason = database_unavailable(error)
+        if reason is not None:
+            # an outage is expected and answered as designed, and one traceback per
+            # request of an outage fills a disk: one line each, no SQL, no parameters
+            log.warning("503 on %s %r: database unavailable: %s", request.method, request.path, reason)
+            retry_after = current_app.extensions["timeline_settings"].db_retry_after_seconds
+            return problem_response(503, "The database is unavailable right now; try again later.",
+                                    headers={"Retry-After": str(retry_after)})
         log.exception("unhandled error on %s %s", request.method, request.path)
         return problem_response(500, InternalServerError.description)
 
@@ -100,6 +116,17 @@ class ProblemApi(Api):
         response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
         prepare_response(response, self.spec, PROBLEM_JSON)
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+def limit_streamed_body() -> None:
+    """413 for a chunked body over MAX_CONTENT_LENGTH (a before_request hook). Werkzeug refuses
+    a declared Content-Length over the limit, but a chunked body it only cuts at the limit,
+    which then reads as broken JSON: a 400 that hides the real problem."""
+    limit = request.max_content_length
+    if limit is None or request.content_length is not None or "wsgi.input_terminated" not in request.environ:
+        return
+    if len(request.get_data(cache=True)) >= limit and request.environ["wsgi.input"].read(1):
+        raise RequestEntityTooLarge(f"The body is larger than the limit of {limit} bytes.")
 
 
 def require_json_body() -> None:

@@ -6,7 +6,7 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import abort
 
-from timeline_api.api.auth import Blueprint
+from timeline_api.api.blueprint import Blueprint
 from timeline_api.api.common import FlexibleDateTime, RequestSchema, ResponseSchema, db_session
 from timeline_api.pipeline import clock
 from timeline_api.pipeline.events import STATUSES, TIMELINE_GRANULARITIES
@@ -110,6 +110,7 @@ def event_to_dict(event: Event) -> dict:
 class EventResource(MethodView):
     @blp.response(200, EventSchema)
     @blp.doc(operationId="getEvent")
+    @blp.etag_from_store()
     def get(self, event_id: int):
         """One event with every source that reports it"""
         event = repository.get_event(db_session(), event_id)

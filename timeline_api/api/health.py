@@ -6,7 +6,8 @@ from flask.views import MethodView
 from flask_smorest import abort
 from sqlalchemy.exc import SQLAlchemyError
 
-from timeline_api.api.auth import NO_KEY, Blueprint
+from timeline_api.api.auth import NO_KEY
+from timeline_api.api.blueprint import Blueprint
 from timeline_api.api.common import ResponseSchema, database
 from timeline_api.store.migrate import current_revisions, head_revisions
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import marshmallow as ma
 from flask.views import MethodView
 
-from timeline_api.api.auth import Blueprint
+from timeline_api.api.blueprint import Blueprint
 from timeline_api.api.common import (
     FlexibleDateTime,
     RequestSchema,

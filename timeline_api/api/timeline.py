@@ -6,13 +6,11 @@ from urllib.parse import urlencode
 import marshmallow as ma
 from flask import Response, json, request
 from flask.views import MethodView
-from flask_smorest import abort
 
-from timeline_api.api.auth import Blueprint
+from timeline_api.api.blueprint import Blueprint
 from timeline_api.api.common import (
     FlexibleDateTime,
     PageArgs,
-    RequestSchema,
     ResponseSchema,
     db_session,
     page_limit,
@@ -21,19 +19,9 @@ from timeline_api.api.events import GRANULARITIES, EventSchema, event_to_dict
 from timeline_api.api.formats import FORMATS, MIMETYPES, render_timeline
 from timeline_api.pipeline.events import STATUSES
 from timeline_api.store import repository
-from timeline_api.store.cursor import InvalidCursor
 from timeline_api.store.repository import TimelineQuery
 
 blp = Blueprint("timeline", __name__, url_prefix="/v1/timeline", description="Ordered timelines")
-
-
-@blp.after_request
-def conditional_get(response):
-    """Widgets poll timelines: an ETag lets them revalidate with If-None-Match and get 304."""
-    if request.method == "GET" and response.status_code == 200:
-        response.add_etag()
-        response.make_conditional(request)
-    return response
 
 
 class TimelineArgs(PageArgs):
@@ -68,12 +56,6 @@ class TimelineArgs(PageArgs):
             raise ma.ValidationError("'from' must be before 'to'.", field_name="from")
 
 
-class ConditionalHeaders(RequestSchema):
-    # read by the after_request hook (werkzeug's make_conditional); declared here for the OpenAPI document
-    if_none_match = ma.fields.String(data_key="If-None-Match",
-                                     metadata={"description": "ETag of a previous response: 304 when unchanged"})
-
-
 class TimelineSchema(ResponseSchema):
     events = ma.fields.List(ma.fields.Nested(EventSchema), required=True)
     next_cursor = ma.fields.String(allow_none=True, required=True,
@@ -82,7 +64,6 @@ class TimelineSchema(ResponseSchema):
                               metadata={"description": "e.g. filter values that name no known entity"})
 
 
-ETAG_HEADER = {"ETag": {"description": "Validator for If-None-Match", "schema": {"type": "string"}}}
 # The export formats, documented beside the JSON body; the widget formats are JSON
 # of their own shapes, so they have media types of their own.
 EXPORT_CONTENT = {
@@ -94,12 +75,11 @@ EXPORT_CONTENT = {
 @blp.route("")
 class Timeline(MethodView):
     @blp.arguments(TimelineArgs, location="query")
-    @blp.response(200, TimelineSchema, headers=ETAG_HEADER)
-    @blp.alt_response(304, description="Not modified since the ETag given in If-None-Match")
-    @blp.arguments(ConditionalHeaders, location="headers")
-    @blp.doc(operationId="getTimeline", responses={"200": {"description": "OK", "headers": ETAG_HEADER,
+    @blp.response(200, TimelineSchema)
+    @blp.doc(operationId="getTimeline", responses={"200": {"description": "OK",
                             "content": {"application/json": {"schema": TimelineSchema}, **EXPORT_CONTENT}}})
-    def get(self, args, _headers):
+    @blp.etag_from_store()
+    def get(self, args):
         """Events ordered by date, filtered by actor, location and interval overlap
 
         `format` picks the body: the JSON below (default), `timelinejs` (TimelineJS3),
@@ -133,10 +113,7 @@ def _page(session, args, filters):
         granularities=args["granularity"], words=(args.get("q") or "").split(), sources=args["source"],
         limit=page_limit(args), cursor=args.get("cursor"), order=args["order"],
     )
-    try:
-        return query.run(session)
-    except InvalidCursor as exc:
-        abort(422, message=str(exc), errors={"cursor": [str(exc)]})
+    return query.run(session)
 
 
 def _export(events, next_cursor: str | None, args) -> Response:

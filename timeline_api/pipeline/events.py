@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from timeline_api.entities import Entity, EntityMatcher, Mention
 from timeline_api.pipeline import clauses
+from timeline_api.pipeline.budget import UNLIMITED, Budget
 from timeline_api.pipeline.merging import MergeView, best_match, signature
 from timeline_api.pipeline.sentences import Sentence, split_sentences
 from timeline_api.temporal import Timex, resolve_timexes
@@ -308,13 +309,18 @@ def _explicit_clause_dates(text: str, sentence: Sentence, timexes: _Spans):
 
 
 def analyse_article(text: str, published_at: dt.datetime, matcher: EntityMatcher | None = None,
-                    language: str = "en") -> ArticleAnalysis:
+                    language: str = "en", budget: Budget = UNLIMITED) -> ArticleAnalysis:
     """Find the dated events of an article. ``published_at`` is the publication time on the
-    article's own wall clock (naive; see pipeline/clock.py), and so are the dates found."""
+    article's own wall clock (naive; see pipeline/clock.py), and so are the dates found.
+    Raises ``AnalysisTooLong`` when the work outgrows ``budget`` (checked between steps, each
+    of which is linear in the text, and per sentence)."""
     matcher = matcher or EntityMatcher.default()
     sentences = split_sentences(text)
+    budget.check()
     timexes = resolve_timexes(text, published_at, language=language)
+    budget.check()
     mentions = matcher.find(text)
+    budget.check()
     entities = _Entities(text, mentions, matcher)
     timex_spans = _Spans(timexes)
     evidence: list[Evidence | _Undated] = []
@@ -322,6 +328,7 @@ def analyse_article(text: str, published_at: dt.datetime, matcher: EntityMatcher
     paragraph = -1
     date_lines = {i for i, s in enumerate(sentences) if _is_date_line(s, timex_spans)}
     for index, sentence in enumerate(sentences):
+        budget.check()
         if sentence.paragraph != paragraph:
             paragraph, narrative = sentence.paragraph, None
         if index in date_lines:

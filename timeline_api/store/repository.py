@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import random
+import secrets
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -14,10 +17,12 @@ from sqlalchemy.orm import Session, load_only, selectinload
 
 from timeline_api.entities.types import ACTOR_KINDS, PLACE_KINDS
 from timeline_api.entities.types import Entity as EntityValue
-from timeline_api.store.cursor import InvalidCursor, decode_cursor, encode_cursor
+from timeline_api.store import cursor as keyset
+from timeline_api.store.cursor import decode_cursor, encode_cursor
 from timeline_api.store.models import (
     ApiKey,
     Article,
+    Deployment,
     Entity,
     EntityAlias,
     EntityRedirect,
@@ -28,6 +33,7 @@ from timeline_api.store.models import (
     RegistryVersion,
     SourceActor,
     SourceLocation,
+    StoreVersion,
     utcnow,
 )
 
@@ -125,12 +131,14 @@ def search_entities(session: Session, q: str | None, kind: str | None, limit: in
             Entity.name_norm.like(pattern),
             exists().where(and_(EntityAlias.entity_id == Entity.id, EntityAlias.alias_norm.like(pattern))),
         ))
+    scope = _scope("entities", q, kind)
     if cursor:
-        name, key = decode_cursor(cursor, 2)
-        stmt = stmt.where(tuple_(Entity.name_norm, Entity.id) > tuple_(str(name), str(key)))
+        name, key = decode_cursor(cursor, (keyset.text(255), keyset.text(128)), **_signing(session, scope))
+        stmt = stmt.where(tuple_(Entity.name_norm, Entity.id) > tuple_(name, key))
     rows = session.execute(stmt.order_by(Entity.name_norm, Entity.id).limit(limit + 1)).all()
     page = [(entity, count) for entity, count in rows[:limit]]
-    next_cursor = encode_cursor([page[-1][0].name_norm, page[-1][0].id]) if len(rows) > limit else None
+    next_cursor = (encode_cursor([page[-1][0].name_norm, page[-1][0].id], **_signing(session, scope))
+                   if len(rows) > limit else None)
     return page, next_cursor
 
 
@@ -272,10 +280,10 @@ def list_articles(session: Session, limit: int, cursor: str | None) -> tuple[lis
         Article.id, Article.url, Article.external_id, Article.title, Article.source,
         Article.language, Article.published_at, Article.published_offset, Article.created_at))
     if cursor:
-        (last_id,) = decode_cursor(cursor, 1)
-        stmt = stmt.where(Article.id < int(last_id))
+        (last_id,) = decode_cursor(cursor, (keyset.ROW_ID,), **_signing(session, "articles"))
+        stmt = stmt.where(Article.id < last_id)
     rows = list(session.scalars(stmt.order_by(Article.id.desc()).limit(limit + 1)))
-    next_cursor = encode_cursor([rows[limit - 1].id]) if len(rows) > limit else None
+    next_cursor = encode_cursor([rows[limit - 1].id], **_signing(session, "articles")) if len(rows) > limit else None
     return rows[:limit], next_cursor
 
 
@@ -341,7 +349,13 @@ class TimelineQuery:
     cursor: str | None = None
     order: str = "asc"
 
-    def statement(self):
+    def scope(self) -> str:
+        """What a cursor of this query is bound to: every filter and the order, not the page size."""
+        return _scope("timeline", sorted(self.actors), sorted(self.locations), self.date_from, self.date_to,
+                      self.article_id, self.min_confidence, sorted(self.date_sources), sorted(self.statuses),
+                      sorted(self.granularities), self.words, sorted(self.sources), self.order)
+
+    def statement(self, session: Session):
         stmt = select(Event)
         if self.actors:
             stmt = stmt.where(exists().where(
@@ -374,21 +388,19 @@ class TimelineQuery:
             stmt = stmt.where(Event.date_start < self.date_to)
         order_cols = (Event.date_start, Event.granularity_rank, Event.first_published_at, Event.id)
         if self.cursor:
-            start, rank, first, last_id = decode_cursor(self.cursor, 4)
-            try:
-                key = tuple_(dt.datetime.fromisoformat(start), int(rank),
-                             dt.datetime.fromisoformat(first), int(last_id))
-            except (TypeError, ValueError) as exc:
-                raise InvalidCursor("cursor is not one this service issued") from exc
+            key = tuple_(*decode_cursor(self.cursor, (keyset.timestamp, keyset.integer(0, 2**15 - 1),
+                                                      keyset.timestamp, keyset.ROW_ID),
+                                        **_signing(session, self.scope())))
             cols = tuple_(*order_cols)
             stmt = stmt.where(cols > key if self.order == "asc" else cols < key)
         ordering = order_cols if self.order == "asc" else tuple(c.desc() for c in order_cols)
         return stmt.order_by(*ordering).limit(self.limit + 1).options(*_event_loading())
 
     def run(self, session: Session) -> tuple[list[Event], str | None]:
-        rows = list(session.scalars(self.statement()))
+        rows = list(session.scalars(self.statement(session)))
         page = rows[: self.limit]
-        next_cursor = encode_cursor(_sort_key(page[-1])) if len(rows) > self.limit else None
+        next_cursor = (encode_cursor(_sort_key(page[-1]), **_signing(session, self.scope()))
+                       if len(rows) > self.limit else None)
         return page, next_cursor
 
 
@@ -398,13 +410,23 @@ def registry_version(session: Session) -> int:
     return session.scalar(select(RegistryVersion.version).where(RegistryVersion.id == 1)) or 0
 
 
-def bump_registry(session: Session) -> None:
-    row = session.get(RegistryVersion, 1, with_for_update=True)
-    if row is None:
-        session.add(RegistryVersion(id=1, version=1))
-    else:
-        row.version += 1
-    session.flush()
+def begin_registry_change(session: Session) -> None:
+    """Move the registry version, first thing in the transaction: the row stays locked until
+    commit (on SQLite the write lock is taken), so curated changes take turns, and each
+    reads the entities only once it holds the lock."""
+    session.execute(_insert(session, RegistryVersion).values(id=1, version=0).on_conflict_do_nothing())
+    session.execute(RegistryVersion.__table__.update().where(RegistryVersion.id == 1)
+                    .values(version=RegistryVersion.version + 1))
+    bump_store_version(session)  # what entities, timelines and their ETags show changes too
+
+
+def lock_entities(session: Session, entity_ids: Iterable[str]) -> list[Entity]:
+    """The entities, read afresh and locked until commit, in one order (no lock cycles).
+    An ingest linking to one of them waits (its foreign key needs the row), so a merge
+    moves every link committed before it, and a later ingest finds the redirect."""
+    ids = sorted(set(entity_ids))
+    return list(session.scalars(select(Entity).where(Entity.id.in_(ids)).order_by(Entity.id)
+                                .with_for_update().execution_options(populate_existing=True)))
 
 
 def curated_entities(session: Session) -> list[Entity]:
@@ -480,3 +502,47 @@ def revoke_api_key(session: Session, key_id: int) -> ApiKey | None:
         row.revoked_at = utcnow()
         session.flush()
     return row
+
+
+# ---------------------------------------------------------------- deployment, store version
+
+def deployment(session: Session) -> Deployment:
+    """The deployment's row (made by its migration; made again if the table was emptied)."""
+    row = session.get(Deployment, 1)
+    if row is None:
+        session.execute(_insert(session, Deployment).values(id=1, uid=str(uuid.uuid4()), secret=secrets.token_hex(32))
+                        .on_conflict_do_nothing())
+        session.commit()
+        row = session.get(Deployment, 1)
+    return row
+
+
+_secrets: dict[str, str] = {}
+
+
+def _signing(session: Session, scope: str) -> dict[str, str]:
+    """The cursor signing arguments: the deployment's secret (read once per database per
+    process) and the query's scope."""
+    url = str(session.get_bind().url)
+    if url not in _secrets:
+        _secrets[url] = deployment(session).secret
+    return {"secret": _secrets[url], "scope": scope}
+
+
+def _scope(*parts) -> str:
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+STORE_VERSION_SHARDS = 16
+
+
+def bump_store_version(session: Session) -> None:
+    """Count one change in the transaction under way (see StoreVersion)."""
+    shard = random.randrange(STORE_VERSION_SHARDS)
+    stmt = _insert(session, StoreVersion).values(shard=shard, version=1)
+    session.execute(stmt.on_conflict_do_update(index_elements=[StoreVersion.shard],
+                                               set_={"version": StoreVersion.version + 1}))
+
+
+def store_version(session: Session) -> int:
+    return int(session.scalar(select(func.coalesce(func.sum(StoreVersion.version), 0))))  # a Decimal on PostgreSQL
