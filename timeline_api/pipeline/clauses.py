@@ -6,6 +6,7 @@ These are heuristics over words, tuned to news prose; each says why in a comment
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from importlib import resources
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
@@ -146,30 +147,45 @@ _NOUN_AFTER = re.compile(r"(?:['’]s\b|\s+(?!(?:and|or|but|to|in|on|at|of|for|b
                          r"[a-z][a-z-]+(?<!ed)\b)")
 
 
-def date_role(clause_before: str, text_after: str) -> str:
-    """What a date is to the happening its clause reports, from the words around it:
+def date_role(clause_before: str, text_after: str, in_relative_clause: bool) -> str:
+    """What a date is to the happening its clause reports, from the words around it
+    (``clause_before``: the clause up to the date, its last 60 characters are enough):
     ``background`` when it dates something else (a relative clause, a comparison's
     baseline, the start of a state with "since"), ``modifier`` when it only qualifies a
     noun ("the Aug. 7 blasts"), ``bound`` after "by", "until", "before", "after", else
     ``main``."""
-    if _in_relative_clause(clause_before) or _COMPARISON.search(clause_before[-60:]) \
-            or _SINCE.search(clause_before[-24:]) \
-            or (_FROM_BEFORE.search(clause_before[-60:]) and _TO_AFTER.match(text_after)):
+    near = clause_before[-60:]
+    if in_relative_clause or _COMPARISON.search(near) or _SINCE.search(near[-24:]) \
+            or (_FROM_BEFORE.search(near) and _TO_AFTER.match(text_after)):
         return "background"
-    if is_governed(clause_before):
+    if is_governed(near):
         return "bound"
-    if _DETERMINER_BEFORE.search(clause_before[-12:]) and _NOUN_AFTER.match(text_after):
+    if _DETERMINER_BEFORE.search(near[-12:]) and _NOUN_AFTER.match(text_after):
         return "modifier"
     return "main"
 
 
-def _in_relative_clause(clause_before: str) -> bool:
-    """The date follows a relative pronoun in its clause ("engines that were designed in
-    1998"): it dates a subordinate happening, not the main one."""
-    for match in reversed(list(_RELATIVE.finditer(clause_before))):
-        rest = clause_before[match.end():]
-        return not (match.group(1) and "," in rest)
-    return False
+class RelativeClauses:
+    """Where a clause's relative clauses run: from a relative pronoun ("engines that were
+    designed in 1998": it dates a subordinate happening, not the main one) to the end of the
+    clause, or to the next comma for one set off by a comma ("the bombs, which killed 224
+    people, exploded ..."). Built once per clause, asked for each of its dates in log time."""
+
+    def __init__(self, clause: str):
+        self.pronouns = [(m.end(), bool(m.group(1))) for m in _RELATIVE.finditer(clause)]
+        self.ends = [end for end, _ in self.pronouns]
+        self.commas = [i for i, ch in enumerate(clause) if ch == ","]
+
+    def cover(self, offset: int) -> bool:
+        """Is the clause's character at ``offset`` inside a relative clause?"""
+        i = bisect_right(self.ends, offset) - 1
+        if i < 0:
+            return False
+        end, comma_opened = self.pronouns[i]
+        if not comma_opened:
+            return True
+        j = bisect_right(self.commas, end - 1)  # the first comma after the pronoun
+        return not (j < len(self.commas) and self.commas[j] < offset)
 
 
 # Where a sentence may hold two reported happenings: ";" or ", and"/", while"/", but" before a new clause.

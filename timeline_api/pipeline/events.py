@@ -294,7 +294,9 @@ def _explicit_clause_dates(text: str, sentence: Sentence, timexes: _Spans):
     dated = []
     for c_start, c_end in clauses.clause_spans(sentence.text):
         a, b = sentence.start + c_start, sentence.start + c_end
-        roles = [(_ROLE_RANK[clauses.date_role(text[a:t.start], text[t.end:t.end + 60])], t)
+        relative = clauses.RelativeClauses(text[a:b])
+        roles = [(_ROLE_RANK[clauses.date_role(text[max(a, t.start - 60):t.start], text[t.end:t.end + 60],
+                                               relative.cover(t.start - a))], t)
                  for t in timexes.inside(a, b) if _datable(t)]
         if not roles:
             continue
