@@ -7,7 +7,6 @@ app server sharing the database.
 """
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass
 
@@ -15,12 +14,12 @@ from sqlalchemy.orm import Session
 
 from timeline_api.entities import Entity as EntityValue
 from timeline_api.entities import EntityMatcher
+from timeline_api.entities.normalize import entity_id as new_entity_id
 from timeline_api.entities.types import ACTOR_KINDS, PLACE_KINDS
 from timeline_api.store import repository
 from timeline_api.store.models import Entity
 
 KINDS = tuple(dict.fromkeys(ACTOR_KINDS + PLACE_KINDS))
-_ID_PREFIX = {"organization": "org"}
 _lock = threading.Lock()
 _cache: dict[str, tuple[int, EntityMatcher]] = {}
 
@@ -59,11 +58,6 @@ def matcher_for(session: Session) -> EntityMatcher:
         return matcher
 
 
-def new_entity_id(name: str, kind: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:100] or "entity"
-    return f"{_ID_PREFIX.get(kind, kind)}:{slug}"
-
-
 @dataclass(frozen=True)
 class EntityChange:
     name: str | None = None
@@ -89,9 +83,11 @@ def _check_parent(session: Session, entity_id: str | None, parent_id: str | None
 
 
 def create_entity(session: Session, change: EntityChange) -> Entity:
-    entity_id = new_entity_id(change.name, change.kind)
-    if session.get(Entity, entity_id) is not None:
-        raise RegistryError(f"An entity with id {entity_id} exists; PATCH it instead.", "name", status=409)
+    entity_id = new_entity_id(change.name)
+    same = repository.entities_named(session, change.name)
+    if session.get(Entity, entity_id) is not None or same:
+        existing = same[0] if same else entity_id
+        raise RegistryError(f"An entity named so exists ({existing}); PATCH it instead.", "name", status=409)
     _check_parent(session, entity_id, change.parent_id)
     row = Entity(id=entity_id, name=change.name, name_norm=repository.norm_name(change.name), kind=change.kind,
                  geonames_id=change.geonames_id, country_code=change.country_code, latitude=change.latitude,
@@ -114,6 +110,10 @@ def update_entity(session: Session, row: Entity, change: EntityChange, fields: s
     if "aliases" in fields:
         repository.set_aliases(session, row, change.aliases or [])
     row.curated = True
+    row.kind_guessed = False
+    if fields & {"name", "kind"}:
+        session.flush()
+        repository.reindex_entity_names(session, [row.id])
     repository.bump_registry(session)
     session.commit()
     return row
@@ -123,6 +123,7 @@ def merge_entity(session: Session, source: Entity, target: Entity) -> Entity:
     if source.id == target.id:
         raise RegistryError("An entity cannot be merged into itself.", "into")
     repository.merge_entities(session, source, target)
+    target.curated = True
     repository.bump_registry(session)
     session.commit()
     return target

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from timeline_api.entities import EntityMatcher
+from timeline_api.entities import Entity as EntityValue
+from timeline_api.entities import EntityMatcher, Mention
+from timeline_api.entities.normalize import ID_PREFIX
 from timeline_api.pipeline import (
+    ArticleAnalysis,
     EventDate,
     EventDraft,
     Evidence,
@@ -64,7 +67,7 @@ def ingest_article(session: Session, data: ArticleInput,
             published_at=data.published_at, text=data.text,
         )
         try:
-            _store(session, article, analysis.events)
+            _store(session, article, analysis)
             session.commit()
             return article, True
         except IntegrityError:
@@ -106,16 +109,18 @@ def delete_article(session: Session, article_id: int) -> bool:
     return True
 
 
-def _follow_redirects(session: Session, drafts: list[EventDraft]) -> None:
-    """Entities merged away through the registry are linked as the entity they were folded into."""
-    redirects = repository.entity_redirects(session)
-    if not redirects:
-        return
-    targets = {key: value_of(row) for key in set(redirects.values())
-               if (row := session.get(EntityRow, key)) is not None}
+def _link_to_stored(session: Session, drafts: list[EventDraft], mentions: list[Mention]) -> list[Mention]:
+    """Link the article's entities to the stored ones they are: ids merged away through the registry
+    to the entity they were folded into, and entities read from this text to the stored entity
+    their name identifies uniquely (docs/entities.md, "One id per thing"). Returns the mentions
+    relinked; the drafts are relinked in place."""
+    entities = {e.key: e for e in _entities_of(drafts, mentions)}
+    linked = _stored_identity(session, entities)
+    if not linked:
+        return mentions
 
     def canonical(entity):
-        return targets.get(redirects.get(entity.key), entity)
+        return linked.get(entity.key, entity)
 
     for draft in drafts:
         for item in draft.evidence:
@@ -123,19 +128,68 @@ def _follow_redirects(session: Session, drafts: list[EventDraft]) -> None:
             item.locations = list({p.entity.key: p for p in (
                 PlaceLink(canonical(p.entity), p.qualifier) for p in item.locations)}.values())
             item.scope = list({e.key: e for e in map(canonical, item.scope)}.values())
+    return [replace(m, entity=canonical(m.entity)) for m in mentions]
 
 
-def _store(session: Session, article: Article, drafts: list[EventDraft]) -> None:
-    _follow_redirects(session, drafts)
-    entities = {}
+def _entities_of(drafts: list[EventDraft], mentions: list[Mention]):
     for draft in drafts:
-        for e in (*draft.actors, *(p.entity for p in draft.locations), *draft.location_scope):
-            entities.setdefault(e.key, e)
-    repository.ensure_entities(session, entities.values())
+        yield from draft.actors
+        yield from (p.entity for p in draft.locations)
+        yield from draft.location_scope
+    yield from (m.entity for m in mentions)
+
+
+def _stored_identity(session: Session, entities: dict[str, EntityValue]) -> dict[str, EntityValue]:
+    """key -> the stored entity it is, for the keys that are not stored under their own id."""
+    linked: dict[str, EntityValue] = {}
+    redirects = repository.redirects_from(session, list(entities))
+    targets = {key: value_of(row) for key in set(redirects.values())
+               if (row := session.get(EntityRow, key)) is not None}
+    for key, target in redirects.items():
+        if target in targets:
+            linked[key] = targets[target]
+    stored = repository.stored_ids(session, list(entities))
+    # only entities read from this text: gazetteer and registry entities have ids of their own
+    read = [e for key, e in entities.items() if key not in stored and key not in linked
+            and key.startswith(ID_PREFIX + ":")]
+    for entity, resolution in zip(read, repository.resolve_names(session, [e.name for e in read], fuzzy=False),
+                                  strict=True):
+        match = _unique_link(entity, resolution)
+        if match is not None:
+            # the stored entity, carrying what this article knows of it: its name here as an
+            # alias, its aliases, and its kind (stored over a guess)
+            linked[entity.key] = EntityValue(
+                key=match.entity_id, name=match.name, kind=entity.kind, kind_guessed=entity.kind_guessed,
+                aliases=(entity.name, *entity.aliases))
+    return linked
+
+
+_GEONAMES_KINDS = frozenset(("continent", "country", "city"))
+
+
+def _unique_link(entity: EntityValue, resolution: repository.Resolution) -> repository.EntityMatch | None:
+    """The one stored entity a name read from text identifies, or None: ambiguous names (a bare
+    surname two stored people share) stay unresolved rather than guessed. The name, an alias or
+    the normalised name link whatever kind each side guessed (one name is one thing); a variant
+    (acronym, short form, surname) only between people or only between non-people."""
+    best = resolution.best
+    if len(best) != 1 or best[0].kind in _GEONAMES_KINDS:
+        return None
+    match = best[0]
+    if match.match == "variant" and not entity.kind_guessed and (entity.kind == "person") != (match.kind == "person"):
+        return None
+    return match
+
+
+def _store(session: Session, article: Article, analysis: ArticleAnalysis) -> None:
+    drafts = analysis.events
+    mentions = _link_to_stored(session, drafts, analysis.mentions)
+    repository.ensure_entities(session, {e.key: e for e in _entities_of(drafts, mentions)}.values())
     views = [draft.merge_view() for draft in drafts]
     repository.lock_merge_keys(session, _merge_lock_keys(views))
     session.add(article)
     session.flush()
+    repository.add_mentions(session, article, [(m.entity.key, m.start, m.end, m.text, m.link) for m in mentions])
     # The pipeline judged this article's drafts to be different happenings: none may
     # join a stored event another of them joined. New events are built in memory and
     # written in one flush at the end (batched inserts); they cannot be candidates meanwhile.

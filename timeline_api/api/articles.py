@@ -17,6 +17,7 @@ from timeline_api.api.common import (
     page_limit,
     require_text_within_limit,
 )
+from timeline_api.api.entities import MentionPageSchema, mention_page
 from timeline_api.api.events import EventSchema, event_to_dict
 from timeline_api.service import ArticleInput, delete_article, ingest_article
 from timeline_api.store import repository
@@ -153,3 +154,15 @@ class ArticleEvents(MethodView):
         except InvalidCursor as exc:
             abort(422, message=str(exc), errors={"cursor": [str(exc)]})
         return {"events": [event_to_dict(e) for e in events], "next_cursor": next_cursor}
+
+
+@blp.route(f"/{ARTICLE_ID}/mentions")
+class ArticleMentions(MethodView):
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, MentionPageSchema)
+    @blp.doc(operationId="listArticleMentions")
+    def get(self, args, article_id: int):
+        """The actors and places an article names, where, and the entity each is linked to"""
+        if repository.get_article(db_session(), article_id) is None:
+            abort(404, message=f"No article with id {article_id}.")
+        return mention_page(args, article_id=article_id)

@@ -199,9 +199,12 @@ class EntityName(Base):
     __tablename__ = "entity_names"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), index=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(255), index=True)
     form: Mapped[str] = mapped_column(String(16))
+
+    # concurrent ingests may index the same new name: inserts ignore what is there
+    __table_args__ = (UniqueConstraint("entity_id", "key", "form", name="uq_entity_names_entity_key_form"),)
 
 
 # made by the migrations for the fuzzy step, per database; not models (see EntityName)
