@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from timeline_api.entities import Entity as EntityValue
 from timeline_api.entities import EntityMatcher, Mention
-from timeline_api.entities.normalize import ID_PREFIX
+from timeline_api.entities.normalize import ID_PREFIX, indexed_keys, name_key
 from timeline_api.pipeline import (
     ArticleAnalysis,
     EventDate,
@@ -165,26 +165,68 @@ def _stored_identity(session: Session, entities: dict[str, EntityValue]) -> dict
 
 
 _GEONAMES_KINDS = frozenset(("continent", "country", "city"))
+# variants a name read from text may be linked by. Not a prefix: on the trial set "Apple Corps"
+# would join Apple, and "iPhone 3G" the iPhone; a product line is no short form of its models.
+_LINKING_VARIANTS = frozenset(("acronym", "surname", "person", "nickname", "core"))
 
 
 def _unique_link(entity: EntityValue, resolution: repository.Resolution) -> repository.EntityMatch | None:
     """The one stored entity a name read from text identifies, or None: ambiguous names (a bare
     surname two stored people share) stay unresolved rather than guessed. The name, an alias or
     the normalised name link whatever kind each side guessed (one name is one thing); a variant
-    (acronym, short form, surname) only between people or only between non-people."""
+    (acronym, surname, nickname, first and last name, without a qualifier) only between people or
+    only between non-people, and never a product."""
     best = resolution.best
     if len(best) != 1 or best[0].kind in _GEONAMES_KINDS:
         return None
     match = best[0]
-    if match.match == "variant" and not entity.kind_guessed and (entity.kind == "person") != (match.kind == "person"):
+    if match.match != "variant":
+        return match
+    if match.rule not in _LINKING_VARIANTS or "product" in (entity.kind, match.kind):
+        return None
+    if not entity.kind_guessed and (entity.kind == "person") != (match.kind == "person"):
         return None
     return match
+
+
+# the variants by which a longer name was written short ("Lohan", "BIS", "Colts"); not a prefix (above)
+_SHORT_FORMS = ("surname", "acronym", "core")
+
+
+def _absorb_short_forms(session: Session, new: list[EntityValue], in_article: set[str]) -> None:
+    """An entity stored earlier under a short form alone ("Lohan", from an article that never gave
+    the full name) is the entity now first stored under the full name ("Lindsay Lohan"), when
+    that is the only stored entity the short form fits: it is folded in, with a redirect. The
+    same rule as linking a later short form to a stored full name, so the order the articles
+    came in does not decide how many ids one thing gets."""
+    wanted = {k.key: e for e in new if e.kind != "product"
+              for k in indexed_keys(e.name, e.kind) if k.form in _SHORT_FORMS}
+    holders = [row for row in repository.indexed_names(session, wanted, ["key"])
+               if row.entity_id.startswith(ID_PREFIX + ":") and not row.curated and row.geonames_id is None
+               and row.entity_id not in in_article and name_key(row.name) == row.key]
+    if not holders:
+        return
+    fits: dict[str, set[str]] = {}
+    for row in repository.indexed_names(session, [h.key for h in holders], _SHORT_FORMS):
+        fits.setdefault(row.key, set()).add(row.entity_id)
+    for holder in holders:
+        full = wanted[holder.key]
+        if fits.get(holder.key) != {full.key} or holder.entity_id == full.key:
+            continue  # two stored entities fit: the short form stays apart rather than guessed
+        guessed = full.kind_guessed or holder.kind_guessed
+        if not guessed and holder.kind != full.kind and "person" in (holder.kind, full.kind):
+            continue
+        source, target = session.get(EntityRow, holder.entity_id), session.get(EntityRow, full.key)
+        if source is not None and target is not None:
+            repository.merge_entities(session, source, target)
 
 
 def _store(session: Session, article: Article, analysis: ArticleAnalysis) -> None:
     drafts = analysis.events
     mentions = _link_to_stored(session, drafts, analysis.mentions)
-    repository.ensure_entities(session, {e.key: e for e in _entities_of(drafts, mentions)}.values())
+    entities = {e.key: e for e in _entities_of(drafts, mentions)}
+    new = repository.ensure_entities(session, entities.values())
+    _absorb_short_forms(session, [entities[key] for key in new if key.startswith(ID_PREFIX + ":")], set(entities))
     views = [draft.merge_view() for draft in drafts]
     repository.lock_merge_keys(session, _merge_lock_keys(views))
     session.add(article)

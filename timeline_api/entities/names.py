@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from . import lexicon as L
 from .gazetteer import DEMONYM, Gazetteer
-from .normalize import entity_id
+from .normalize import entity_id, is_given_name
 from .tokens import Token, slugify
 from .types import Entity, Mention
 
@@ -593,7 +593,8 @@ class ArticleNames:
             return "product"
         if it.person_hint and all(w[:1].isupper() for w in content):
             return "person"
-        if len(content) >= 2 and (content[0] in self.g.given_names or _INITIALS.match(content[0])
+        if len(content) >= 2 and (content[0] in self.g.given_names or is_given_name(content[0])
+                                  or _INITIALS.match(content[0])
                                   or (len(words) > 2 and len(words[0]) == 1 and words[1] == "."
                                       and words[0].isupper() and words[2][:1].isupper()
                                       and not any(w in L.ORG_WORDS for w in content))):

