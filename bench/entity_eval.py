@@ -250,12 +250,16 @@ def ecbplus_eval(database_url: str | None, errors: int) -> None:
     ids = _identity(instances, by_doc, stored)
     mean_ids = sum(map(len, ids.values())) / len(ids) if ids else 0.0
     split = sum(1 for v in ids.values() if len(v) > 1)
+    exact = _identity(instances, by_doc, stored, exact_spans=True)
+    mean_exact = sum(map(len, exact.values())) / len(exact) if exact else 0.0
     print(f"ECB+: {len(articles)} articles, {len(asked)} instances asked for by name "
           f"({sum(1 for i in asked if instances[i].role == 'actor')} actors), {warned} answers with warnings")
     print(f"sentences: gold {n_gold}, returned {n_returned}, hits {hits}: "
           f"recall {100 * r:.1f}, precision {100 * p:.1f}, F1 {100 * f:.1f}")
     print(f"identity: {mean_ids:.3f} ids per instance over {len(ids)} instances with a linked proper-name mention; "
           f"{split} instances split over several ids")
+    print(f"identity where the service found the gold span exactly: {mean_exact:.3f} ids per instance over "
+          f"{len(exact)} instances; {sum(1 for v in exact.values() if len(v) > 1)} split")
     print(f"time: ingest {ingest_s:.0f} s, all {total_s:.0f} s")
     if errors:
         worst = sorted(asked, key=lambda i: -(len(gold[i] - returned[i]) + len(returned[i] - gold[i])))[:errors]
@@ -263,7 +267,7 @@ def ecbplus_eval(database_url: str | None, errors: int) -> None:
             print(f"  {asked[i]!r} ({instances[i].tag}): gold {len(gold[i])}, returned {len(returned[i])}, "
                   f"hits {len(gold[i] & returned[i])}; ids {sorted(ids.get(i, ()))}")
         for i in sorted((i for i in ids if len(ids[i]) > 1), key=lambda i: -len(ids[i]))[:errors]:
-            print(f"  split {asked.get(i)!r}: {sorted(ids[i])}")
+            print(f"  split {asked.get(i)!r}: {sorted(ids[i])}; exact spans {sorted(exact.get(i, ()))}")
 
 
 def _query_of(instance, by_doc) -> str | None:
@@ -282,8 +286,9 @@ def _timeline_pages(svc, role: str, query: str):
             return
 
 
-def _identity(instances, by_doc, stored) -> dict[str, set[str]]:
-    """instance -> the entity ids the service gave its proper-name mentions."""
+def _identity(instances, by_doc, stored, exact_spans: bool = False) -> dict[str, set[str]]:
+    """instance -> the entity ids the service gave its proper-name mentions (with ``exact_spans``,
+    only mentions the service found with exactly the gold span: identity apart from finding)."""
     out: dict[str, set[str]] = {}
     for instance in instances.values():
         if not instance.role:
@@ -294,6 +299,8 @@ def _identity(instances, by_doc, stored) -> dict[str, set[str]]:
             gold = by_doc[doc].mentions[k]
             best, best_overlap = None, 0
             for m in stored[doc]:
+                if exact_spans and (m["start"], m["end"]) != (gold.start, gold.end):
+                    continue
                 overlap = min(m["end"], gold.end) - max(m["start"], gold.start)
                 if overlap > best_overlap:
                     best, best_overlap = m["entity_id"], overlap

@@ -152,8 +152,13 @@ def _stored_identity(session: Session, entities: dict[str, EntityValue]) -> dict
     # only entities read from this text: gazetteer and registry entities have ids of their own
     read = [e for key, e in entities.items() if key not in stored and key not in linked
             and key.startswith(ID_PREFIX + ":")]
-    for entity, resolution in zip(read, repository.resolve_names(session, [e.name for e in read], fuzzy=False),
-                                  strict=True):
+    resolutions = repository.resolve_names(session, [e.name for e in read], fuzzy=False)
+    # a long name written with one letter off ("Jerymayne Timmons") is the stored one, if alone
+    retry = [i for i, r in enumerate(resolutions) if not r.matches
+             and sum(c.isalpha() for c in read[i].name) >= INGEST_FUZZY_MIN_LETTERS]
+    for i, resolution in zip(retry, repository.resolve_names(session, [read[i].name for i in retry]), strict=True):
+        resolutions[i] = resolution
+    for entity, resolution in zip(read, resolutions, strict=True):
         match = _unique_link(entity, resolution)
         if match is not None:
             # the stored entity, carrying what this article knows of it: its name here as an
@@ -164,6 +169,9 @@ def _stored_identity(session: Session, entities: dict[str, EntityValue]) -> dict
     return linked
 
 
+# letters a name read from text needs before one typing error links it to a stored name: the
+# queries' eight would join "Johnson" and "Johnsen"; two words of a person's name are safer
+INGEST_FUZZY_MIN_LETTERS = 12
 _GEONAMES_KINDS = frozenset(("continent", "country", "city"))
 # variants a name read from text may be linked by. Not a prefix: on the trial set "Apple Corps"
 # would join Apple, and "iPhone 3G" the iPhone; a product line is no short form of its models.
@@ -180,11 +188,12 @@ def _unique_link(entity: EntityValue, resolution: repository.Resolution) -> repo
     if len(best) != 1 or best[0].kind in _GEONAMES_KINDS:
         return None
     match = best[0]
-    if match.match != "variant":
-        return match
-    if match.rule not in _LINKING_VARIANTS or "product" in (entity.kind, match.kind):
+    if match.match in ("variant", "fuzzy") and "product" in (entity.kind, match.kind):
         return None
-    if not entity.kind_guessed and (entity.kind == "person") != (match.kind == "person"):
+    if match.match == "variant" and match.rule not in _LINKING_VARIANTS:
+        return None
+    if match.match in ("variant", "fuzzy") and not (entity.kind_guessed or match.kind_guessed) \
+            and (entity.kind == "person") != (match.kind == "person"):
         return None
     return match
 
@@ -200,18 +209,20 @@ def _absorb_short_forms(session: Session, new: list[EntityValue], in_article: se
     same rule as linking a later short form to a stored full name, so the order the articles
     came in does not decide how many ids one thing gets."""
     wanted = {k.key: e for e in new if e.kind != "product"
-              for k in indexed_keys(e.name, e.kind) if k.form in _SHORT_FORMS}
+              for k in indexed_keys(e.name, None if e.kind_guessed else e.kind) if k.form in _SHORT_FORMS}
+    # an entry of the curated tables ("Reuters") takes over a text entity stored under its name
+    wanted |= {name_key(e.name): e for e in new if not e.key.startswith((ID_PREFIX + ":", "geonames:"))}
     holders = [row for row in repository.indexed_names(session, wanted, ["key"])
                if row.entity_id.startswith(ID_PREFIX + ":") and not row.curated and row.geonames_id is None
                and row.entity_id not in in_article and name_key(row.name) == row.key]
     if not holders:
         return
-    fits: dict[str, set[str]] = {}
-    for row in repository.indexed_names(session, [h.key for h in holders], _SHORT_FORMS):
+    fits: dict[str, set[str]] = {}  # key -> the entities it is a name or short form of
+    for row in repository.indexed_names(session, [h.key for h in holders], (*_SHORT_FORMS, "key")):
         fits.setdefault(row.key, set()).add(row.entity_id)
     for holder in holders:
         full = wanted[holder.key]
-        if fits.get(holder.key) != {full.key} or holder.entity_id == full.key:
+        if fits.get(holder.key, set()) - {holder.entity_id} != {full.key}:
             continue  # two stored entities fit: the short form stays apart rather than guessed
         guessed = full.kind_guessed or holder.kind_guessed
         if not guessed and holder.kind != full.kind and "person" in (holder.kind, full.kind):

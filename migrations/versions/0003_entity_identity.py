@@ -23,8 +23,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('entities', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('kind_guessed', sa.Boolean(), server_default=sa.false(), nullable=False))
+    # a plain ADD COLUMN, not batch mode: on SQLite a batch rebuilds the table, and dropping the
+    # old one with foreign keys on would cascade to every link of every entity
+    op.add_column('entities', sa.Column('kind_guessed', sa.Boolean(), server_default=sa.false(), nullable=False))
 
     op.create_table('entity_names',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -101,5 +102,4 @@ def downgrade() -> None:
     with op.batch_alter_table('entity_names', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_entity_names_key'))
     op.drop_table('entity_names')
-    with op.batch_alter_table('entities', schema=None) as batch_op:
-        batch_op.drop_column('kind_guessed')
+    op.drop_column('entities', 'kind_guessed')  # SQLite 3.35+ drops a column in place

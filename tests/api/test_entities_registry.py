@@ -31,11 +31,11 @@ def test_a_curated_entity_and_its_aliases_count_in_later_ingests(client, post_ar
 
 
 def test_patch_adds_an_alias_used_from_the_next_ingest(client, post_article):
-    client.post("/v1/entities", json={"name": "Harbour Authority", "kind": "organization"})
-    patched = client.patch("/v1/entities/ent:harbour-authority", json={"aliases": ["the port board"]})
+    entity_id = client.post("/v1/entities", json={"name": "Harbour Authority", "kind": "organization"}).get_json()["id"]
+    patched = client.patch(f"/v1/entities/{entity_id}", json={"aliases": ["the port board"]})
     assert patched.status_code == 200 and patched.get_json()["aliases"] == ["the port board"]
     post_article("On 4 June 2023 the port board closed two berths after a spill.")
-    assert client.get("/v1/timeline?actor=ent:harbour-authority").get_json()["events"]
+    assert client.get(f"/v1/timeline?actor={entity_id}").get_json()["events"]
 
 
 def test_a_curated_landmark_sits_inside_its_parent_place(client, post_article):

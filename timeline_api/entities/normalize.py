@@ -73,16 +73,17 @@ def entity_id(name: str) -> str:
     return f"{ID_PREFIX}:{slug or 'x'}"
 
 
-def indexed_keys(name: str, kind: str, *, is_alias: bool = False) -> list[NameKey]:
-    """Every key a stored name (or alias) is found under."""
+def indexed_keys(name: str, kind: str | None, *, is_alias: bool = False) -> list[NameKey]:
+    """Every key a stored name (or alias) is found under. ``kind`` None: the kind is only a guess,
+    so the name gets the keys of a person's name and of any other's."""
     keys = [NameKey(norm_name(name), "alias" if is_alias else "name")]
     words = fold_words(name)
     if not words:
         return keys
     keys.append(NameKey("".join(words), "key"))
-    if kind == "person":
+    if kind in ("person", None):
         keys += _person_keys(words)
-    else:
+    if kind != "person":
         core = _without_qualifier(words)
         if core:
             keys.append(NameKey("".join(core), "core"))
@@ -109,9 +110,10 @@ def query_keys(text: str) -> list[NameKey]:
     return _unique(keys)
 
 
-def match_of(query_form: str, stored_form: str, stored_kind: str) -> str | None:
+def match_of(query_form: str, stored_form: str, stored_kind: str | None) -> str | None:
     """How a query key of ``query_form`` meets a stored key of ``stored_form`` that has the same
-    text: "name", "alias", "normalised" or "variant"; None when they do not match."""
+    text: "name", "alias", "normalised" or "variant"; None when they do not match. ``stored_kind``
+    None: the stored kind is a guess, and may be a person's or not."""
     if query_form == "exact":
         return stored_form if stored_form in ("name", "alias") else None
     if stored_form in ("name", "alias"):
@@ -119,7 +121,7 @@ def match_of(query_form: str, stored_form: str, stored_kind: str) -> str | None:
     if query_form == "key":
         return "normalised" if stored_form == "key" else "variant"
     if query_form == "person":  # "James Charles Kopp" -> a stored "James Kopp", people only
-        return "variant" if stored_kind == "person" and stored_form in ("key", "person", "nickname") else None
+        return "variant" if stored_kind in ("person", None) and stored_form in ("key", "person", "nickname") else None
     if query_form in STORED_NAME_FORMS and stored_kind == "person":
         return None  # "Bank of England" is no acronym of a person
     if query_form in ("core", "acronym", "short"):
@@ -171,7 +173,8 @@ def _words(name: str) -> list[str]:
     s = _APOSTROPHE.sub("", _POSSESSIVE.sub("", s))
     s = unicodedata.normalize("NFKD", s.casefold())
     s = "".join(c for c in s if not unicodedata.combining(c))
-    words = [w for w in _WORD.findall(s) if w not in _DROPPED]
+    spelling = _spellings()
+    words = [spelling.get(w, w) for w in _WORD.findall(s) if w not in _DROPPED]
     if len(words) > 1 and words[0] in _DETERMINERS:
         words = words[1:]
     return words
@@ -284,6 +287,11 @@ def _unique(keys: list[NameKey]) -> list[NameKey]:
 def _read_words(path: Path) -> list[str]:
     lines = path.read_text(encoding="utf-8").splitlines()
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+@cache
+def _spellings() -> dict[str, str]:
+    return dict(line.split("\t") for line in _read_words(DATA / "spelling_variants.tsv"))
 
 
 @cache

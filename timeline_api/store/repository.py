@@ -82,13 +82,14 @@ def ensure_entities(session: Session, entities: Iterable[EntityValue]) -> list[s
             parent_id=e.parent_key if e.parent_key in known else None, curated=False,
             kind_guessed=e.kind_guessed,
         ).on_conflict_do_nothing())
-    _index_names(session, [(e.key, e.name, e.kind, False) for e in map(batch.get, new)])
+    _index_names(session, [(e.key, e.name, _index_kind(e.kind, e.kind_guessed), False) for e in map(batch.get, new)])
     rekinded = [key for key, row in stored.items() if not row.curated and row.kind_guessed
                 and not batch[key].kind_guessed and batch[key].kind != row.kind]
     for key in rekinded:
         session.execute(Entity.__table__.update().where(Entity.id == key)
                         .values(kind=batch[key].kind, kind_guessed=False))
-    _add_learnt_aliases(session, batch, {key: stored[key].kind for key in stored if key not in rekinded})
+    _add_learnt_aliases(session, batch, {key: _index_kind(stored[key].kind, stored[key].kind_guessed)
+                                         for key in stored if key not in rekinded})
     if rekinded:
         reindex_entity_names(session, rekinded)
     return new
@@ -109,11 +110,17 @@ def _add_learnt_aliases(session: Session, batch: dict[str, EntityValue], kinds: 
     if not rows:
         return
     session.execute(_insert(session, EntityAlias).values(list(rows.values())).on_conflict_do_nothing())
-    _index_names(session, [(row["entity_id"], row["alias"], kinds.get(row["entity_id"], batch[row["entity_id"]].kind),
+    new_kinds = {e.key: _index_kind(e.kind, e.kind_guessed) for e in batch.values()}
+    _index_names(session, [(row["entity_id"], row["alias"], kinds.get(row["entity_id"], new_kinds[row["entity_id"]]),
                             True) for row in rows.values()])
 
 
-def _index_names(session: Session, names: Iterable[tuple[str, str, str, bool]]) -> None:
+def _index_kind(kind: str, guessed: bool) -> str | None:
+    """The kind the name index goes by: None for a guess, which may be a person's name or not."""
+    return None if guessed else kind
+
+
+def _index_names(session: Session, names: Iterable[tuple[str, str, str | None, bool]]) -> None:
     """Add the keys of (entity id, name, kind, is an alias) to the normalised-name index."""
     rows = {}
     for entity_id, name, kind, is_alias in names:
@@ -131,7 +138,7 @@ def reindex_entity_names(session: Session, entity_ids: Iterable[str] | None = No
     ids = None if entity_ids is None else list(dict.fromkeys(entity_ids))
     done, last = 0, ""
     while True:
-        stmt = select(Entity.id, Entity.name, Entity.kind).order_by(Entity.id).limit(1000)
+        stmt = select(Entity.id, Entity.name, Entity.kind, Entity.kind_guessed).order_by(Entity.id).limit(1000)
         stmt = stmt.where(Entity.id.in_(ids)) if ids is not None else stmt.where(Entity.id > last)
         rows = session.execute(stmt).all()
         if not rows:
@@ -140,8 +147,8 @@ def reindex_entity_names(session: Session, entity_ids: Iterable[str] | None = No
         session.execute(delete(EntityName).where(EntityName.entity_id.in_(batch)))
         aliases = session.execute(select(EntityAlias.entity_id, EntityAlias.alias)
                                   .where(EntityAlias.entity_id.in_(batch)).order_by(EntityAlias.id)).all()
-        kinds = {row.id: row.kind for row in rows}
-        _index_names(session, [(row.id, row.name, row.kind, False) for row in rows]
+        kinds = {row.id: _index_kind(row.kind, row.kind_guessed) for row in rows}
+        _index_names(session, [(row.id, row.name, kinds[row.id], False) for row in rows]
                      + [(a.entity_id, a.alias, kinds[a.entity_id], True) for a in aliases])
         done += len(rows)
         if ids is not None:
@@ -161,6 +168,7 @@ class EntityMatch:
     match: str
     # for a variant, the rule that made it: acronym, short, surname, person, nickname or core
     rule: str | None = None
+    kind_guessed: bool = False
 
     @property
     def score(self) -> float:
@@ -211,10 +219,10 @@ def resolve_names(session: Session, queries: Sequence[str], *, exact: bool = Fal
     keyed = {q: query_keys(q) for q in refs}
     wanted = {k.key for keys in keyed.values() for k in keys}
     stored: dict[str, list[tuple[str, str, str]]] = {}
-    for key, form, entity_id, kind in session.execute(
-            select(EntityName.key, EntityName.form, EntityName.entity_id, Entity.kind)
+    for key, form, entity_id, kind, guessed in session.execute(
+            select(EntityName.key, EntityName.form, EntityName.entity_id, Entity.kind, Entity.kind_guessed)
             .join(Entity, Entity.id == EntityName.entity_id).where(EntityName.key.in_(list(wanted)))):
-        stored.setdefault(key, []).append((form, entity_id, kind))
+        stored.setdefault(key, []).append((form, entity_id, _index_kind(kind, guessed)))
     for query, keys in keyed.items():
         for k in keys:
             for form, entity_id, kind in stored.get(k.key, ()):
@@ -232,10 +240,11 @@ def _resolutions(session: Session, queries: Sequence[str],
                  found: dict[str, dict[str, tuple[str, str | None]]]) -> list[Resolution]:
     ids = {entity_id for matches in found.values() for entity_id in matches}
     rows = {row.id: row for row in session.execute(
-        select(Entity.id, Entity.name, Entity.kind).where(Entity.id.in_(list(ids))))} if ids else {}
+        select(Entity.id, Entity.name, Entity.kind, Entity.kind_guessed).where(Entity.id.in_(list(ids))))} if ids else {}
     out = []
     for query in queries:
-        matches = [EntityMatch(entity_id, rows[entity_id].name, rows[entity_id].kind, match, rule)
+        matches = [EntityMatch(entity_id, rows[entity_id].name, rows[entity_id].kind, match, rule,
+                               rows[entity_id].kind_guessed)
                    for entity_id, (match, rule) in found[query].items() if entity_id in rows]
         matches.sort(key=lambda m: (m.rank, m.name, m.entity_id))
         out.append(Resolution(query, matches))
