@@ -30,8 +30,8 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
         > /tmp/requirements.txt \
     && /opt/venv/bin/pip install -r /tmp/requirements.txt
 
-# Then the package itself, as a wheel (package data included: rules, gazetteers).
-COPY README.md ./
+# Then the package itself, as a wheel (package data included: rules, gazetteers, migrations).
+COPY README.md LICENSE ./
 COPY timeline_api ./timeline_api
 RUN /opt/venv/bin/pip wheel --no-deps --wheel-dir /tmp/wheels . \
     && /opt/venv/bin/pip install --no-deps /tmp/wheels/timeline_api-*.whl \
@@ -53,14 +53,11 @@ RUN groupadd --system --gid 10001 app \
 COPY --from=builder /opt/venv /opt/venv
 
 WORKDIR /app
-# Alembic scripts live outside the package; the CLI is told where they are.
-COPY migrations ./migrations
-COPY alembic.ini gunicorn.conf.py ./
+# Nothing else to copy: the Alembic scripts and the gunicorn settings ship in the package.
 
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
-    TIMELINE_MIGRATIONS_DIR=/app/migrations \
     DATABASE_URL=sqlite:////data/timeline.db
 
 USER app

@@ -77,8 +77,9 @@ def database_url(request, tmp_path, sqlite_template) -> str:
 
 @pytest.fixture
 def app(database_url):
+    # the rate limits have tests of their own; here they would only make tests order-dependent
     app = create_app({"database_url": database_url, "max_text_chars": 20_000,
-                      "max_content_length": 256 * 1024})
+                      "max_content_length": 256 * 1024, "rate_limits_enabled": False})
     app.config["TESTING"] = True
     yield app
     app.extensions["timeline_db"].dispose()

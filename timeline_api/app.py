@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, request
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from timeline_api.config import Settings
-from timeline_api.store.db import Database
+from timeline_api.config import Settings, default_database_url
+from timeline_api.store.db import Database, redacted_url
+
+log = logging.getLogger(__name__)
 
 
 def create_app(config: Settings | dict | None = None) -> Flask:
@@ -23,6 +25,9 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     app.extensions["timeline_settings"] = settings
     app.extensions["timeline_db"] = Database(settings.database_url)
     logging.basicConfig(level=settings.log_level.upper())
+    default = settings.database_url == default_database_url()
+    log.info("database: %s%s", redacted_url(settings.database_url),
+             " (the default: set DATABASE_URL to choose another)" if default else "")
 
     from timeline_api.api import init_api  # keeps `timeline-api resolve` free of Flask imports
 
@@ -30,8 +35,6 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     if settings.trusted_proxy_count:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxy_count,
                                 x_proto=settings.trusted_proxy_count, x_host=settings.trusted_proxy_count)
-    if settings.cors_origins:
-        _enable_cors(app, settings.cors_origins)
     return app
 
 
@@ -45,20 +48,3 @@ def warm_up() -> None:
 
     EntityMatcher.default()
     resolve_timexes("on 3 May 2023, two days later", dt.date(2023, 6, 5))
-
-
-def _enable_cors(app: Flask, origins: tuple[str, ...]) -> None:
-    allowed = set(origins)
-
-    @app.after_request
-    def add_cors_headers(response):
-        origin = request.headers.get("Origin")
-        if origin and ("*" in allowed or origin in allowed):
-            response.headers["Access-Control-Allow-Origin"] = origin
-            response.vary.add("Origin")
-            response.headers["Access-Control-Expose-Headers"] = "ETag, Location, Link"
-            if request.method == "OPTIONS":  # a preflight: say what the real request may use
-                response.headers["Access-Control-Allow-Methods"] = response.headers.get("Allow", "GET")
-                response.headers["Access-Control-Allow-Headers"] = "Content-Type, If-None-Match"
-                response.headers["Access-Control-Max-Age"] = "600"
-        return response

@@ -1,4 +1,4 @@
-"""`timeline-api`: serve, db upgrade, resolve, ingest.
+"""`timeline-api`: serve, db upgrade, keys, resolve, ingest.
 
 Imports are local to each command so `timeline-api resolve` loads only the
 temporal tagger (no Flask, no SQLAlchemy) and starts fast.
@@ -15,6 +15,7 @@ import click
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="timeline-api", prog_name="timeline-api")
 def main() -> None:
     """timeline-api: dated events from news articles."""
 
@@ -79,9 +80,70 @@ def _upgrade(url: str) -> None:
 
 
 def _redacted(url: str) -> str:
-    from sqlalchemy.engine import make_url
+    from timeline_api.store.db import redacted_url
 
-    return make_url(url).render_as_string(hide_password=True)
+    return redacted_url(url)
+
+
+# ---------------------------------------------------------------- keys
+
+@main.group()
+def keys() -> None:
+    """API keys: writes need one with the write scope, deletions and curation admin."""
+
+
+def _key_session():
+    from timeline_api.config import Settings
+    from timeline_api.store.db import Database
+
+    url = Settings.from_env().database_url
+    _upgrade(url)
+    return Database(url)
+
+
+@keys.command("create")
+@click.option("--scope", type=click.Choice(["read", "write", "admin"]), required=True,
+              help="read: GET when REQUIRE_KEY_FOR_READS is set; write: post articles; admin: also delete and curate")
+@click.option("--name", help="What the key is for (shown by `keys list`)")
+def create_key(scope: str, name: str | None) -> None:
+    """Create a key and print it once: only its hash is stored."""
+    from timeline_api import keys as api_keys
+
+    database = _key_session()
+    with database.session() as session:
+        new = api_keys.create_key(session, scope, name)
+    database.dispose()
+    click.echo(f"key {new.row.id} ({scope}{', ' + name if name else ''}) created; it is shown only now:", err=True)
+    click.echo(new.secret)
+
+
+@keys.command("list")
+def list_keys() -> None:
+    """Keys with their id, scope, prefix and state (never the key itself)."""
+    from timeline_api import keys as api_keys
+
+    database = _key_session()
+    with database.session() as session:
+        for row in api_keys.list_keys(session):
+            state = f"revoked {row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "active"
+            click.echo(f"{row.id}\t{row.scope}\t{row.prefix}…\t{row.name or ''}\t"
+                       f"created {row.created_at:%Y-%m-%d %H:%M}\t{state}")
+    database.dispose()
+
+
+@keys.command("revoke")
+@click.argument("key_id", type=int)
+def revoke_key(key_id: int) -> None:
+    """Revoke a key by its id: requests with it get 401 from now on."""
+    from timeline_api import keys as api_keys
+
+    database = _key_session()
+    with database.session() as session:
+        row = api_keys.revoke_key(session, key_id)
+    database.dispose()
+    if row is None:
+        raise click.ClickException(f"no key with id {key_id}")
+    click.echo(f"key {key_id} revoked", err=True)
 
 
 # ---------------------------------------------------------------- resolve
@@ -168,6 +230,7 @@ def ingest(paths: tuple[Path, ...], published_at: str | None) -> None:
 
     from timeline_api.api.articles import ArticleCreateSchema
     from timeline_api.config import Settings
+    from timeline_api.pipeline import AnalysisTooLong, Budget
     from timeline_api.service import ArticleInput, ingest_article
     from timeline_api.store.db import Database
 
@@ -189,11 +252,15 @@ def ingest(paths: tuple[Path, ...], published_at: str | None) -> None:
                     data = schema.load(record)
                     if len(data["text"]) > settings.max_text_chars:
                         raise ma.ValidationError({"text": ["too long"]})
-                    _, created = ingest_article(session, ArticleInput(**data))
+                    _, created = ingest_article(session, ArticleInput(**data),
+                                                budget=Budget(settings.analysis_budget_seconds))
                     counts["created" if created else "existing"] += 1
                 except ma.ValidationError as exc:
                     counts["rejected"] += 1
                     bar.write(f"{path}#{number}: rejected {exc.messages}")
+                except AnalysisTooLong as exc:
+                    counts["rejected"] += 1
+                    bar.write(f"{path}#{number}: rejected ({exc}; ANALYSIS_BUDGET_SECONDS sets the limit)")
                 bar.update(1)
                 bar.set_postfix(counts)
     click.echo(f"created {counts['created']}, existing {counts['existing']}, rejected {counts['rejected']}")

@@ -18,6 +18,7 @@ from timeline_api.entities.normalize import entity_id as new_entity_id
 from timeline_api.entities.types import ACTOR_KINDS, PLACE_KINDS
 from timeline_api.store import repository
 from timeline_api.store.models import Entity
+from timeline_api.store.retry import retry_transaction
 
 KINDS = tuple(dict.fromkeys(ACTOR_KINDS + PLACE_KINDS))
 _lock = threading.Lock()
@@ -83,6 +84,24 @@ def _check_parent(session: Session, entity_id: str | None, parent_id: str | None
 
 
 def create_entity(session: Session, change: EntityChange) -> Entity:
+    return retry_transaction(session, lambda: _create(session, change))
+
+
+def update_entity(session: Session, entity_id: str, change: EntityChange, fields: set[str]) -> Entity:
+    return retry_transaction(session, lambda: _update(session, entity_id, change, fields))
+
+
+def merge_entity(session: Session, source_id: str, target_id: str) -> Entity:
+    if source_id == target_id:
+        raise RegistryError("An entity cannot be merged into itself.", "into")
+    return retry_transaction(session, lambda: _merge(session, source_id, target_id))
+
+
+# Each change takes the registry lock first, then reads what it changes: two curators
+# take turns, and the second sees the first's result (an entity merged away is gone).
+
+def _create(session: Session, change: EntityChange) -> Entity:
+    repository.begin_registry_change(session)
     entity_id = new_entity_id(change.name)
     same = repository.entities_named(session, change.name)
     if session.get(Entity, entity_id) is not None or same:
@@ -95,12 +114,21 @@ def create_entity(session: Session, change: EntityChange) -> Entity:
     session.add(row)
     session.flush()
     repository.set_aliases(session, row, change.aliases or [])
-    repository.bump_registry(session)
     session.commit()
     return row
 
 
-def update_entity(session: Session, row: Entity, change: EntityChange, fields: set[str]) -> Entity:
+def _locked(session: Session, *entity_ids: str) -> list[Entity]:
+    rows = {row.id: row for row in repository.lock_entities(session, entity_ids)}
+    for entity_id in entity_ids:
+        if entity_id not in rows:
+            raise RegistryError(f"No entity with id {entity_id}.", status=404)
+    return [rows[entity_id] for entity_id in entity_ids]
+
+
+def _update(session: Session, entity_id: str, change: EntityChange, fields: set[str]) -> Entity:
+    repository.begin_registry_change(session)
+    (row,) = _locked(session, entity_id)
     if "parent_id" in fields:
         _check_parent(session, row.id, change.parent_id)
     for name in fields - {"aliases"}:
@@ -114,16 +142,14 @@ def update_entity(session: Session, row: Entity, change: EntityChange, fields: s
     if fields & {"name", "kind"}:
         session.flush()
         repository.reindex_entity_names(session, [row.id])
-    repository.bump_registry(session)
     session.commit()
     return row
 
 
-def merge_entity(session: Session, source: Entity, target: Entity) -> Entity:
-    if source.id == target.id:
-        raise RegistryError("An entity cannot be merged into itself.", "into")
+def _merge(session: Session, source_id: str, target_id: str) -> Entity:
+    repository.begin_registry_change(session)
+    source, target = _locked(session, source_id, target_id)
     repository.merge_entities(session, source, target)
     target.curated = True
-    repository.bump_registry(session)
     session.commit()
     return target

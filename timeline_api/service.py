@@ -19,6 +19,7 @@ from timeline_api.entities import EntityMatcher, Mention
 from timeline_api.entities.normalize import ID_PREFIX, indexed_keys, name_key
 from timeline_api.pipeline import (
     ArticleAnalysis,
+    Budget,
     EventDate,
     EventDraft,
     Evidence,
@@ -28,11 +29,14 @@ from timeline_api.pipeline import (
     corroborated,
     summarise,
 )
+from timeline_api.pipeline.budget import UNLIMITED
 from timeline_api.pipeline.merging import MergeView, best_match, signature
 from timeline_api.registry import matcher_for, value_of
 from timeline_api.store import repository
 from timeline_api.store.models import Article, Event, EventSource
 from timeline_api.store.models import Entity as EntityRow
+from timeline_api.store.retry import ATTEMPTS as STORE_ATTEMPTS
+from timeline_api.store.retry import is_transient
 
 
 @dataclass(frozen=True)
@@ -50,16 +54,18 @@ class ArticleInput:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
-def ingest_article(session: Session, data: ArticleInput,
-                   matcher: EntityMatcher | None = None) -> tuple[Article, bool]:
+def ingest_article(session: Session, data: ArticleInput, matcher: EntityMatcher | None = None,
+                   budget: Budget = UNLIMITED) -> tuple[Article, bool]:
     """Store the article and its events; return (article, created). Without a
-    matcher, the registry's (gazetteers plus curated entities) is used."""
+    matcher, the registry's (gazetteers plus curated entities) is used. Raises
+    ``AnalysisTooLong`` (nothing stored) when the analysis outgrows ``budget``."""
     existing = repository.find_existing_article(
         session, url=data.url, external_id=data.external_id, content_hash=data.content_hash)
     if existing is not None:
         return existing, False
     matcher = matcher or matcher_for(session)
-    analysis = analyse_article(data.text, data.published_at, matcher=matcher, language=data.language)
+    analysis = analyse_article(data.text, data.published_at, matcher=matcher, language=data.language,
+                               budget=budget)
     for attempt in range(1, STORE_ATTEMPTS + 1):
         article = Article(
             url=data.url, external_id=data.external_id, content_hash=data.content_hash,
@@ -83,17 +89,9 @@ def ingest_article(session: Session, data: ArticleInput,
             # concurrent ingests touching the same entities or events may deadlock
             # (PostgreSQL) or find the database locked (SQLite): the loser tries again
             session.rollback()
-            if attempt == STORE_ATTEMPTS or not _is_transient(exc):
+            if attempt == STORE_ATTEMPTS or not is_transient(exc):
                 raise
     raise AssertionError("unreachable")
-
-
-STORE_ATTEMPTS = 3
-
-
-def _is_transient(exc: OperationalError) -> bool:
-    sqlstate = getattr(exc.orig, "sqlstate", None)
-    return sqlstate in ("40P01", "40001") or "database is locked" in str(exc.orig)
 
 
 def delete_article(session: Session, article_id: int) -> bool:
@@ -227,9 +225,10 @@ def _absorb_short_forms(session: Session, new: list[EntityValue], in_article: se
         guessed = full.kind_guessed or holder.kind_guessed
         if not guessed and holder.kind != full.kind and "person" in (holder.kind, full.kind):
             continue
-        source, target = session.get(EntityRow, holder.entity_id), session.get(EntityRow, full.key)
-        if source is not None and target is not None:
-            repository.merge_entities(session, source, target)
+        # the rows locked, as a registry merge locks them: a concurrent curator or ingest waits
+        rows = {row.id: row for row in repository.lock_entities(session, [holder.entity_id, full.key])}
+        if len(rows) == 2:
+            repository.merge_entities(session, rows[holder.entity_id], rows[full.key])
 
 
 def _store(session: Session, article: Article, analysis: ArticleAnalysis) -> None:

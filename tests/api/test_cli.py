@@ -85,3 +85,10 @@ def test_db_reindex_names_rebuilds_the_name_index(database_url, monkeypatch):
         keys = set(conn.execute(select(EntityName.key, EntityName.form)).all())
     engine.dispose()
     assert {("orvellmining", "key"), ("om", "acronym"), ("orvell", "short")} <= keys
+
+
+def test_version_is_the_installed_package_version():
+    from importlib.metadata import version
+
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"timeline-api, version {version('timeline-api')}"

@@ -99,7 +99,7 @@ def test_mentions_of_an_entity_are_listed_by_article_and_position_in_pages(clien
         assert article_text[m["start"]:m["end"]] == m["text"] and m["entity_id"] == entity_id
     assert {m["link"] for m in seen} >= {"name"}
     assert client.get("/v1/entities/ent:nobody-at-all/mentions").status_code == 404
-    assert client.get(f"/v1/entities/{entity_id}/mentions?cursor=bm9wZQ").status_code == 422
+    assert client.get(f"/v1/entities/{entity_id}/mentions?cursor=bm9wZQ").status_code == 400
     assert client.get("/v1/articles/99999/mentions").status_code == 404
 
 

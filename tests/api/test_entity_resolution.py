@@ -137,7 +137,7 @@ def test_search_pages_through_ranked_and_contained_names(client):
             break
     assert seen[0] == "Tessaly Grain" and sorted(seen) == sorted(set(seen))
     assert set(seen) == {"Tessaly Grain", "Tessaly Grain Exports", "Tessaly Grainworks", "Old Tessaly Grain Depot"}
-    assert client.get("/v1/entities?q=x&cursor=bm90IGEgY3Vyc29y").status_code == 422
+    assert client.get("/v1/entities?q=x&cursor=bm90IGEgY3Vyc29y").status_code == 400
 
 
 def test_creating_an_entity_under_a_stored_normalised_name_is_a_conflict(client):

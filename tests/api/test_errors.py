@@ -84,7 +84,7 @@ def test_wrong_method_is_405_with_allow(client):
 
 
 @pytest.mark.parametrize("query", ["limit=0", "limit=100000", "limit=abc", "order=sideways",
-                                   "from=yesterday", "from=2023-06-01&to=2023-05-01", "cursor=%%%"])
+                                   "from=yesterday", "from=2023-06-01&to=2023-05-01"])
 def test_bad_timeline_queries_are_422(client, query):
     body = assert_problem(client.get(f"/v1/timeline?{query}"), 422)
     assert body["errors"]

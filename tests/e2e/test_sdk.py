@@ -14,16 +14,16 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.e2e.processes import serving
+from timeline_api import keys
+from timeline_api.store.db import Database
 from timeline_api.store.migrate import upgrade
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-sdk")]
@@ -31,8 +31,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-sdk")]
 ROOT = Path(__file__).resolve().parents[2]
 OPENAPI = ROOT / "openapi" / "openapi.yaml"
 PACKAGE = "timeline_api_client"
-# how long gunicorn may take to answer /readyz before the fixture gives up (a guard, not a measurement)
-BOOT_LIMIT_S = 90
 
 ARTICLE = (
     "Ukraine accused Moscow of shelling the port of Odesa on 3 May 2023, regional officials said. "
@@ -43,90 +41,26 @@ ARTICLE_URL = "https://news.example.org/2023/05/odesa-shelling"
 
 # ------------------------------------------------------------------ fixtures
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _tail(path: Path, lines: int = 60) -> str:
-    try:
-        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
-    except FileNotFoundError:
-        return "(no log)"
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """SIGTERM the gunicorn process group (master and workers), SIGKILL if it lingers."""
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait(timeout=10)
-
-
-def _start_gunicorn(workdir: Path, database_url: str, log: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "INFO"}
-    env.pop("WEB_CONCURRENCY", None)
-    argv = [sys.executable, "-m", "gunicorn",
-            "--config", "python:timeline_api.gunicorn_conf",
-            "--workers", "1", "--threads", "2",
-            "--bind", f"127.0.0.1:{port}",
-            "timeline_api:create_app()"]
-    with log.open("ab") as out:
-        # a session of its own, so teardown can signal master and workers together
-        proc = subprocess.Popen(argv, cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
-    return proc, f"http://127.0.0.1:{port}"
-
-
-def _wait_ready(proc: subprocess.Popen, base_url: str, log: Path) -> bool:
-    """True once /readyz answers 200; False if gunicorn exited (e.g. the port was taken)."""
-    deadline = time.monotonic() + BOOT_LIMIT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            return False
-        try:
-            if httpx.get(f"{base_url}/readyz", timeout=2).status_code == 200:
-                return True
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    _stop(proc)
-    pytest.fail(f"gunicorn did not become ready within {BOOT_LIMIT_S}s:\n{_tail(log)}", pytrace=False)
+def _gunicorn(port: int) -> list[str]:
+    return [sys.executable, "-m", "gunicorn", "--config", "python:timeline_api.gunicorn_conf",
+            "--workers", "1", "--threads", "2", "--bind", f"127.0.0.1:{port}", "timeline_api:create_app()"]
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory) -> str:
-    """gunicorn serving a freshly migrated SQLite database; yields its base URL."""
+def server(tmp_path_factory) -> tuple[str, str]:
+    """gunicorn serving a freshly migrated SQLite database that holds one write key;
+    yields its base URL and the key."""
     workdir = tmp_path_factory.mktemp("e2e-server")
     database_url = f"sqlite:///{workdir / 'timeline.db'}"
     upgrade(database_url)
-    log = workdir / "gunicorn.log"
-    for _attempt in range(3):  # the free port can be taken between probing and binding
-        proc, base_url = _start_gunicorn(workdir, database_url, log)
-        try:
-            ready = _wait_ready(proc, base_url, log)
-        except BaseException:
-            _stop(proc)
-            raise
-        if ready:
-            break
-        _stop(proc)
-    else:
-        pytest.fail(f"gunicorn exited before it was ready:\n{_tail(log)}", pytrace=False)
-    try:
-        yield base_url
-    finally:
-        _stop(proc)
-    assert proc.returncode is not None
+    database = Database(database_url)
+    with database.session() as session:
+        key = keys.create_key(session, "write", "e2e sdk").secret
+    database.dispose()
+    env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "INFO"}
+    env.pop("WEB_CONCURRENCY", None)
+    with serving(_gunicorn, cwd=workdir, env=env, log=workdir / "gunicorn.log") as base_url:
+        yield base_url, key
 
 
 @pytest.fixture(scope="module")
@@ -156,9 +90,18 @@ def sdk(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def api(sdk, server):
-    """Generated client, its operation modules and models, bound to the running server."""
-    client = sdk.Client(base_url=server, raise_on_unexpected_status=True, timeout=httpx.Timeout(60.0))
+    """The generated client, authenticated with the server's write key (as a Bearer token)."""
+    base_url, key = server
+    client = sdk.AuthenticatedClient(base_url=base_url, token=key, raise_on_unexpected_status=True,
+                                     timeout=httpx.Timeout(60.0))
     with client as bound:
+        yield bound
+
+
+@pytest.fixture(scope="module")
+def anonymous(sdk, server):
+    """The generated client without a key."""
+    with sdk.Client(base_url=server[0], timeout=httpx.Timeout(60.0)) as bound:
         yield bound
 
 
@@ -298,3 +241,13 @@ def test_invalid_article_is_a_typed_validation_problem(api):
     assert isinstance(problem, models.Problem)
     assert problem.status == 422
     assert "text" in problem.errors.additional_properties
+
+
+def test_writes_without_a_key_are_a_typed_401_problem_and_reads_are_open(anonymous):
+    models = _models()
+    refused = _op("articles", "create_article").sync_detailed(
+        client=anonymous, body=models.ArticleCreate(text=ARTICLE + " Again.", published_at=dt.datetime(2023, 5, 4)))
+    assert refused.status_code == 401, refused.content
+    assert isinstance(refused.parsed, models.Problem) and refused.parsed.status == 401
+    assert refused.headers["WWW-Authenticate"].startswith("Bearer")
+    assert _op("timeline", "get_timeline").sync_detailed(client=anonymous).status_code == 200

@@ -46,3 +46,19 @@ def test_company_suffix_ends_a_sentence_only_before_a_capital():
     assert _texts("Shares of Acme Inc. rose. Analysts were surprised.") == [
         "Shares of Acme Inc. rose.", "Analysts were surprised."]
     assert _texts("He joined Acme Inc. The firm grew.") == ["He joined Acme Inc.", "The firm grew."]
+
+
+def test_runs_of_dots_end_a_sentence_once_and_never_inside_the_run():
+    assert _texts("He paused..... Then he left. Ellipses...and more.") == [
+        "He paused.....", "Then he left.", "Ellipses...and more."]
+    # a run of dots with no space after it is no boundary at all, however long
+    assert _texts("." * 5000 + "x") == ["." * 5000 + "x"]
+
+
+def test_an_abbreviation_is_read_back_only_to_its_own_start():
+    # "A." initials do not end sentences however many there are; the word is "A", not the whole run
+    text = "A. " * 300 + "Jones won. Smith lost."
+    assert _texts(text) == [("A. " * 300 + "Jones won."), "Smith lost."]
+    # letters and dots glued to a longer word are one word: "xU.S." is not the abbreviation "U.S"
+    assert _texts("They met xU.S. Then they left.") == ["They met xU.S.", "Then they left."]
+    assert _texts('"Mr." He said.') == ['"Mr." He said.']

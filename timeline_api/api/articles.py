@@ -4,8 +4,9 @@ from __future__ import annotations
 import marshmallow as ma
 from flask import url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
+from timeline_api.api.blueprint import Blueprint
 from timeline_api.api.common import (
     NOT_BLANK,
     FlexibleDateTime,
@@ -16,12 +17,13 @@ from timeline_api.api.common import (
     language_field,
     page_limit,
     require_text_within_limit,
+    settings,
 )
 from timeline_api.api.entities import MentionPageSchema, mention_page
 from timeline_api.api.events import EventSchema, event_to_dict
+from timeline_api.pipeline import AnalysisTooLong, Budget
 from timeline_api.service import ArticleInput, delete_article, ingest_article
 from timeline_api.store import repository
-from timeline_api.store.cursor import InvalidCursor
 from timeline_api.store.repository import TimelineQuery
 
 blp = Blueprint("articles", __name__, url_prefix="/v1/articles", description="News articles and their events")
@@ -94,12 +96,10 @@ class ArticleCollection(MethodView):
     @blp.doc(operationId="listArticles")
     def get(self, args):
         """Articles, newest first"""
-        try:
-            articles, next_cursor = repository.list_articles(db_session(), page_limit(args), args.get("cursor"))
-        except InvalidCursor as exc:
-            abort(422, message=str(exc), errors={"cursor": [str(exc)]})
+        articles, next_cursor = repository.list_articles(db_session(), page_limit(args), args.get("cursor"))
         return {"articles": articles, "next_cursor": next_cursor}
 
+    @blp.requires("write")
     @blp.arguments(ArticleCreateSchema)
     @blp.response(201, ArticleWithEventsSchema, description="Article stored with its events")
     @blp.alt_response(200, schema=ArticleWithEventsSchema,
@@ -109,7 +109,12 @@ class ArticleCollection(MethodView):
         """Ingest an article: find its dates, actors and places, store its events"""
         require_text_within_limit(data["text"])
         session = db_session()
-        article, created = ingest_article(session, ArticleInput(**data))
+        seconds = settings().analysis_budget_seconds
+        try:
+            article, created = ingest_article(session, ArticleInput(**data), budget=Budget(seconds))
+        except AnalysisTooLong:
+            abort(422, message=f"The text needs more than the {seconds:g} s of analysis one article may take; "
+                               "send it as shorter articles.", errors={"text": ["Too costly to analyse."]})
         body = {**_article_fields(article), "events": _article_events(article.id)}
         headers = {"Location": url_for("articles.ArticleResource", article_id=article.id)}
         return body, 201 if created else 200, headers
@@ -130,6 +135,7 @@ class ArticleResource(MethodView):
             abort(404, message=f"No article with id {article_id}.")
         return article
 
+    @blp.requires("admin")
     @blp.response(204)
     @blp.doc(operationId="deleteArticle")
     def delete(self, article_id: int):
@@ -149,10 +155,7 @@ class ArticleEvents(MethodView):
         if repository.get_article(session, article_id) is None:
             abort(404, message=f"No article with id {article_id}.")
         query = TimelineQuery(article_id=article_id, limit=page_limit(args), cursor=args.get("cursor"))
-        try:
-            events, next_cursor = query.run(session)
-        except InvalidCursor as exc:
-            abort(422, message=str(exc), errors={"cursor": [str(exc)]})
+        events, next_cursor = query.run(session)
         return {"events": [event_to_dict(e) for e in events], "next_cursor": next_cursor}
 
 

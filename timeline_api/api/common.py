@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import marshmallow as ma
 from flask import current_app, g
@@ -38,26 +39,39 @@ def close_db_session(_exc=None) -> None:
 NOT_BLANK = r"[\s\S]*[^ \t\n\r\f\v]"
 
 
-def _without_nul(value):
+# No database text type holds NUL, and UTF-8 has no lone surrogates (JSON's "\ud800"):
+# each becomes U+FFFD, one character for one, so every offset stays as sent.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# No field takes anything deeper than a list of strings: deeper nesting is refused early,
+# before anything walks it recursively.
+MAX_NESTING = 32
+
+
+def storable_text(text: str) -> str:
+    return _UNSTORABLE.sub("\ufffd", text)
+
+
+def _storable(value, depth: int = 0):
     if isinstance(value, str):
-        return value.replace("\x00", "\ufffd")
+        return storable_text(value)
+    if depth >= MAX_NESTING and isinstance(value, (list, dict)):
+        raise ma.ValidationError(f"Nested more than {MAX_NESTING} levels deep.", field_name="_schema")
     if isinstance(value, list):
-        return [_without_nul(v) for v in value]
+        return [_storable(v, depth + 1) for v in value]
     if isinstance(value, dict):
-        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+        return {_storable(k, depth + 1): _storable(v, depth + 1) for k, v in value.items()}
     return value
 
 
 class RequestSchema(ma.Schema):
-    """Base of what clients send. No database text type holds NUL, so NUL becomes
-    U+FFFD, which keeps every character offset as sent."""
+    """Base of what clients send: text is made storable (see _UNSTORABLE) before validation."""
 
     @ma.pre_load
-    def _replace_nul(self, data, **_kwargs):
+    def _make_storable(self, data, **_kwargs):
         if not isinstance(data, (dict, list)) and hasattr(data, "multiple_keys"):
             # webargs' MultiDictProxy (query strings): read each key as the schema wants it
             data = {key: data[key] for key in data}
-        return _without_nul(data)
+        return _storable(data)
 
 
 class ResponseSchema(ma.Schema):
@@ -83,10 +97,11 @@ class FlexibleDateTime(ma.fields.DateTime):
                 parsed = dt.datetime.combine(dt.date.fromisoformat(text), dt.time())
             else:
                 parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-        except ValueError:
+            if parsed.tzinfo is not None:
+                # "0001-01-01T00:00:00+14:00" is in year 0 in UTC: out of the calendar
+                parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
+        except (ValueError, OverflowError):
             raise self.make_error("invalid") from None
-        if parsed.tzinfo is not None:
-            parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
         if not 1 <= parsed.year <= 9998:
             raise self.make_error("invalid")
         return parsed

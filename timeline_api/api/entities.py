@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
+from timeline_api.api.blueprint import Blueprint
 from timeline_api.api.common import NOT_BLANK, PageArgs, RequestSchema, ResponseSchema, db_session, page_limit
 from timeline_api.registry import KINDS, EntityChange, RegistryError, create_entity, merge_entity, update_entity
 from timeline_api.store import repository
-from timeline_api.store.cursor import InvalidCursor
-from timeline_api.store.models import Entity
 
 blp = Blueprint("entities", __name__, url_prefix="/v1/entities", description="Actors and places")
 
@@ -110,11 +109,8 @@ def entity_to_dict(hit: repository.EntityHit) -> dict:
 
 
 def mention_page(args, **where) -> dict:
-    try:
-        mentions, next_cursor = repository.list_mentions(
-            db_session(), limit=page_limit(args), cursor=args.get("cursor"), **where)
-    except InvalidCursor as exc:
-        abort(422, message=str(exc), errors={"cursor": [str(exc)]})
+    mentions, next_cursor = repository.list_mentions(
+        db_session(), limit=page_limit(args), cursor=args.get("cursor"), **where)
     return {"mentions": mentions, "next_cursor": next_cursor}
 
 
@@ -125,14 +121,11 @@ class EntityCollection(MethodView):
     @blp.doc(operationId="listEntities")
     def get(self, args):
         """Search actors and places by name or alias"""
-        try:
-            rows, next_cursor = repository.search_entities(
-                db_session(), args.get("q"), args.get("kind"), page_limit(args), args.get("cursor"))
-        except InvalidCursor as exc:
-            abort(422, message=str(exc), errors={"cursor": [str(exc)]})
+        rows, next_cursor = repository.search_entities(
+            db_session(), args.get("q"), args.get("kind"), page_limit(args), args.get("cursor"))
         return {"entities": [entity_to_dict(hit) for hit in rows], "next_cursor": next_cursor}
 
-
+    @blp.requires("admin")
     @blp.arguments(EntityCreateSchema)
     @blp.response(201, EntitySchema)
     @blp.doc(operationId="createEntity")
@@ -151,13 +144,6 @@ def _registry_call(change):
         abort(exc.status, message=str(exc), errors={exc.field: [str(exc)]} if exc.field else None)
 
 
-def _entity_or_404(entity_id: str) -> Entity:
-    row = db_session().get(Entity, entity_id)
-    if row is None:
-        abort(404, message=f"No entity with id {entity_id}.")
-    return row
-
-
 @blp.route("/<string(maxlength=128):entity_id>")
 class EntityResource(MethodView):
     @blp.response(200, EntitySchema)
@@ -169,27 +155,27 @@ class EntityResource(MethodView):
             abort(404, message=f"No entity with id {entity_id}.")
         return entity_to_dict(hit)
 
+    @blp.requires("admin")
     @blp.arguments(EntityPatchSchema)
     @blp.response(200, EntitySchema)
     @blp.doc(operationId="updateEntity")
     def patch(self, data, entity_id: str):
         """Rename, re-kind, re-parent or give aliases to an entity (it becomes curated)"""
         session = db_session()
-        row = _entity_or_404(entity_id)
-        _registry_call(lambda: update_entity(session, row, EntityChange(**data), set(data)))
+        _registry_call(lambda: update_entity(session, entity_id, EntityChange(**data), set(data)))
         return entity_to_dict(repository.get_entity(session, entity_id))
 
 
 @blp.route("/<string(maxlength=128):entity_id>/merge")
 class EntityMerge(MethodView):
+    @blp.requires("admin")
     @blp.arguments(EntityMergeSchema)
     @blp.response(200, EntitySchema, description="The entity that absorbed the other")
     @blp.doc(operationId="mergeEntity")
     def post(self, data, entity_id: str):
         """Fold a duplicate into another entity: its events, names and children move; its id redirects"""
         session = db_session()
-        source, target = _entity_or_404(entity_id), _entity_or_404(data["into"])
-        _registry_call(lambda: merge_entity(session, source, target))
+        target = _registry_call(lambda: merge_entity(session, entity_id, data["into"]))
         return entity_to_dict(repository.get_entity(session, target.id))
 
 
@@ -200,5 +186,6 @@ class EntityMentions(MethodView):
     @blp.doc(operationId="listEntityMentions")
     def get(self, args, entity_id: str):
         """Where articles mention an entity (by article and position): why its events are in a timeline"""
-        _entity_or_404(entity_id)
+        if repository.get_entity(db_session(), entity_id) is None:
+            abort(404, message=f"No entity with id {entity_id}.")
         return mention_page(args, entity_id=entity_id)

@@ -13,7 +13,9 @@ import marshmallow as ma
 from flask import Response, json, request
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
-from werkzeug.exceptions import HTTPException, InternalServerError, UnsupportedMediaType
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge, UnsupportedMediaType
+
+from timeline_api.store.cursor import InvalidCursor
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
@@ -66,7 +68,12 @@ class ProblemApi(Api):
 
     def _register_error_handlers(self):
         self._app.register_error_handler(HTTPException, self.handle_http_exception)
+        self._app.register_error_handler(InvalidCursor, self.handle_invalid_cursor)
         self._app.register_error_handler(Exception, self.handle_unexpected)
+
+    def handle_invalid_cursor(self, error: InvalidCursor):
+        """Every paged list, one answer: a cursor is opaque, so a damaged one is a bad request."""
+        return problem_response(400, str(error), {"cursor": [str(error)]})
 
     def handle_http_exception(self, error: HTTPException):
         data = getattr(error, "data", None) or {}
@@ -100,6 +107,17 @@ class ProblemApi(Api):
         response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
         prepare_response(response, self.spec, PROBLEM_JSON)
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+def limit_streamed_body() -> None:
+    """413 for a chunked body over MAX_CONTENT_LENGTH (a before_request hook). Werkzeug refuses
+    a declared Content-Length over the limit, but a chunked body it only cuts at the limit,
+    which then reads as broken JSON: a 400 that hides the real problem."""
+    limit = request.max_content_length
+    if limit is None or request.content_length is not None or "wsgi.input_terminated" not in request.environ:
+        return
+    if len(request.get_data(cache=True)) >= limit and request.environ["wsgi.input"].read(1):
+        raise RequestEntityTooLarge(f"The body is larger than the limit of {limit} bytes.")
 
 
 def require_json_body() -> None:

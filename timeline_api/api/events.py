@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
+from timeline_api.api.blueprint import Blueprint
 from timeline_api.api.common import FlexibleDateTime, ResponseSchema, db_session
 from timeline_api.pipeline.events import TIMELINE_GRANULARITIES
 from timeline_api.store import repository

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from timeline_api.api.blueprint import Blueprint
 from timeline_api.api.common import (
     FlexibleDateTime,
     RequestSchema,

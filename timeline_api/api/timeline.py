@@ -6,8 +6,8 @@ from urllib.parse import urlencode
 import marshmallow as ma
 from flask import Response, json, request
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
 
+from timeline_api.api.blueprint import Blueprint
 from timeline_api.api.common import (
     FlexibleDateTime,
     PageArgs,
@@ -20,7 +20,6 @@ from timeline_api.api.events import GRANULARITIES, EventSchema, event_to_dict
 from timeline_api.api.formats import FORMATS, MIMETYPES, render_timeline
 from timeline_api.entities.normalize import MATCH_SCORES
 from timeline_api.store import repository
-from timeline_api.store.cursor import InvalidCursor
 from timeline_api.store.repository import TimelineQuery
 
 blp = Blueprint("timeline", __name__, url_prefix="/v1/timeline", description="Ordered timelines")
@@ -179,10 +178,7 @@ def _page(session, args, filters):
         granularities=args["granularity"], words=(args.get("q") or "").split(), sources=args["source"],
         limit=page_limit(args), cursor=args.get("cursor"), order=args["order"],
     )
-    try:
-        return query.run(session)
-    except InvalidCursor as exc:
-        abort(422, message=str(exc), errors={"cursor": [str(exc)]})
+    return query.run(session)
 
 
 def _export(events, next_cursor: str | None, args) -> Response:

@@ -164,7 +164,8 @@ class ArticleNames:
             lo = bisect.bisect_right(starts, i) - 1
             lo = max(lo, 0)
             near = []
-            for sp in spans[lo:]:
+            for k in range(lo, len(spans)):  # by index: a slice would copy the rest of the list each time
+                sp = spans[k]
                 if sp.i >= j:
                     break
                 if sp.j > i:

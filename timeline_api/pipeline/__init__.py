@@ -1,4 +1,5 @@
 """Article -> events, in plain Python (no Flask, no SQLAlchemy)."""
+from timeline_api.pipeline.budget import AnalysisTooLong, Budget
 from timeline_api.pipeline.events import (
     ArticleAnalysis,
     EventDate,
@@ -12,5 +13,5 @@ from timeline_api.pipeline.events import (
 )
 from timeline_api.pipeline.sentences import Sentence, split_sentences
 
-__all__ = ["ArticleAnalysis", "EventDate", "EventDraft", "Evidence", "PlaceLink", "Sentence",
-           "analyse_article", "best_date", "corroborated", "split_sentences", "summarise"]
+__all__ = ["AnalysisTooLong", "ArticleAnalysis", "Budget", "EventDate", "EventDraft", "Evidence", "PlaceLink",
+           "Sentence", "analyse_article", "best_date", "corroborated", "split_sentences", "summarise"]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 
 # Abbreviations a sentence practically never ends with: the period never splits.
@@ -14,8 +15,12 @@ _NEVER_FINAL = frozenset(
 # Abbreviations that may end a sentence: split only when a capital follows.
 _MAYBE_FINAL = frozenset("inc corp co ltd llc bros dept est etc al a.m p.m".split())
 
-_BOUNDARY = re.compile(r"""[.!?]+["'”’)\]]*(?=\s)""")
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+# A run of terminal punctuation, closing quotes and brackets, then white space. The look-behind
+# and the possessive runs keep the search linear: a run of 100,000 dots is scanned once, not
+# once from each of its dots.
+_BOUNDARY = re.compile(r"""(?<![.!?])[.!?]++["'”’)\]]*+(?=\s)""")
+_CLOSERS = frozenset("\"'”’)]")
+_WORD_CHARS = frozenset(string.ascii_letters + ".")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,13 +31,23 @@ class Sentence:
     paragraph: int
 
 
-def _abbreviation_before(chunk: str) -> str | None:
-    match = _WORD_BEFORE.search(chunk)
-    return match.group(1) if match else None
+def _abbreviation_before(text: str, start: int, end: int) -> str | None:
+    """The word (letters and dots: "U.S", "Inc") that the period ending ``text[start:end]``
+    follows, closing quotes aside. Reads back from ``end`` only as far as that word goes: a
+    boundary is followed by white space, so no two boundaries read the same characters and a
+    sentence that grows over many non-final periods ("A. A. A. ...") stays linear."""
+    while end > start and text[end - 1] in _CLOSERS:
+        end -= 1
+    if end <= start or text[end - 1] != ".":
+        return None
+    first = end - 1
+    while first > start and text[first - 1] in _WORD_CHARS:
+        first -= 1
+    return text[first:end - 1].lstrip(".") or None
 
 
-def _is_boundary(text: str, chunk: str, end: int) -> bool:
-    word = _abbreviation_before(chunk.rstrip("\"'”’)]"))
+def _is_boundary(text: str, start: int, end: int) -> bool:
+    word = _abbreviation_before(text, start, end)
     if word is None:
         return True
     if word in _NEVER_FINAL or (len(word) == 1 and word.isupper()):  # "J. R. Jones"
@@ -75,7 +90,7 @@ def split_sentences(text: str) -> list[Sentence]:
         start = p_start
         for match in _BOUNDARY.finditer(text, p_start, p_end):
             end = match.end()
-            if not _is_boundary(text, text[start:end], end):
+            if not _is_boundary(text, start, end):
                 continue
             _append(sentences, text, start, end, number)
             start = end

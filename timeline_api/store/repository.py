@@ -26,8 +26,10 @@ from timeline_api.entities.normalize import (
 )
 from timeline_api.entities.types import ACTOR_KINDS, PLACE_KINDS
 from timeline_api.entities.types import Entity as EntityValue
-from timeline_api.store.cursor import InvalidCursor, decode_cursor, encode_cursor
+from timeline_api.store import cursor as keyset
+from timeline_api.store.cursor import decode_cursor, encode_cursor
 from timeline_api.store.models import (
+    ApiKey,
     Article,
     Entity,
     EntityAlias,
@@ -41,6 +43,7 @@ from timeline_api.store.models import (
     RegistryVersion,
     SourceActor,
     SourceLocation,
+    utcnow,
 )
 
 
@@ -364,14 +367,8 @@ def search_entities(session: Session, q: str | None, kind: str | None, limit: in
     kind_clause = _kind_clause(kind)
     phase, position = ("ranked", 0) if q else ("named", ("", ""))
     if cursor:
-        parts = decode_cursor(cursor, 3)
-        try:
-            phase = str(parts[0])
-            position = int(parts[1]) if phase == "ranked" else (str(parts[1]), str(parts[2]))
-        except (TypeError, ValueError) as exc:
-            raise InvalidCursor("cursor is not one this service issued") from exc
-        if phase not in ("ranked", "named"):
-            raise InvalidCursor("cursor is not one this service issued")
+        phase, first, second = decode_cursor(cursor, (_search_phase, keyset.text(255), keyset.text(128)))
+        position = _ranked_position(first) if phase == "ranked" else (first, second)
     hits: list[EntityHit] = []
     ranked_ids: list[str] = []
     if q:
@@ -382,7 +379,7 @@ def search_entities(session: Session, q: str | None, kind: str | None, limit: in
             rows = _entities_with_aliases(session, [m.entity_id for m, _ in page])
             hits = [EntityHit(rows[m.entity_id], count, m.match) for m, count in page if m.entity_id in rows]
             if len(hits) > limit:
-                return hits[:limit], encode_cursor(["ranked", position + limit, ""])
+                return hits[:limit], encode_cursor(["ranked", str(position + limit), ""])
             phase, position = "named", ("", "")
     stmt = select(Entity).options(selectinload(Entity.aliases))
     if kind_clause is not None:
@@ -404,6 +401,19 @@ def search_entities(session: Session, q: str | None, kind: str | None, limit: in
     rows = rows[:room]
     counts = event_counts(session, [row.id for row in rows])
     return hits + [EntityHit(row, counts[row.id]) for row in rows], next_cursor
+
+
+def _search_phase(value: object) -> str:
+    if value not in ("ranked", "named"):
+        raise ValueError(value)
+    return value
+
+
+def _ranked_position(value: str) -> int:
+    """A position in the ranked head of a search, as its cursor holds it."""
+    if not value.isdigit() or int(value) >= SEARCH_RESOLVED_LIMIT:
+        raise InvalidCursor()
+    return int(value)
 
 
 def _ranked_matches(session: Session, q: str, kind_clause) -> list[tuple[EntityMatch, int]]:
@@ -466,12 +476,8 @@ def list_mentions(session: Session, *, limit: int, cursor: str | None, entity_id
     if article_id is not None:
         stmt = stmt.where(EntityMention.article_id == article_id)
     if cursor:
-        parts = decode_cursor(cursor, 3)
-        try:
-            key = tuple_(int(parts[0]), int(parts[1]), int(parts[2]))
-        except (TypeError, ValueError) as exc:
-            raise InvalidCursor("cursor is not one this service issued") from exc
-        stmt = stmt.where(tuple_(EntityMention.article_id, EntityMention.start, EntityMention.id) > key)
+        key = decode_cursor(cursor, (keyset.ROW_ID, keyset.integer(0, 2**31 - 1), keyset.ROW_ID))
+        stmt = stmt.where(tuple_(EntityMention.article_id, EntityMention.start, EntityMention.id) > tuple_(*key))
     rows = list(session.scalars(stmt.order_by(EntityMention.article_id, EntityMention.start, EntityMention.id)
                                 .limit(limit + 1)))
     page = rows[:limit]
@@ -596,8 +602,8 @@ def list_articles(session: Session, limit: int, cursor: str | None) -> tuple[lis
         Article.id, Article.url, Article.external_id, Article.title, Article.source,
         Article.language, Article.published_at, Article.created_at))
     if cursor:
-        (last_id,) = decode_cursor(cursor, 1)
-        stmt = stmt.where(Article.id < int(last_id))
+        (last_id,) = decode_cursor(cursor, (keyset.ROW_ID,))
+        stmt = stmt.where(Article.id < last_id)
     rows = list(session.scalars(stmt.order_by(Article.id.desc()).limit(limit + 1)))
     next_cursor = encode_cursor([rows[limit - 1].id]) if len(rows) > limit else None
     return rows[:limit], next_cursor
@@ -698,12 +704,8 @@ class TimelineQuery:
             stmt = stmt.where(Event.date_start < self.date_to)
         order_cols = (Event.date_start, Event.granularity_rank, Event.first_published_at, Event.id)
         if self.cursor:
-            start, rank, first, last_id = decode_cursor(self.cursor, 4)
-            try:
-                key = tuple_(dt.datetime.fromisoformat(start), int(rank),
-                             dt.datetime.fromisoformat(first), int(last_id))
-            except (TypeError, ValueError) as exc:
-                raise InvalidCursor("cursor is not one this service issued") from exc
+            key = tuple_(*decode_cursor(self.cursor, (keyset.timestamp, keyset.integer(0, 2**15 - 1),
+                                                      keyset.timestamp, keyset.ROW_ID)))
             cols = tuple_(*order_cols)
             stmt = stmt.where(cols > key if self.order == "asc" else cols < key)
         ordering = order_cols if self.order == "asc" else tuple(c.desc() for c in order_cols)
@@ -722,13 +724,22 @@ def registry_version(session: Session) -> int:
     return session.scalar(select(RegistryVersion.version).where(RegistryVersion.id == 1)) or 0
 
 
-def bump_registry(session: Session) -> None:
-    row = session.get(RegistryVersion, 1, with_for_update=True)
-    if row is None:
-        session.add(RegistryVersion(id=1, version=1))
-    else:
-        row.version += 1
-    session.flush()
+def begin_registry_change(session: Session) -> None:
+    """Move the registry version, first thing in the transaction: the row stays locked until
+    commit (on SQLite the write lock is taken), so curated changes take turns, and each
+    reads the entities only once it holds the lock."""
+    session.execute(_insert(session, RegistryVersion).values(id=1, version=0).on_conflict_do_nothing())
+    session.execute(RegistryVersion.__table__.update().where(RegistryVersion.id == 1)
+                    .values(version=RegistryVersion.version + 1))
+
+
+def lock_entities(session: Session, entity_ids: Iterable[str]) -> list[Entity]:
+    """The entities, read afresh and locked until commit, in one order (no lock cycles).
+    An ingest linking to one of them waits (its foreign key needs the row), so a merge
+    moves every link committed before it, and a later ingest finds the redirect."""
+    ids = sorted(set(entity_ids))
+    return list(session.scalars(select(Entity).where(Entity.id.in_(ids)).order_by(Entity.id)
+                                .with_for_update().execution_options(populate_existing=True)))
 
 
 def curated_entities(session: Session) -> list[Entity]:
@@ -812,3 +823,32 @@ def fold_duplicate_entities(session: Session, keep_first: Callable[[str], bool])
             merge_entities(session, other, survivor)
             folded[other.id] = survivor.id
     return folded
+
+
+# ---------------------------------------------------------------- API keys
+
+def add_api_key(session: Session, *, name: str | None, scope: str, prefix: str, key_hash: str) -> ApiKey:
+    row = ApiKey(name=name, scope=scope, prefix=prefix, key_hash=key_hash)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def active_api_key(session: Session, key_hash: str) -> ApiKey | None:
+    return session.scalars(select(ApiKey).where(ApiKey.key_hash == key_hash, ApiKey.revoked_at.is_(None))).first()
+
+
+def any_active_api_key(session: Session) -> bool:
+    return session.scalar(select(ApiKey.id).where(ApiKey.revoked_at.is_(None)).limit(1)) is not None
+
+
+def list_api_keys(session: Session) -> list[ApiKey]:
+    return list(session.scalars(select(ApiKey).order_by(ApiKey.id)))
+
+
+def revoke_api_key(session: Session, key_id: int) -> ApiKey | None:
+    row = session.get(ApiKey, key_id)
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = utcnow()
+        session.flush()
+    return row

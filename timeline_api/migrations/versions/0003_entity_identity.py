@@ -1,7 +1,7 @@
 """entity identity: the normalised-name index, mentions, guessed kinds; duplicates folded
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-12-02
 
 The fuzzy step of name resolution needs a trigram index over ``entity_names.key``: pg_trgm's
@@ -17,7 +17,7 @@ from alembic import op
 from sqlalchemy.orm import Session
 
 revision = '0003'
-down_revision = '0001'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
