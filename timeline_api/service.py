@@ -150,6 +150,13 @@ def _stored_identity(session: Session, entities: dict[str, EntityValue]) -> dict
     # only entities read from this text: gazetteer and registry entities have ids of their own
     read = [e for key, e in entities.items() if key not in stored and key not in linked
             and key.startswith(ID_PREFIX + ":")]
+    # a name run that is a curated-table entry named elsewhere in this article ("Reuters" in a
+    # byline the gazetteer missed) is that entry
+    curated = {name_key(e.name): e for key, e in entities.items()
+               if not key.startswith((ID_PREFIX + ":", "geonames:")) and key not in linked}
+    for entity in [e for e in read if name_key(e.name) in curated]:
+        linked[entity.key] = curated[name_key(entity.name)]
+        read.remove(entity)
     resolutions = repository.resolve_names(session, [e.name for e in read], fuzzy=False)
     # a long name written with one letter off ("Jerymayne Timmons") is the stored one, if alone
     retry = [i for i, r in enumerate(resolutions) if not r.matches

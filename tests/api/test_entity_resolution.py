@@ -144,3 +144,10 @@ def test_creating_an_entity_under_a_stored_normalised_name_is_a_conflict(client)
     entity_id = _create(client, "Quellmark AG")
     again = client.post("/v1/entities", json={"name": "Quellmark", "kind": "organization"})
     assert again.status_code == 409 and entity_id in again.get_json()["detail"]
+
+
+def test_well_known_acronyms_an_article_never_spells_out_come_from_the_curated_table(client, post_article):
+    post_article("The BIS warned on 3 May 2023 that banks held too little capital.")
+    for typed in ("Bank for International Settlements", "BIS", "bank for international settlements"):
+        entities, warnings = _resolved(client, typed)
+        assert _ids(entities) == ["org:bis"] and not warnings, typed
