@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from timeline_api.entities.normalize import (
+    MEETS,
     entity_id,
     fuzzy_probe,
     indexed_keys,
@@ -162,3 +163,12 @@ def test_keys_are_stable_under_case_accents_and_spacing(words, gaps, case, strip
     assert {k.key for k in query_keys(variant) if k.form != "exact"} == \
         {k.key for k in query_keys(name) if k.form != "exact"}
     assert best_match(variant, name) in ("name", "normalised")
+
+
+def test_the_index_lookup_asks_for_every_stored_form_a_query_form_can_meet():
+    forms = ("name", "alias", "key", "core", "acronym", "short", "surname", "person", "nickname")
+    for query_form, asked in MEETS.items():
+        for stored_form in forms:
+            for kind in ("person", "organization", None):
+                if match_of(query_form, stored_form, kind) is not None:
+                    assert stored_form in asked, (query_form, stored_form, kind)

@@ -129,6 +129,17 @@ def match_of(query_form: str, stored_form: str, stored_kind: str | None) -> str 
     return None
 
 
+# the stored forms each query form can meet (``match_of`` says how), for the index lookup
+MEETS = {
+    "exact": ("name", "alias"),
+    "key": ("key", "core", "acronym", "short", "surname", "person", "nickname"),
+    "core": ("key", "core"),
+    "acronym": ("key", "core"),
+    "short": ("key", "core"),
+    "person": ("key", "person", "nickname"),
+}
+
+
 def within_one_edit(a: str, b: str) -> bool:
     """At most one typing error: a letter changed, added, dropped, or two neighbours swapped."""
     if a == b:

@@ -18,6 +18,7 @@ from timeline_api.entities.normalize import (
     MATCH_SCORES,
     fuzzy_probe,
     indexed_keys,
+    MEETS,
     match_of,
     name_key,
     norm_name,
@@ -195,23 +196,20 @@ class Resolution:
         return [m for m in self.matches if m.rank == self.matches[0].rank] if self.matches else []
 
 
-EXACT_MATCHES = ("id", "name", "alias")
-
-
-def resolve_names(session: Session, queries: Sequence[str], *, exact: bool = False,
-                  fuzzy: bool = True) -> list[Resolution]:
+def resolve_names(session: Session, queries: Sequence[str], *, exact: bool = False, fuzzy: bool = True,
+                  all_ranks: bool = False) -> list[Resolution]:
     """Resolve typed names to entities, in rank order: exact id or name (redirects of merged ids
     too), alias, the normalised key, its variants (acronym, short form, surname, nickname, without
-    a qualifier), then one typing error. All through indexes: one lookup of the keys of every
-    query, and for a query nothing else met, a trigram-index probe. ``exact`` keeps the first
-    three ranks only (``match=exact``)."""
+    a qualifier), then one typing error. All through indexes, a step at a time, each only for the
+    queries the steps before left unmet (``all_ranks``: every step for every query, as a search
+    lists them): one lookup of the exact and normalised keys of every query, one of their variants,
+    and a trigram-index probe. ``exact`` keeps the first three ranks only (``match=exact``)."""
     found: dict[str, dict[str, tuple[str, str | None]]] = {q: {} for q in queries}  # entity id -> (match, rule)
 
     def note(query: str, entity_id: str, match: str, rule: str | None = None) -> None:
-        if match in EXACT_MATCHES or not exact:
-            old = found[query].get(entity_id)
-            if old is None or MATCH_RANK[match] < MATCH_RANK[old[0]]:
-                found[query][entity_id] = (match, rule)
+        old = found[query].get(entity_id)
+        if old is None or MATCH_RANK[match] < MATCH_RANK[old[0]]:
+            found[query][entity_id] = (match, rule)
 
     refs = list(dict.fromkeys(queries))
     for entity_id in session.scalars(select(Entity.id).where(Entity.id.in_(refs))):
@@ -220,23 +218,57 @@ def resolve_names(session: Session, queries: Sequence[str], *, exact: bool = Fal
                                           .where(EntityRedirect.from_id.in_(refs))):
         note(from_id, to_id, "id")
     keyed = {q: query_keys(q) for q in refs}
-    wanted = {k.key for keys in keyed.values() for k in keys}
-    stored: dict[str, list[tuple[str, str, str]]] = {}
-    for key, form, entity_id, kind, guessed in session.execute(
-            select(EntityName.key, EntityName.form, EntityName.entity_id, Entity.kind, Entity.kind_guessed)
-            .join(Entity, Entity.id == EntityName.entity_id).where(EntityName.key.in_(list(wanted)))):
-        stored.setdefault(key, []).append((form, entity_id, _index_kind(kind, guessed)))
-    for query, keys in keyed.items():
-        for k in keys:
-            for form, entity_id, kind in stored.get(k.key, ()):
-                match = match_of(k.form, form, kind)
-                if match is not None:
-                    note(query, entity_id, match, (form if k.form == "key" else k.form) if match == "variant" else None)
-        if fuzzy and not exact and not found[query]:
-            key = next((k.key for k in keys if k.form == "key"), "")
+    for step in LOOKUP_STEPS[:1] if exact else LOOKUP_STEPS:
+        pending = [q for q in refs if all_ranks or not found[q]]
+        if exact:
+            step = {"exact": step["exact"]}
+        for query, key, match, rule, entity_id in _index_lookup(session, {q: keyed[q] for q in pending}, step):
+            note(query, entity_id, match, rule)
+    if fuzzy and not exact:
+        for query in [q for q in refs if all_ranks or not found[q]]:
+            key = next((k.key for k in keyed[query] if k.form == "key"), "")
             for entity_id in _fuzzy_candidates(session, key):
                 note(query, entity_id, "fuzzy")
     return _resolutions(session, queries, found)
+
+
+# the index lookups of resolution, in turn: {query form: the stored forms it is looked up among}.
+# First the exact and normalised names; their variants only for queries those left unmet, so a
+# common short key ("rs" as initials) is not fetched for a name that has met its entity.
+LOOKUP_STEPS = (
+    {"exact": MEETS["exact"], "key": ("key",)},
+    {"key": tuple(f for f in MEETS["key"] if f != "key"),
+     **{form: stored for form, stored in MEETS.items() if form not in ("exact", "key")}},
+)
+
+
+def _index_lookup(session: Session, keyed: dict[str, list], step: dict[str, tuple[str, ...]]):
+    """(query, key, match, rule, entity id) for every stored key one of the queries' keys meets."""
+    wanted: dict[tuple[str, ...], set[str]] = {}
+    for keys in keyed.values():
+        for k in keys:
+            if k.form in step:
+                wanted.setdefault(step[k.form], set()).add(k.key)
+    if not wanted:
+        return
+    stored: dict[str, list[tuple[str, str, str | None]]] = {}
+    for key, form, entity_id, kind, guessed in session.execute(
+            select(EntityName.key, EntityName.form, EntityName.entity_id, Entity.kind, Entity.kind_guessed)
+            .join(Entity, Entity.id == EntityName.entity_id)
+            .where(or_(*(and_(EntityName.key.in_(list(keys)), EntityName.form.in_(forms))
+                         for forms, keys in wanted.items())))):
+        stored.setdefault(key, []).append((form, entity_id, _index_kind(kind, guessed)))
+    for query, keys in keyed.items():
+        for k in keys:
+            if k.form not in step:
+                continue
+            for form, entity_id, kind in stored.get(k.key, ()):
+                if form not in step[k.form]:
+                    continue
+                match = match_of(k.form, form, kind)
+                if match is not None:
+                    yield query, k.key, match, (form if k.form == "key" else k.form) if match == "variant" else None, \
+                        entity_id
 
 
 def _resolutions(session: Session, queries: Sequence[str],
@@ -268,15 +300,16 @@ def _fuzzy_candidates(session: Session, key: str) -> list[str]:
     params = {"prefix": probe.prefix + "%", "suffix": "%" + probe.suffix, "swapped": probe.swapped,
               "shortest": len(key) - 1, "longest": len(key) + 1, "limit": _FUZZY_CANDIDATES}
     if session.get_bind().dialect.name == "postgresql":
-        hits = ("SELECT id FROM entity_names WHERE key LIKE :prefix UNION "
-                "SELECT id FROM entity_names WHERE key LIKE :suffix")
+        hits = ("SELECT id FROM entity_names WHERE form = 'key' AND key LIKE :prefix UNION "
+                "SELECT id FROM entity_names WHERE form = 'key' AND key LIKE :suffix")
     else:
         hits = ("SELECT rowid FROM entity_names_fts WHERE key LIKE :prefix UNION "
                 "SELECT rowid FROM entity_names_fts WHERE key LIKE :suffix")
+    # one candidate set, each part through an index; an OR beside the IN made PostgreSQL scan
     rows = session.execute(text(
-        f"SELECT n.key, n.entity_id FROM entity_names n WHERE n.form = 'key' AND "
-        f"length(n.key) BETWEEN :shortest AND :longest AND (n.id IN ({hits}) OR n.key = :swapped) "
-        f"LIMIT :limit"), params).all()
+        f"SELECT n.key, n.entity_id FROM entity_names n WHERE n.id IN ({hits} UNION "
+        f"SELECT id FROM entity_names WHERE key = :swapped AND form = 'key') "
+        f"AND n.form = 'key' AND length(n.key) BETWEEN :shortest AND :longest LIMIT :limit"), params).all()
     return list(dict.fromkeys(entity_id for stored_key, entity_id in rows
                               if sum(c.isalpha() for c in stored_key) >= FUZZY_MIN_LETTERS
                               and within_one_edit(key, stored_key)))
@@ -417,7 +450,7 @@ def _ranked_position(value: str) -> int:
 
 
 def _ranked_matches(session: Session, q: str, kind_clause) -> list[tuple[EntityMatch, int]]:
-    (resolution,) = resolve_names(session, [q])
+    (resolution,) = resolve_names(session, [q], all_ranks=True)
     matches = resolution.matches[:SEARCH_RESOLVED_LIMIT]
     if kind_clause is not None and matches:
         allowed = set(session.scalars(select(Entity.id).where(
@@ -434,7 +467,7 @@ def _contains(session: Session, q: str):
     key = name_key(q)
     if len(key) >= 3:
         if session.get_bind().dialect.name == "postgresql":
-            hits = select(EntityName.entity_id).where(EntityName.key.like(f"%{key}%"))
+            hits = select(EntityName.entity_id).where(EntityName.form == "key", EntityName.key.like(f"%{key}%"))
         else:
             hits = text("SELECT n.entity_id FROM entity_names n WHERE n.id IN "
                         "(SELECT rowid FROM entity_names_fts WHERE key LIKE :pattern)").bindparams(

@@ -4,8 +4,9 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-02
 
-The fuzzy step of name resolution needs a trigram index over ``entity_names.key``: pg_trgm's
-GIN index on PostgreSQL, an FTS5 trigram table kept in step by triggers on SQLite. Neither is
+The fuzzy step of name resolution needs a trigram index over the normalised names
+(``entity_names.key`` where ``form = 'key'``, a fifth of the rows): pg_trgm's partial GIN index
+on PostgreSQL, an FTS5 trigram table kept in step by triggers on SQLite. Neither is
 a model (models.SEARCH_INDEX_OBJECTS). Then the index is filled from the stored entities, and
 entities one name had forked ("person:x" / "org:x", "Apple Inc." / "Apple") are folded into one,
 with redirects, so old ids keep working.
@@ -62,17 +63,19 @@ def upgrade() -> None:
 def _create_trigram_index() -> None:
     if op.get_bind().dialect.name == 'postgresql':
         op.execute('CREATE EXTENSION IF NOT EXISTS pg_trgm')
-        op.execute('CREATE INDEX ix_entity_names_key_trgm ON entity_names USING gin (key gin_trgm_ops)')
+        op.execute("CREATE INDEX ix_entity_names_key_trgm ON entity_names USING gin (key gin_trgm_ops) "
+                   "WHERE form = 'key'")
         return
     op.execute("CREATE VIRTUAL TABLE entity_names_fts USING fts5("
                "key, content='entity_names', content_rowid='id', tokenize='trigram')")
-    op.execute("CREATE TRIGGER entity_names_fts_insert AFTER INSERT ON entity_names BEGIN "
+    op.execute("CREATE TRIGGER entity_names_fts_insert AFTER INSERT ON entity_names WHEN new.form = 'key' BEGIN "
                "INSERT INTO entity_names_fts(rowid, key) VALUES (new.id, new.key); END")
-    op.execute("CREATE TRIGGER entity_names_fts_delete AFTER DELETE ON entity_names BEGIN "
+    op.execute("CREATE TRIGGER entity_names_fts_delete AFTER DELETE ON entity_names WHEN old.form = 'key' BEGIN "
                "INSERT INTO entity_names_fts(entity_names_fts, rowid, key) VALUES ('delete', old.id, old.key); END")
     op.execute("CREATE TRIGGER entity_names_fts_update AFTER UPDATE ON entity_names BEGIN "
-               "INSERT INTO entity_names_fts(entity_names_fts, rowid, key) VALUES ('delete', old.id, old.key); "
-               "INSERT INTO entity_names_fts(rowid, key) VALUES (new.id, new.key); END")
+               "INSERT INTO entity_names_fts(entity_names_fts, rowid, key) SELECT 'delete', old.id, old.key "
+               "WHERE old.form = 'key'; "
+               "INSERT INTO entity_names_fts(rowid, key) SELECT new.id, new.key WHERE new.form = 'key'; END")
 
 
 def _fill_index_and_fold_duplicates() -> None:
