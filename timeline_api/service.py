@@ -212,7 +212,8 @@ def _absorb_short_forms(session: Session, new: list[EntityValue], in_article: se
     the full name) is the entity now first stored under the full name ("Lindsay Lohan"), when
     that is the only stored entity the short form fits: it is folded in, with a redirect. The
     same rule as linking a later short form to a stored full name, so the order the articles
-    came in does not decide how many ids one thing gets."""
+    came in does not decide how many ids one thing gets. GeoNames places absorb nothing (a
+    company named after its town is another thing)."""
     wanted = {k.key: e for e in new if e.kind != "product"
               for k in indexed_keys(e.name, None if e.kind_guessed else e.kind) if k.form in _SHORT_FORMS}
     # an entry of the curated tables ("Reuters") takes over a text entity stored under its name
@@ -243,7 +244,7 @@ def _store(session: Session, article: Article, analysis: ArticleAnalysis) -> Non
     mentions = _link_to_stored(session, drafts, analysis.mentions)
     entities = {e.key: e for e in _entities_of(drafts, mentions)}
     new = repository.ensure_entities(session, entities.values())
-    _absorb_short_forms(session, [entities[key] for key in new if key.startswith(ID_PREFIX + ":")], set(entities))
+    _absorb_short_forms(session, [entities[key] for key in new if not key.startswith("geonames:")], set(entities))
     views = [draft.merge_view() for draft in drafts]
     repository.lock_merge_keys(session, _merge_lock_keys(views))
     session.add(article)

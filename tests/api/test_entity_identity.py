@@ -150,3 +150,12 @@ def test_the_migration_folds_kind_forks_with_redirects(database_url):
     assert ids == indexed == {"org:tamsin-okafor", "org:okafor-holdings"}
     assert redirects == {"person:tamsin-okafor": "org:tamsin-okafor", "org:okafor": "org:okafor-holdings"}
     assert links == {(1, "org:tamsin-okafor"), (2, "org:tamsin-okafor"), (2, "org:okafor-holdings")}
+
+
+def test_a_curated_table_entry_takes_over_a_text_entity_of_its_name(client, post_article):
+    bare = post_article("On 2 May 2023 the BIS, the BIS said, raised its forecast.")
+    assert set(_mention_ids(client, bare).values()) == {"org:bis"}  # the table knows it at once
+    text_first = post_article("On 3 May 2023 Quellbrook Analytics said, and Quellbrook Analytics agreed.")
+    text_id = _mention_ids(client, text_first)["Quellbrook Analytics"]
+    curated = client.post("/v1/entities", json={"name": "Quellbrook Analytics Ltd", "kind": "organization"})
+    assert curated.status_code == 409 and text_id in curated.get_json()["detail"]  # PATCH it instead
