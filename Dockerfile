@@ -7,6 +7,9 @@
 #   docker run -p 8000:8000 -v timeline-data:/data timeline-api
 #   docker run --rm timeline-api resolve --date 2023-06-05 "two days later"
 #
+# On a network, run it behind nginx as docker-compose.yml does (docs/deployment.md):
+# gunicorn alone lets a few dozen clients that stall mid-request hold all its threads.
+#
 # The entrypoint is the `timeline-api` CLI; the default command migrates the
 # database (DATABASE_URL) and then execs gunicorn (PID 1 is gunicorn, so
 # SIGTERM from `docker stop` reaches it and it shuts down gracefully).

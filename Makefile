@@ -30,6 +30,7 @@ run: install
 ## make test: install the test extras and run the whole suite
 test: install-test
 	sh tests/e2e/browser/setup.sh
+	sh tests/e2e/setup-servers.sh
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 migrate: install

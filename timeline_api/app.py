@@ -25,6 +25,7 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     app.extensions["timeline_settings"] = settings
     app.extensions["timeline_db"] = Database(settings.database_url)
     logging.basicConfig(level=settings.log_level.upper())
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # a line per plugin, every start
     default = settings.database_url == default_database_url()
     log.info("database: %s%s", redacted_url(settings.database_url),
              " (the default: set DATABASE_URL to choose another)" if default else "")

@@ -33,7 +33,7 @@ class Settings:
     # article text longer than this (characters) is refused with 422
     max_text_chars: int = 500_000
     # CPU seconds the analysis of one article may take; past it, 422 and nothing stored
-    # (the costliest 500 KB text measured takes 2.6 s: bench/adversarial.py)
+    # (the costliest 500 KB texts measured take 2.6-3.0 s: bench/adversarial.py)
     analysis_budget_seconds: float = 10.0
     default_page_size: int = 50
     max_page_size: int = 500
@@ -51,6 +51,8 @@ class Settings:
     rate_limit_writes: str = "120 per minute"
     # memory:// for one app server; redis://host:6379 to share the counts between several
     ratelimit_storage_uri: str = "memory://"
+    # Retry-After (seconds) of the 503 a client gets while the database is unavailable
+    db_retry_after_seconds: int = 5
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:

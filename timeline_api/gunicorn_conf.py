@@ -20,6 +20,10 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 preload_app = True
 # X-Forwarded-* are honoured only from these addresses (comma-separated)
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn 25+ opens an admin socket (worker count, reload, shutdown) in $HOME/.gunicorn
+# by default: nothing here uses it, every gunicorn of a user shares the one path, and the
+# image's user cannot write its home (an error line at every start)
+control_socket_disable = True
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()

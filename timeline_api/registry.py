@@ -8,6 +8,7 @@ app server sharing the database.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -87,13 +88,14 @@ def create_entity(session: Session, change: EntityChange) -> Entity:
     return retry_transaction(session, lambda: _create(session, change))
 
 
-def update_entity(session: Session, entity_id: str, change: EntityChange, fields: set[str]) -> Entity:
-    return retry_transaction(session, lambda: _update(session, entity_id, change, fields))
+def update_entity(session: Session, entity_id: str, change: EntityChange, fields: set[str],
+                  precondition: Callable[[Entity], bool] | None = None) -> Entity:
+    """``precondition(row)``, when given, is asked once the entity is locked; False refuses the
+    change with 412 (the HTTP layer's If-Match)."""
+    return retry_transaction(session, lambda: _update(session, entity_id, change, fields, precondition))
 
 
 def merge_entity(session: Session, source_id: str, target_id: str) -> Entity:
-    if source_id == target_id:
-        raise RegistryError("An entity cannot be merged into itself.", "into")
     return retry_transaction(session, lambda: _merge(session, source_id, target_id))
 
 
@@ -126,9 +128,13 @@ def _locked(session: Session, *entity_ids: str) -> list[Entity]:
     return [rows[entity_id] for entity_id in entity_ids]
 
 
-def _update(session: Session, entity_id: str, change: EntityChange, fields: set[str]) -> Entity:
+def _update(session: Session, entity_id: str, change: EntityChange, fields: set[str],
+            precondition: Callable[[Entity], bool] | None) -> Entity:
     repository.begin_registry_change(session)
     (row,) = _locked(session, entity_id)
+    if precondition is not None and not precondition(row):
+        raise RegistryError("The entity changed since the ETag in If-Match: GET it again and reapply the change.",
+                            status=412)
     if "parent_id" in fields:
         _check_parent(session, row.id, change.parent_id)
     for name in fields - {"aliases"}:
@@ -149,6 +155,8 @@ def _update(session: Session, entity_id: str, change: EntityChange, fields: set[
 def _merge(session: Session, source_id: str, target_id: str) -> Entity:
     repository.begin_registry_change(session)
     source, target = _locked(session, source_id, target_id)
+    if source is target:
+        raise RegistryError("An entity cannot be merged into itself.", "into")
     repository.merge_entities(session, source, target)
     target.curated = True
     session.commit()

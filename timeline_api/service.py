@@ -100,6 +100,7 @@ def delete_article(session: Session, article_id: int) -> bool:
     survivors = repository.delete_article(session, article_id)
     if survivors is None:
         return False
+    repository.bump_store_version(session)
     for event in sorted(survivors, key=lambda e: e.id):
         repository.lock_event(session, event)  # an ingest may be joining it right now
         _refresh(session, event)
@@ -240,6 +241,7 @@ def _absorb_short_forms(session: Session, new: list[EntityValue], in_article: se
 
 
 def _store(session: Session, article: Article, analysis: ArticleAnalysis) -> None:
+    repository.bump_store_version(session)
     drafts = analysis.events
     mentions = _link_to_stored(session, drafts, analysis.mentions)
     entities = {e.key: e for e in _entities_of(drafts, mentions)}

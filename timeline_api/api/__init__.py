@@ -1,19 +1,18 @@
 """The HTTP shell: one blueprint per resource, problem+json errors, OpenAPI from the schemas."""
 from __future__ import annotations
 
-from importlib.metadata import version
-
 from flask import Flask
 
 from timeline_api.api import articles, docs, entities, events, health, resolve, timeline
 from timeline_api.api.auth import KEY_OPTIONAL, SECURITY_SCHEMES, enforce_scope, identify_client
-from timeline_api.api.common import close_db_session, storable_text
+from timeline_api.api.blueprint import ConditionalRequestsPlugin
+from timeline_api.api.caching import tag_response
+from timeline_api.api.common import API_VERSION, close_db_session, storable_text
 from timeline_api.api.cors import enable_cors
 from timeline_api.api.errors import ProblemApi, limit_streamed_body, require_json_body
 from timeline_api.api.headers import secure_headers
 from timeline_api.api.limits import init_limits
 
-API_VERSION = version("timeline-api")  # the spec is versioned with the package
 BLUEPRINTS = (articles.blp, timeline.blp, events.blp, entities.blp, resolve.blp, health.blp)
 
 OPENAPI_CONFIG = {
@@ -38,7 +37,7 @@ OPENAPI_CONFIG = {
 def init_api(app: Flask) -> ProblemApi:
     for key, value in OPENAPI_CONFIG.items():
         app.config.setdefault(key, value)
-    api = ProblemApi(app)
+    api = ProblemApi(app, spec_kwargs={"extra_plugins": [ConditionalRequestsPlugin()]})
     for name, scheme in SECURITY_SCHEMES.items():
         api.spec.components.security_scheme(name, scheme)
     for blp in BLUEPRINTS:
@@ -53,6 +52,7 @@ def init_api(app: Flask) -> ProblemApi:
     app.before_request(enforce_scope)
     app.before_request(limit_streamed_body)
     app.before_request(require_json_body)
+    app.after_request(tag_response)
     app.after_request(secure_headers)
     app.teardown_appcontext(close_db_session)
     return api

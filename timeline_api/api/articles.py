@@ -94,6 +94,7 @@ class ArticleCollection(MethodView):
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, ArticlePageSchema)
     @blp.doc(operationId="listArticles")
+    @blp.etag_from_store()
     def get(self, args):
         """Articles, newest first"""
         articles, next_cursor = repository.list_articles(db_session(), page_limit(args), args.get("cursor"))
@@ -128,6 +129,7 @@ def _article_fields(article) -> dict:
 class ArticleResource(MethodView):
     @blp.response(200, ArticleDetailSchema)
     @blp.doc(operationId="getArticle")
+    @blp.etag_from_store()
     def get(self, article_id: int):
         """One article with its text"""
         article = repository.get_article(db_session(), article_id)
@@ -149,6 +151,7 @@ class ArticleEvents(MethodView):
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, EventPageSchema)
     @blp.doc(operationId="listArticleEvents")
+    @blp.etag_from_store()
     def get(self, args, article_id: int):
         """The events an article reports, in timeline order"""
         session = db_session()
@@ -164,6 +167,7 @@ class ArticleMentions(MethodView):
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, MentionPageSchema)
     @blp.doc(operationId="listArticleMentions")
+    @blp.etag_from_store()
     def get(self, args, article_id: int):
         """The actors and places an article names, where, and the entity each is linked to"""
         if repository.get_article(db_session(), article_id) is None:

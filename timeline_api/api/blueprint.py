@@ -2,15 +2,18 @@
 scope, and a JSON body parser that turns every undecodable body into a 400 problem."""
 from __future__ import annotations
 
+import copy
 import json
 
 import flask_smorest
+from apispec import BasePlugin
 from flask_smorest import abort
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
 from timeline_api import keys
 from timeline_api.api.auth import WITH_KEY
+from timeline_api.api.caching import answer_if_unchanged
 
 
 class JsonBodyParser(FlaskParser):
@@ -32,8 +35,25 @@ class JsonBodyParser(FlaskParser):
                   errors={"json": ["A number has more than 4300 digits."]})
 
 
+ETAG_HEADER = {"ETag": {"description": "Validator for If-None-Match", "schema": {"type": "string"}}}
+IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"},
+                 "description": "The ETag of a response held: 304 if nothing it shows has changed"}
+IF_MATCH = {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"},
+            "description": "The ETag of the entity as last read: 412 if it has changed since"}
+
+
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = JsonBodyParser()
+
+    def etag_from_store(self):
+        """Decorate a GET view, innermost (just above ``def``): ETag from the store version,
+        304 for a client that holds it (api/caching.py); the OpenAPI document says so."""
+        def decorator(func):
+            func = answer_if_unchanged(func)
+            return self.alt_response(304, description="Not modified since the ETag in If-None-Match")(func)
+
+        return decorator
+
 
     def requires(self, scope: str):
         """Decorate a view method (outermost): it needs a key of at least ``scope``
@@ -49,3 +69,20 @@ class Blueprint(flask_smorest.Blueprint):
             return func
 
         return decorator
+
+
+class ConditionalRequestsPlugin(BasePlugin):
+    """apispec plugin: every operation that can answer 304 documents the If-None-Match header
+    it takes and the ETag header of its 200, in one place rather than beside each view."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        for operation in (operations or {}).values():
+            responses = operation.get("responses", {})
+            if "304" not in responses and 304 not in responses:
+                continue
+            parameters = operation.setdefault("parameters", [])
+            if not any(isinstance(p, dict) and p.get("name") == "If-None-Match" for p in parameters):
+                parameters.append(copy.deepcopy(IF_NONE_MATCH))  # copies: no YAML aliases in the document
+            ok = responses.get("200", responses.get(200))
+            if isinstance(ok, dict):
+                ok.setdefault("headers", {}).update(copy.deepcopy(ETAG_HEADER))

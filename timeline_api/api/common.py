@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from importlib.metadata import version
 
 import marshmallow as ma
 from flask import current_app, g
@@ -11,6 +12,8 @@ from sqlalchemy.orm import Session
 
 from timeline_api.config import Settings
 from timeline_api.store.db import Database
+
+API_VERSION = version("timeline-api")  # the spec is versioned with the package
 
 
 def settings() -> Settings:

@@ -1,11 +1,14 @@
 """Entities: the actors and places events are linked to."""
 from __future__ import annotations
 
+import copy
+
 import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import abort
 
-from timeline_api.api.blueprint import Blueprint
+from timeline_api.api.blueprint import ETAG_HEADER, IF_MATCH, Blueprint
+from timeline_api.api.caching import conditional, matches_if_match, tagged
 from timeline_api.api.common import NOT_BLANK, PageArgs, RequestSchema, ResponseSchema, db_session, page_limit
 from timeline_api.registry import KINDS, EntityChange, RegistryError, create_entity, merge_entity, update_entity
 from timeline_api.store import repository
@@ -119,6 +122,7 @@ class EntityCollection(MethodView):
     @blp.arguments(EntityArgs, location="query")
     @blp.response(200, EntityPageSchema)
     @blp.doc(operationId="listEntities")
+    @blp.etag_from_store()
     def get(self, args):
         """Search actors and places by name or alias"""
         rows, next_cursor = repository.search_entities(
@@ -147,23 +151,30 @@ def _registry_call(change):
 @blp.route("/<string(maxlength=128):entity_id>")
 class EntityResource(MethodView):
     @blp.response(200, EntitySchema)
+    @blp.alt_response(304, description="Not modified since the ETag in If-None-Match")
     @blp.doc(operationId="getEntity")
     def get(self, entity_id: str):
         """One actor or place"""
         hit = repository.get_entity(db_session(), entity_id)
         if hit is None:
             abort(404, message=f"No entity with id {entity_id}.")
-        return entity_to_dict(hit)
+        return conditional(entity_to_dict(hit))
 
     @blp.requires("admin")
     @blp.arguments(EntityPatchSchema)
-    @blp.response(200, EntitySchema)
-    @blp.doc(operationId="updateEntity")
+    @blp.response(200, EntitySchema, headers=copy.deepcopy(ETAG_HEADER))
+    @blp.alt_response(412, "PRECONDITION_FAILED")
+    @blp.doc(operationId="updateEntity", parameters=[IF_MATCH])
     def patch(self, data, entity_id: str):
         """Rename, re-kind, re-parent or give aliases to an entity (it becomes curated)"""
         session = db_session()
-        _registry_call(lambda: update_entity(session, entity_id, EntityChange(**data), set(data)))
-        return entity_to_dict(repository.get_entity(session, entity_id))
+
+        def unchanged_since_read(row) -> bool:  # If-Match, checked once the registry lock is held
+            return matches_if_match(entity_to_dict(repository.get_entity(session, row.id)))
+
+        _registry_call(lambda: update_entity(session, entity_id, EntityChange(**data), set(data),
+                                             precondition=unchanged_since_read))
+        return tagged(entity_to_dict(repository.get_entity(session, entity_id)))
 
 
 @blp.route("/<string(maxlength=128):entity_id>/merge")
@@ -184,6 +195,7 @@ class EntityMentions(MethodView):
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, MentionPageSchema)
     @blp.doc(operationId="listEntityMentions")
+    @blp.etag_from_store()
     def get(self, args, entity_id: str):
         """Where articles mention an entity (by article and position): why its events are in a timeline"""
         if repository.get_entity(db_session(), entity_id) is None:

@@ -10,12 +10,13 @@ import http
 import logging
 
 import marshmallow as ma
-from flask import Response, json, request
+from flask import Response, current_app, json, request
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge, UnsupportedMediaType
 
 from timeline_api.store.cursor import InvalidCursor
+from timeline_api.store.db import database_unavailable
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
@@ -93,6 +94,14 @@ class ProblemApi(Api):
     def handle_unexpected(self, error: Exception):
         if isinstance(error, HTTPException):
             return self.handle_http_exception(error)
+        reason = database_unavailable(error)
+        if reason is not None:
+            # an outage is expected and answered as designed, and one traceback per
+            # request of an outage fills a disk: one line each, no SQL, no parameters
+            log.warning("503 on %s %r: database unavailable: %s", request.method, request.path, reason)
+            retry_after = current_app.extensions["timeline_settings"].db_retry_after_seconds
+            return problem_response(503, "The database is unavailable right now; try again later.",
+                                    headers={"Retry-After": str(retry_after)})
         log.exception("unhandled error on %s %s", request.method, request.path)
         return problem_response(500, InternalServerError.description)
 

@@ -94,6 +94,7 @@ def event_to_dict(event: Event) -> dict:
 class EventResource(MethodView):
     @blp.response(200, EventSchema)
     @blp.doc(operationId="getEvent")
+    @blp.etag_from_store()
     def get(self, event_id: int):
         """One event with every source that reports it"""
         event = repository.get_event(db_session(), event_id)

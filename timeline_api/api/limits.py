@@ -8,7 +8,7 @@ requests are counted in memory meanwhile rather than refused. A client over its 
 """
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 from flask_limiter import Limiter
 
 from timeline_api.api.auth import client_identity
@@ -17,15 +17,27 @@ from timeline_api.config import Settings
 _READ_METHODS = frozenset(("GET", "HEAD", "OPTIONS"))
 
 
+def _remember_own_retry_after(response: Response) -> Response:
+    """The app's own Retry-After (a 503 while the database is away), before Flask-Limiter
+    replaces it with the later of it and the end of the client's window."""
+    g.own_retry_after = response.headers.get("Retry-After")
+    return response
+
+
 def _retry_after_only_when_refused(response: Response) -> Response:
-    """Flask-Limiter sets Retry-After on every response; it means something on 429 and 503 only."""
-    if response.status_code not in (429, 503):
-        response.headers.pop("Retry-After", None)
+    """Flask-Limiter sets Retry-After on every response; its value means something on 429
+    only. Any other response keeps the Retry-After the app gave it, or has none."""
+    if response.status_code != 429:
+        own = g.pop("own_retry_after", None)
+        if own is None:
+            response.headers.pop("Retry-After", None)
+        else:
+            response.headers["Retry-After"] = own
     return response
 
 
 def init_limits(app: Flask, settings: Settings, exempt_blueprints=()) -> Limiter:
-    # registered before the limiter's own after_request hook, so it runs after it
+    # after_request hooks run last-registered first: this one runs after the limiter's own
     app.after_request(_retry_after_only_when_refused)
 
     def limit_for_request() -> str:
@@ -44,6 +56,8 @@ def init_limits(app: Flask, settings: Settings, exempt_blueprints=()) -> Limiter
         key_prefix="timeline-api",
         enabled=settings.rate_limits_enabled,
     )
+    # and this one before it
+    app.after_request(_remember_own_retry_after)
     for blueprint in exempt_blueprints:
         limiter.exempt(blueprint)
     return limiter

@@ -11,7 +11,6 @@ from timeline_api.api.blueprint import Blueprint
 from timeline_api.api.common import (
     FlexibleDateTime,
     PageArgs,
-    RequestSchema,
     ResponseSchema,
     db_session,
     page_limit,
@@ -23,15 +22,6 @@ from timeline_api.store import repository
 from timeline_api.store.repository import TimelineQuery
 
 blp = Blueprint("timeline", __name__, url_prefix="/v1/timeline", description="Ordered timelines")
-
-
-@blp.after_request
-def conditional_get(response):
-    """Widgets poll timelines: an ETag lets them revalidate with If-None-Match and get 304."""
-    if request.method == "GET" and response.status_code == 200:
-        response.add_etag()
-        response.make_conditional(request)
-    return response
 
 
 class TimelineArgs(PageArgs):
@@ -71,12 +61,6 @@ class TimelineArgs(PageArgs):
             raise ma.ValidationError("'from' must be before 'to'.", field_name="from")
 
 
-class ConditionalHeaders(RequestSchema):
-    # read by the after_request hook (werkzeug's make_conditional); declared here for the OpenAPI document
-    if_none_match = ma.fields.String(data_key="If-None-Match",
-                                     metadata={"description": "ETag of a previous response: 304 when unchanged"})
-
-
 class ResolvedEntitySchema(ResponseSchema):
     id = ma.fields.String(required=True)
     name = ma.fields.String(required=True)
@@ -106,7 +90,6 @@ class TimelineSchema(ResponseSchema):
                                                        "or that matched only with a typing error"})
 
 
-ETAG_HEADER = {"ETag": {"description": "Validator for If-None-Match", "schema": {"type": "string"}}}
 # The export formats, documented beside the JSON body; the widget formats are JSON
 # of their own shapes, so they have media types of their own.
 EXPORT_CONTENT = {
@@ -118,12 +101,11 @@ EXPORT_CONTENT = {
 @blp.route("")
 class Timeline(MethodView):
     @blp.arguments(TimelineArgs, location="query")
-    @blp.response(200, TimelineSchema, headers=ETAG_HEADER)
-    @blp.alt_response(304, description="Not modified since the ETag given in If-None-Match")
-    @blp.arguments(ConditionalHeaders, location="headers")
-    @blp.doc(operationId="getTimeline", responses={"200": {"description": "OK", "headers": ETAG_HEADER,
+    @blp.response(200, TimelineSchema)
+    @blp.doc(operationId="getTimeline", responses={"200": {"description": "OK",
                             "content": {"application/json": {"schema": TimelineSchema}, **EXPORT_CONTENT}}})
-    def get(self, args, _headers):
+    @blp.etag_from_store()
+    def get(self, args):
         """Events ordered by date, filtered by actor, location and interval overlap
 
         `format` picks the body: the JSON below (default), `timelinejs` (TimelineJS3),

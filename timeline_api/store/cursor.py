@@ -1,33 +1,37 @@
-"""Opaque keyset cursors: the sort key of the last row of a page, base64url JSON.
+"""Opaque keyset cursors: the sort key of the last row of a page, signed.
 
-A cursor comes back from clients, so decoding checks each value against what that position
-of the key must be (a row id, a timestamp, a name): a forged or damaged cursor is an
-``InvalidCursor`` (a 400 for the client), never a query with an overflowing integer.
+A cursor is the key as JSON, signed (itsdangerous) with the deployment's secret and with
+the query it pages through (its ``scope``: the filters, the order), so a cursor replayed
+with other filters, or made up, is an ``InvalidCursor``: a 400 for the client, never a page
+of another query. Decoding then reads each value by what its position must be (a row id,
+a timestamp, a name), so even a cursor signed by mistake cannot reach SQL malformed.
 """
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import json
 from collections.abc import Callable, Sequence
+
+from itsdangerous import BadData, URLSafeSerializer
 
 
 class InvalidCursor(ValueError):
-    def __init__(self, message: str = "The cursor is not one this service issued."):
+    def __init__(self, message: str = "The cursor is not one this service issued for this query."):
         super().__init__(message)
 
 
-def encode_cursor(key: list) -> str:
-    raw = json.dumps(key, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+def _serializer(secret: str, scope: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret, salt=f"timeline-api cursor {scope}")
 
 
-def decode_cursor(cursor: str, readers: Sequence[Callable[[object], object]]) -> list:
+def encode_cursor(key: list, *, secret: str, scope: str) -> str:
+    return _serializer(secret, scope).dumps(key)
+
+
+def decode_cursor(cursor: str, readers: Sequence[Callable[[object], object]], *, secret: str, scope: str) -> list:
     """The key a cursor holds, each value read by the reader of its position."""
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        key = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, TypeError) as exc:  # binascii.Error and JSONDecodeError are ValueErrors
+        key = _serializer(secret, scope).loads(cursor)
+    except (BadData, ValueError, TypeError, UnicodeError) as exc:
         raise InvalidCursor() from exc
     if not isinstance(key, list) or len(key) != len(readers):
         raise InvalidCursor()

@@ -296,3 +296,27 @@ class ApiKey(Base):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class StoreVersion(Base):
+    """Counts the changes to what the API serves (ingests, deletions, curation). A change
+    adds one to a shard picked at random, so that concurrent writers seldom wait on one
+    row; the sum grows with every committed change, and only at commit: the ETag of every
+    list and timeline, known from one small read before any query runs."""
+
+    __tablename__ = "store_versions"
+
+    shard: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Deployment(Base):
+    """One row, written by the migration that made it: the deployment's own id (calendar
+    UIDs that no other deployment gives) and the secret its cursors are signed with, the
+    same for every app server that shares the database."""
+
+    __tablename__ = "deployment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = mapped_column(String(36))
+    secret: Mapped[str] = mapped_column(String(64))

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import random
+import secrets
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -32,6 +35,7 @@ from timeline_api.store.cursor import decode_cursor, encode_cursor
 from timeline_api.store.models import (
     ApiKey,
     Article,
+    Deployment,
     Entity,
     EntityAlias,
     EntityMention,
@@ -44,6 +48,7 @@ from timeline_api.store.models import (
     RegistryVersion,
     SourceActor,
     SourceLocation,
+    StoreVersion,
     utcnow,
 )
 
@@ -399,8 +404,9 @@ def search_entities(session: Session, q: str | None, kind: str | None, limit: in
     alias contains it, by name. Without: all by name. Keyset pages either way."""
     kind_clause = _kind_clause(kind)
     phase, position = ("ranked", 0) if q else ("named", ("", ""))
+    signing = _signing(session, _scope("entities", q, kind))
     if cursor:
-        phase, first, second = decode_cursor(cursor, (_search_phase, keyset.text(255), keyset.text(128)))
+        phase, first, second = decode_cursor(cursor, (_search_phase, keyset.text(255), keyset.text(128)), **signing)
         position = _ranked_position(first) if phase == "ranked" else (first, second)
     hits: list[EntityHit] = []
     ranked_ids: list[str] = []
@@ -412,7 +418,7 @@ def search_entities(session: Session, q: str | None, kind: str | None, limit: in
             rows = _entities_with_aliases(session, [m.entity_id for m, _ in page])
             hits = [EntityHit(rows[m.entity_id], count, m.match) for m, count in page if m.entity_id in rows]
             if len(hits) > limit:
-                return hits[:limit], encode_cursor(["ranked", str(position + limit), ""])
+                return hits[:limit], encode_cursor(["ranked", str(position + limit), ""], **signing)
             phase, position = "named", ("", "")
     stmt = select(Entity).options(selectinload(Entity.aliases))
     if kind_clause is not None:
@@ -428,7 +434,7 @@ def search_entities(session: Session, q: str | None, kind: str | None, limit: in
     rows = list(session.scalars(stmt.order_by(Entity.name_norm, Entity.id).limit(room + 1)))
     if len(rows) > room:  # more to come: after the last row shown, or from the start of the names
         last = rows[room - 1] if room else None
-        next_cursor = encode_cursor(["named", last.name_norm if last else "", last.id if last else ""])
+        next_cursor = encode_cursor(["named", last.name_norm if last else "", last.id if last else ""], **signing)
     else:
         next_cursor = None
     rows = rows[:room]
@@ -508,13 +514,15 @@ def list_mentions(session: Session, *, limit: int, cursor: str | None, entity_id
         stmt = stmt.where(EntityMention.entity_id == entity_id)
     if article_id is not None:
         stmt = stmt.where(EntityMention.article_id == article_id)
+    signing = _signing(session, _scope("mentions", entity_id, article_id))
     if cursor:
-        key = decode_cursor(cursor, (keyset.ROW_ID, keyset.integer(0, 2**31 - 1), keyset.ROW_ID))
+        key = decode_cursor(cursor, (keyset.ROW_ID, keyset.integer(0, 2**31 - 1), keyset.ROW_ID), **signing)
         stmt = stmt.where(tuple_(EntityMention.article_id, EntityMention.start, EntityMention.id) > tuple_(*key))
     rows = list(session.scalars(stmt.order_by(EntityMention.article_id, EntityMention.start, EntityMention.id)
                                 .limit(limit + 1)))
     page = rows[:limit]
-    next_cursor = encode_cursor([page[-1].article_id, page[-1].start, page[-1].id]) if len(rows) > limit else None
+    next_cursor = (encode_cursor([page[-1].article_id, page[-1].start, page[-1].id], **signing)
+                   if len(rows) > limit else None)
     return page, next_cursor
 
 
@@ -635,10 +643,10 @@ def list_articles(session: Session, limit: int, cursor: str | None) -> tuple[lis
         Article.id, Article.url, Article.external_id, Article.title, Article.source,
         Article.language, Article.published_at, Article.created_at))
     if cursor:
-        (last_id,) = decode_cursor(cursor, (keyset.ROW_ID,))
+        (last_id,) = decode_cursor(cursor, (keyset.ROW_ID,), **_signing(session, "articles"))
         stmt = stmt.where(Article.id < last_id)
     rows = list(session.scalars(stmt.order_by(Article.id.desc()).limit(limit + 1)))
-    next_cursor = encode_cursor([rows[limit - 1].id]) if len(rows) > limit else None
+    next_cursor = encode_cursor([rows[limit - 1].id], **_signing(session, "articles")) if len(rows) > limit else None
     return rows[:limit], next_cursor
 
 
@@ -704,7 +712,13 @@ class TimelineQuery:
     cursor: str | None = None
     order: str = "asc"
 
-    def statement(self):
+    def scope(self) -> str:
+        """What a cursor of this query is bound to: every filter and the order, not the page size."""
+        return _scope("timeline", sorted(self.actors), sorted(self.locations), self.date_from, self.date_to,
+                      self.article_id, self.min_confidence, sorted(self.date_sources), sorted(self.statuses),
+                      sorted(self.granularities), self.words, sorted(self.sources), self.order)
+
+    def statement(self, session: Session):
         stmt = select(Event)
         if self.actors:
             stmt = stmt.where(exists().where(
@@ -738,16 +752,18 @@ class TimelineQuery:
         order_cols = (Event.date_start, Event.granularity_rank, Event.first_published_at, Event.id)
         if self.cursor:
             key = tuple_(*decode_cursor(self.cursor, (keyset.timestamp, keyset.integer(0, 2**15 - 1),
-                                                      keyset.timestamp, keyset.ROW_ID)))
+                                                      keyset.timestamp, keyset.ROW_ID),
+                                        **_signing(session, self.scope())))
             cols = tuple_(*order_cols)
             stmt = stmt.where(cols > key if self.order == "asc" else cols < key)
         ordering = order_cols if self.order == "asc" else tuple(c.desc() for c in order_cols)
         return stmt.order_by(*ordering).limit(self.limit + 1).options(*_event_loading())
 
     def run(self, session: Session) -> tuple[list[Event], str | None]:
-        rows = list(session.scalars(self.statement()))
+        rows = list(session.scalars(self.statement(session)))
         page = rows[: self.limit]
-        next_cursor = encode_cursor(_sort_key(page[-1])) if len(rows) > self.limit else None
+        next_cursor = (encode_cursor(_sort_key(page[-1]), **_signing(session, self.scope()))
+                       if len(rows) > self.limit else None)
         return page, next_cursor
 
 
@@ -764,6 +780,7 @@ def begin_registry_change(session: Session) -> None:
     session.execute(_insert(session, RegistryVersion).values(id=1, version=0).on_conflict_do_nothing())
     session.execute(RegistryVersion.__table__.update().where(RegistryVersion.id == 1)
                     .values(version=RegistryVersion.version + 1))
+    bump_store_version(session)  # what entities, timelines and their ETags show changes too
 
 
 def lock_entities(session: Session, entity_ids: Iterable[str]) -> list[Entity]:
@@ -885,3 +902,47 @@ def revoke_api_key(session: Session, key_id: int) -> ApiKey | None:
         row.revoked_at = utcnow()
         session.flush()
     return row
+
+
+# ---------------------------------------------------------------- deployment, store version
+
+def deployment(session: Session) -> Deployment:
+    """The deployment's row (made by its migration; made again if the table was emptied)."""
+    row = session.get(Deployment, 1)
+    if row is None:
+        session.execute(_insert(session, Deployment).values(id=1, uid=str(uuid.uuid4()), secret=secrets.token_hex(32))
+                        .on_conflict_do_nothing())
+        session.commit()
+        row = session.get(Deployment, 1)
+    return row
+
+
+_secrets: dict[str, str] = {}
+
+
+def _signing(session: Session, scope: str) -> dict[str, str]:
+    """The cursor signing arguments: the deployment's secret (read once per database per
+    process) and the query's scope."""
+    url = str(session.get_bind().url)
+    if url not in _secrets:
+        _secrets[url] = deployment(session).secret
+    return {"secret": _secrets[url], "scope": scope}
+
+
+def _scope(*parts) -> str:
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+STORE_VERSION_SHARDS = 16
+
+
+def bump_store_version(session: Session) -> None:
+    """Count one change in the transaction under way (see StoreVersion)."""
+    shard = random.randrange(STORE_VERSION_SHARDS)
+    stmt = _insert(session, StoreVersion).values(shard=shard, version=1)
+    session.execute(stmt.on_conflict_do_update(index_elements=[StoreVersion.shard],
+                                               set_={"version": StoreVersion.version + 1}))
+
+
+def store_version(session: Session) -> int:
+    return int(session.scalar(select(func.coalesce(func.sum(StoreVersion.version), 0))))  # a Decimal on PostgreSQL
