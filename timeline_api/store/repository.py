@@ -217,11 +217,10 @@ def resolve_names(session: Session, queries: Sequence[str], *, exact: bool = Fal
             found[query][entity_id] = (match, rule)
 
     refs = list(dict.fromkeys(queries))
-    for entity_id in session.scalars(select(Entity.id).where(Entity.id.in_(refs))):
-        note(entity_id, entity_id, "id")
-    for from_id, to_id in session.execute(select(EntityRedirect.from_id, EntityRedirect.to_id)
-                                          .where(EntityRedirect.from_id.in_(refs))):
-        note(from_id, to_id, "id")
+    ids = union_all(select(Entity.id, Entity.id).where(Entity.id.in_(refs)),
+                    select(EntityRedirect.from_id, EntityRedirect.to_id).where(EntityRedirect.from_id.in_(refs)))
+    for ref, entity_id in session.execute(ids):  # an id, or an id merged away and where it went
+        note(ref, entity_id, "id")
     keyed = {q: query_keys(q) for q in refs}
     for step in LOOKUP_STEPS[:1] if exact else LOOKUP_STEPS:
         pending = [q for q in refs if all_ranks or not found[q]]
