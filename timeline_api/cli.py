@@ -9,7 +9,6 @@ import datetime as dt
 import json
 import os
 import sys
-from pathlib import Path
 
 import click
 
@@ -205,66 +204,56 @@ def resolve(text: str | None, reference: str | None, jsonl, output, language: st
 
 # ---------------------------------------------------------------- ingest
 
-def _read_records(path: Path, published_at: str | None):
-    """Yield article dicts from a JSON, JSON Lines or plain-text file."""
-    raw = path.read_text(encoding="utf-8")
-    suffix = path.suffix.lower()
-    if suffix == ".jsonl":
-        for line in raw.splitlines():
-            if line.strip():
-                yield json.loads(line)
-    elif suffix == ".json":
-        data = json.loads(raw)
-        yield from (data if isinstance(data, list) else [data])
-    else:
-        yield {"text": raw, "published_at": published_at, "title": path.stem}
-
-
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--published-at", help="Publication date for plain-text files (ISO 8601)")
-def ingest(paths: tuple[Path, ...], published_at: str | None) -> None:
-    """Ingest articles from JSON, JSON Lines (.jsonl) or plain-text files."""
-    import marshmallow as ma
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--published-at", help="Publication date of plain-text and HTML files (ISO 8601)")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes that analyse articles [default: one per core]")
+def ingest(paths: tuple[str, ...], published_at: str | None, workers: int | None) -> None:
+    """Ingest the articles of PATHS: files, directories (read recursively) or patterns
+    ('news/**/*.jsonl'). JSON Lines, JSON, HTML, TimeML (.tml) or plain text; markup is
+    stripped to its text. A bad record is reported with its file and line and skipped."""
+    import time
+
     from tqdm import tqdm
 
+    from timeline_api import bulk
     from timeline_api.api.articles import ArticleCreateSchema
     from timeline_api.config import Settings
-    from timeline_api.pipeline import AnalysisTooLong, Budget
-    from timeline_api.service import ArticleInput, ingest_article
+    from timeline_api.registry import matcher_for
     from timeline_api.store.db import Database
 
+    try:
+        files = bulk.expand_paths(paths)
+    except FileNotFoundError as exc:
+        raise click.BadParameter(str(exc), param_hint="PATHS") from None
     settings = Settings.from_env()
     _upgrade(settings.database_url)
+    click.echo(f"database: {_redacted(settings.database_url)}", err=True)
+    records = [record for path in files for record in bulk.read_records(path, published_at)]
     database = Database(settings.database_url)
-    schema = ArticleCreateSchema()
-    counts = {"created": 0, "existing": 0, "rejected": 0}
-    with tqdm(unit=" articles", dynamic_ncols=True, file=sys.stderr) as bar, database.session() as session:
-        for path in paths:
-            try:
-                records = list(_read_records(path, published_at))
-            except (ValueError, UnicodeDecodeError) as exc:
-                counts["rejected"] += 1
-                bar.write(f"{path}: rejected ({exc})")
-                continue
-            for number, record in enumerate(records, 1):
-                try:
-                    data = schema.load(record)
-                    if len(data["text"]) > settings.max_text_chars:
-                        raise ma.ValidationError({"text": ["too long"]})
-                    _, created = ingest_article(session, ArticleInput(**data),
-                                                budget=Budget(settings.analysis_budget_seconds))
-                    counts["created" if created else "existing"] += 1
-                except ma.ValidationError as exc:
-                    counts["rejected"] += 1
-                    bar.write(f"{path}#{number}: rejected {exc.messages}")
-                except AnalysisTooLong as exc:
-                    counts["rejected"] += 1
-                    bar.write(f"{path}#{number}: rejected ({exc}; ANALYSIS_BUDGET_SECONDS sets the limit)")
-                bar.update(1)
-                bar.set_postfix(counts)
-    click.echo(f"created {counts['created']}, existing {counts['existing']}, rejected {counts['rejected']}")
-    if counts["rejected"] and not (counts["created"] or counts["existing"]):
+    started = time.perf_counter()
+    with tqdm(total=len(records), unit=" articles", dynamic_ncols=True, file=sys.stderr) as bar, \
+            database.session() as session:
+        def progress(summary: bulk.Summary) -> None:
+            bar.n = summary.created + len(summary.existing) + len(summary.rejected)
+            bar.set_postfix(created=summary.created, existing=len(summary.existing),
+                            rejected=len(summary.rejected), refresh=False)
+            bar.refresh()
+
+        schema = ArticleCreateSchema()
+        summary = bulk.ingest_records(session, records, load=schema.load, matcher=matcher_for(session),
+                                      workers=workers or bulk.default_workers(),
+                                      budget_seconds=settings.analysis_budget_seconds, progress=progress)
+    database.dispose()
+    elapsed = time.perf_counter() - started
+    for origin, article_id, reason in summary.existing:
+        click.echo(f"existing: {origin} is article {article_id} ({reason})")
+    for rejected in summary.rejected:
+        click.echo(f"rejected: {rejected.origin}: {rejected.reason}")
+    click.echo(f"created {summary.created}, existing {len(summary.existing)}, rejected {len(summary.rejected)} "
+               f"in {elapsed:.1f} s ({summary.created / elapsed if elapsed else 0:.1f} articles/s)")
+    if summary.rejected and not (summary.created or summary.existing):
         sys.exit(1)
 
 

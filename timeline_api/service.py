@@ -59,13 +59,39 @@ def ingest_article(session: Session, data: ArticleInput, matcher: EntityMatcher 
     """Store the article and its events; return (article, created). Without a
     matcher, the registry's (gazetteers plus curated entities) is used. Raises
     ``AnalysisTooLong`` (nothing stored) when the analysis outgrows ``budget``."""
-    existing = repository.find_existing_article(
-        session, url=data.url, external_id=data.external_id, content_hash=data.content_hash)
+    existing = find_existing(session, data)
     if existing is not None:
-        return existing, False
+        return existing.article, False
     matcher = matcher or matcher_for(session)
     analysis = analyse_article(data.text, data.published_at, matcher=matcher, language=data.language,
                                budget=budget)
+    return store_analysed(session, data, analysis)
+
+
+@dataclass(frozen=True)
+class ExistingArticle:
+    article: Article
+    reason: str  # what it shares with the new one: "same url", "same external_id", "same text"
+
+
+def find_existing(session: Session, data: ArticleInput) -> ExistingArticle | None:
+    """The stored article this one repeats (by url, external_id or identical text), and why."""
+    article = repository.find_existing_article(
+        session, url=data.url, external_id=data.external_id, content_hash=data.content_hash)
+    if article is None:
+        return None
+    if data.url and article.url == data.url:
+        reason = "same url"
+    elif data.external_id and article.external_id == data.external_id:
+        reason = "same external_id"
+    else:
+        reason = "same text"
+    return ExistingArticle(article, reason)
+
+
+def store_analysed(session: Session, data: ArticleInput, analysis: ArticleAnalysis) -> tuple[Article, bool]:
+    """Store an article analysed elsewhere (a worker process of the bulk ingest), in one
+    transaction; return (article, created), as ingest_article does."""
     for attempt in range(1, STORE_ATTEMPTS + 1):
         article = Article(
             url=data.url, external_id=data.external_id, content_hash=data.content_hash,
@@ -79,10 +105,9 @@ def ingest_article(session: Session, data: ArticleInput, matcher: EntityMatcher 
         except IntegrityError:
             # a concurrent request stored the same article first, or raced us on a link
             session.rollback()
-            existing = repository.find_existing_article(
-                session, url=data.url, external_id=data.external_id, content_hash=data.content_hash)
+            existing = find_existing(session, data)
             if existing is not None:
-                return existing, False
+                return existing.article, False
             if attempt == STORE_ATTEMPTS:
                 raise
         except OperationalError as exc:

@@ -85,11 +85,16 @@ class ResponseSchema(ma.Schema):
         unknown = ma.EXCLUDE
 
 
+# A valid date-time the store cannot hold; a rule beyond the document's `format: date-time`.
+OUT_OF_CALENDAR = "Outside the years 1 to 9998 once converted to UTC."
+
+
 class FlexibleDateTime(ma.fields.DateTime):
     """ISO 8601 date or date-time; offsets are converted to UTC and dropped,
     since the store keeps naive UTC. Dumped values carry ``Z``."""
 
-    default_error_messages = {"invalid": "Not a valid ISO 8601 date or date-time."}
+    default_error_messages = {"invalid": "Not a valid ISO 8601 date or date-time.",
+                              "out_of_range": OUT_OF_CALENDAR}
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str) or len(value) > 64:
@@ -100,13 +105,16 @@ class FlexibleDateTime(ma.fields.DateTime):
                 parsed = dt.datetime.combine(dt.date.fromisoformat(text), dt.time())
             else:
                 parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+        except ValueError:
+            raise self.make_error("invalid") from None
+        try:
             if parsed.tzinfo is not None:
                 # "0001-01-01T00:00:00+14:00" is in year 0 in UTC: out of the calendar
                 parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
-        except (ValueError, OverflowError):
-            raise self.make_error("invalid") from None
+        except OverflowError:
+            raise self.make_error("out_of_range") from None
         if not 1 <= parsed.year <= 9998:
-            raise self.make_error("invalid")
+            raise self.make_error("out_of_range")
         return parsed
 
     def _serialize(self, value, attr, obj, **kwargs):
