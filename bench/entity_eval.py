@@ -16,8 +16,8 @@ the stored mention overlapping each gold one most), averaged over the instances 
 **tbaq**: its 256 articles are posted; the share of stored entity names (normalised) that two or
 more ids carry, GeoNames places apart (Paris, France and Paris, Texas are two places).
 
-**trial**, the matcher alone: for each gold entity: the sentences the matcher links to it (a mention whose entity's name or
-one of its aliases equals the gold name, compared case-insensitively with apostrophes and
+**trial**, the matcher alone: for each gold entity: the sentences the matcher links to it (a mention
+whose entity's name or one of its aliases equals the gold name, compared case-insensitively with apostrophes and
 spacing normalised) against the gold sentences (every sentence holding one of its events,
 whatever the date). Prints per-entity and pooled sentence recall and precision, and with
 ``--errors`` the missed and the extra sentences.

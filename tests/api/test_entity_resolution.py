@@ -151,3 +151,12 @@ def test_well_known_acronyms_an_article_never_spells_out_come_from_the_curated_t
     for typed in ("Bank for International Settlements", "BIS", "bank for international settlements"):
         entities, warnings = _resolved(client, typed)
         assert _ids(entities) == ["org:bis"] and not warnings, typed
+
+
+def test_a_search_cursor_is_bound_to_its_query(client):
+    for name in ("Tessaly Grain", "Tessaly Grain Exports", "Tessaly Grainworks"):
+        _create(client, name)
+    cursor = client.get("/v1/entities", query_string={"q": "Tessaly Grain", "limit": 1}).get_json()["next_cursor"]
+    assert client.get("/v1/entities", query_string={"q": "Tessaly Grain", "cursor": cursor}).status_code == 200
+    other = client.get("/v1/entities", query_string={"q": "Grainworks", "cursor": cursor})
+    assert other.status_code == 400 and other.mimetype == "application/problem+json"

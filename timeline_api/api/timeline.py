@@ -117,7 +117,7 @@ class Timeline(MethodView):
         events, next_cursor = [], None
         for role in ("actor", "location"):
             refs = args[role]
-            resolutions = repository.resolve_entity_refs(session, refs, exact=args["match"] == "exact") if refs else []
+            resolutions = repository.resolve_names(session, refs, exact=args["match"] == "exact") if refs else []
             filters[role] = list(dict.fromkeys(m.entity_id for r in resolutions for m in r.best))
             resolved += [_resolved(role, r) for r in resolutions]
             warnings += [w for r in resolutions if (w := _warning(role, r))]

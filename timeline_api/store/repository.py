@@ -19,9 +19,9 @@ from timeline_api.entities.normalize import (
     FUZZY_MIN_LETTERS,
     MATCH_RANK,
     MATCH_SCORES,
+    MEETS,
     fuzzy_probe,
     indexed_keys,
-    MEETS,
     match_of,
     name_key,
     norm_name,
@@ -31,7 +31,7 @@ from timeline_api.entities.normalize import (
 from timeline_api.entities.types import ACTOR_KINDS, PLACE_KINDS
 from timeline_api.entities.types import Entity as EntityValue
 from timeline_api.store import cursor as keyset
-from timeline_api.store.cursor import decode_cursor, encode_cursor
+from timeline_api.store.cursor import InvalidCursor, decode_cursor, encode_cursor
 from timeline_api.store.models import (
     ApiKey,
     Article,
@@ -226,7 +226,7 @@ def resolve_names(session: Session, queries: Sequence[str], *, exact: bool = Fal
         pending = [q for q in refs if all_ranks or not found[q]]
         if exact:
             step = {"exact": step["exact"]}
-        for query, key, match, rule, entity_id in _index_lookup(session, {q: keyed[q] for q in pending}, step):
+        for query, match, rule, entity_id in _index_lookup(session, {q: keyed[q] for q in pending}, step):
             note(query, entity_id, match, rule)
     if fuzzy and not exact:
         for query in [q for q in refs if all_ranks or not found[q]]:
@@ -247,7 +247,7 @@ LOOKUP_STEPS = (
 
 
 def _index_lookup(session: Session, keyed: dict[str, list], step: dict[str, tuple[str, ...]]):
-    """(query, key, match, rule, entity id) for every stored key one of the queries' keys meets."""
+    """(query, match, rule, entity id) for every stored key one of the queries' keys meets."""
     wanted: dict[tuple[str, ...], set[str]] = {}
     for keys in keyed.values():
         for k in keys:
@@ -271,15 +271,14 @@ def _index_lookup(session: Session, keyed: dict[str, list], step: dict[str, tupl
                     continue
                 match = match_of(k.form, form, kind)
                 if match is not None:
-                    yield query, k.key, match, (form if k.form == "key" else k.form) if match == "variant" else None, \
-                        entity_id
+                    yield query, match, (form if k.form == "key" else k.form) if match == "variant" else None, entity_id
 
 
 def _resolutions(session: Session, queries: Sequence[str],
                  found: dict[str, dict[str, tuple[str, str | None]]]) -> list[Resolution]:
     ids = {entity_id for matches in found.values() for entity_id in matches}
-    rows = {row.id: row for row in session.execute(
-        select(Entity.id, Entity.name, Entity.kind, Entity.kind_guessed).where(Entity.id.in_(list(ids))))} if ids else {}
+    rows = {row.id: row for row in session.execute(select(Entity.id, Entity.name, Entity.kind, Entity.kind_guessed)
+                                                   .where(Entity.id.in_(list(ids))))} if ids else {}
     out = []
     for query in queries:
         matches = [EntityMatch(entity_id, rows[entity_id].name, rows[entity_id].kind, match, rule,
@@ -317,11 +316,6 @@ def _fuzzy_candidates(session: Session, key: str) -> list[str]:
     return list(dict.fromkeys(entity_id for stored_key, entity_id in rows
                               if sum(c.isalpha() for c in stored_key) >= FUZZY_MIN_LETTERS
                               and within_one_edit(key, stored_key)))
-
-
-def resolve_entity_refs(session: Session, refs: Sequence[str], *, exact: bool = False) -> list[Resolution]:
-    """What each filter value means: the entities of the best rank it met (empty: unknown)."""
-    return resolve_names(session, refs, exact=exact)
 
 
 @dataclass(frozen=True)
