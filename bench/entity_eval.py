@@ -1,7 +1,23 @@
-"""Entity matching alone, on the timeline-trial set (SemEval-2015 Task 4 trial data).
+"""Entity matching and identity: the trial set (matcher alone), ECB+ and TBAQ (through the HTTP API).
 
-For each gold entity: the sentences the matcher links to it (a mention whose entity's name or
-one of its aliases equals the gold name, compared case-insensitively with apostrophes and
+    .venv/bin/python bench/entity_eval.py [--errors] [--baseline] [--speed]       # trial set
+    .venv/bin/python bench/entity_eval.py --corpus ecbplus [--database-url URL] [--errors N]
+    .venv/bin/python bench/entity_eval.py --corpus tbaq [--database-url URL]
+
+**ecbplus** (../shared/corpora/ecbplus/README.md): all 772 articles are posted to the service
+(in this process, Flask test client, a fresh database: a temporary SQLite file unless
+``--database-url`` names an empty one). Each person, organisation and place instance with a
+proper-name mention is asked for by its longest such mention, as ``actor=`` (people,
+organisations, countries acting) or ``location=`` (places); the sentences the timeline's
+events cite are scored against the annotated sentences (coreference_sentences.csv) holding a
+mention of the instance: pooled sentence recall and precision. **Identity**: the distinct entity
+ids the service gave the instance's proper-name mentions (``GET /v1/articles/{id}/mentions``,
+the stored mention overlapping each gold one most), averaged over the instances that got any.
+**tbaq**: its 256 articles are posted; the share of stored entity names (normalised) that two or
+more ids carry, GeoNames places apart (Paris, France and Paris, Texas are two places).
+
+**trial**, the matcher alone: for each gold entity: the sentences the matcher links to it (a mention
+whose entity's name or one of its aliases equals the gold name, compared case-insensitively with apostrophes and
 spacing normalised) against the gold sentences (every sentence holding one of its events,
 whatever the date). Prints per-entity and pooled sentence recall and precision, and with
 ``--errors`` the missed and the extra sentences.
@@ -24,6 +40,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 TRIAL = ROOT.parent / "shared" / "corpora" / "timeline-trial"
 
 
@@ -98,10 +115,17 @@ def system_sentences(docs, gold_names, baseline=False):
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--errors", action="store_true")
+    ap.add_argument("--corpus", choices=("trial", "ecbplus", "tbaq"), default="trial")
+    ap.add_argument("--database-url", help="an empty database for the service (default: a temporary SQLite file)")
+    ap.add_argument("--errors", nargs="?", const=20, type=int, default=0,
+                    help="list misses and extras (ecbplus: the N worst instances)")
     ap.add_argument("--baseline", action="store_true")
     ap.add_argument("--speed", action="store_true")
     args = ap.parse_args()
+    if args.corpus == "ecbplus":
+        return ecbplus_eval(args.database_url, args.errors)
+    if args.corpus == "tbaq":
+        return tbaq_identity(args.database_url)
     cold = cold_build() if args.speed else None
     docs = load_docs()
     gold = load_gold()
@@ -178,6 +202,133 @@ def _sent(docs, did, sid):
         if s == sid:
             return text[a:b][:150]
     return ""
+
+
+# ---------------------------------------------------------------- ECB+ and TBAQ, through the HTTP API
+
+ECB_PUBLISHED = "2012-06-01"  # the corpus has no publication dates; dates are not scored here
+
+
+def ecbplus_eval(database_url: str | None, errors: int) -> None:
+    from ecbplus import annotated_sentences, read_corpus
+    from inprocess import service
+
+    articles, instances = read_corpus()
+    annotated = annotated_sentences()
+    by_doc = {a.doc: a for a in articles}
+    asked = {i.id: _query_of(i, by_doc) for i in instances.values() if i.role}
+    asked = {k: q for k, q in asked.items() if q}
+    started = time.perf_counter()
+    with service(database_url) as svc:
+        doc_of: dict[int, str] = {}
+        article_id: dict[str, int] = {}
+        for a in articles:
+            body = svc.post_article(a.text, ECB_PUBLISHED, external_id=f"ecbplus-{a.doc}")
+            doc_of[body["id"]], article_id[a.doc] = a.doc, body["id"]
+        ingest_s = time.perf_counter() - started
+        stored = {doc: list(svc.pages(f"/v1/articles/{aid}/mentions", "mentions")) for doc, aid in article_id.items()}
+        returned, warned = {}, 0
+        for instance_id, query in asked.items():
+            role = instances[instance_id].role
+            sentences = set()
+            for page in _timeline_pages(svc, role, query):
+                warned += bool(page.get("warnings"))
+                for event in page["events"]:
+                    for source in event["sources"]:
+                        doc = doc_of[source["article_id"]]
+                        sentence = by_doc[doc].sentence_at(source["start"])
+                        if (doc, sentence) in annotated:
+                            sentences.add((doc, sentence))
+            returned[instance_id] = sentences
+    total_s = time.perf_counter() - started
+    gold = {i: {(doc, by_doc[doc].mentions[k].sentence) for doc, k in instances[i].mentions
+                if (doc, by_doc[doc].mentions[k].sentence) in annotated} for i in asked}
+    hits = sum(len(gold[i] & returned[i]) for i in asked)
+    n_gold, n_returned = sum(map(len, gold.values())), sum(map(len, returned.values()))
+    r, p = hits / n_gold, hits / n_returned if n_returned else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    ids = _identity(instances, by_doc, stored)
+    mean_ids = sum(map(len, ids.values())) / len(ids) if ids else 0.0
+    split = sum(1 for v in ids.values() if len(v) > 1)
+    exact = _identity(instances, by_doc, stored, exact_spans=True)
+    mean_exact = sum(map(len, exact.values())) / len(exact) if exact else 0.0
+    print(f"ECB+: {len(articles)} articles, {len(asked)} instances asked for by name "
+          f"({sum(1 for i in asked if instances[i].role == 'actor')} actors), {warned} answers with warnings")
+    print(f"sentences: gold {n_gold}, returned {n_returned}, hits {hits}: "
+          f"recall {100 * r:.1f}, precision {100 * p:.1f}, F1 {100 * f:.1f}")
+    print(f"identity: {mean_ids:.3f} ids per instance over {len(ids)} instances with a linked proper-name mention; "
+          f"{split} instances split over several ids")
+    print(f"identity where the service found the gold span exactly: {mean_exact:.3f} ids per instance over "
+          f"{len(exact)} instances; {sum(1 for v in exact.values() if len(v) > 1)} split")
+    print(f"time: ingest {ingest_s:.0f} s, all {total_s:.0f} s")
+    if errors:
+        worst = sorted(asked, key=lambda i: -(len(gold[i] - returned[i]) + len(returned[i] - gold[i])))[:errors]
+        for i in worst:
+            print(f"  {asked[i]!r} ({instances[i].tag}): gold {len(gold[i])}, returned {len(returned[i])}, "
+                  f"hits {len(gold[i] & returned[i])}; ids {sorted(ids.get(i, ()))}")
+        for i in sorted((i for i in ids if len(ids[i]) > 1), key=lambda i: -len(ids[i]))[:errors]:
+            print(f"  split {asked.get(i)!r}: {sorted(ids[i])}; exact spans {sorted(exact.get(i, ()))}")
+
+
+def _query_of(instance, by_doc) -> str | None:
+    """The instance's longest mention made of capitalised words, as a user would type it."""
+    names = [by_doc[doc].mentions[k].text for doc, k in instance.mentions if k in by_doc[doc].proper]
+    return max(names, key=lambda n: (len(n), n)) if names else None
+
+
+def _timeline_pages(svc, role: str, query: str):
+    cursor = None
+    while True:
+        page = svc.get("/v1/timeline", **{role: query, "limit": 500, **({"cursor": cursor} if cursor else {})})
+        yield page
+        cursor = page["next_cursor"]
+        if not cursor:
+            return
+
+
+def _identity(instances, by_doc, stored, exact_spans: bool = False) -> dict[str, set[str]]:
+    """instance -> the entity ids the service gave its proper-name mentions (with ``exact_spans``,
+    only mentions the service found with exactly the gold span: identity apart from finding)."""
+    out: dict[str, set[str]] = {}
+    for instance in instances.values():
+        if not instance.role:
+            continue
+        for doc, k in instance.mentions:
+            if k not in by_doc[doc].proper:
+                continue
+            gold = by_doc[doc].mentions[k]
+            best, best_overlap = None, 0
+            for m in stored[doc]:
+                if exact_spans and (m["start"], m["end"]) != (gold.start, gold.end):
+                    continue
+                overlap = min(m["end"], gold.end) - max(m["start"], gold.start)
+                if overlap > best_overlap:
+                    best, best_overlap = m["entity_id"], overlap
+            if best is not None:
+                out.setdefault(instance.id, set()).add(best)
+    return out
+
+
+def tbaq_identity(database_url: str | None) -> None:
+    from inprocess import service
+    from tbaq import read_corpus as read_tbaq
+
+    from timeline_api.entities.normalize import name_key
+
+    documents = read_tbaq()
+    with service(database_url) as svc:
+        for d in documents:
+            svc.post_article(d.text, d.dct.isoformat(), external_id=f"tbaq-{d.doc_id}")
+        entities = list(svc.pages("/v1/entities", "entities"))
+    by_name: dict[str, list[dict]] = {}
+    for e in entities:
+        by_name.setdefault(name_key(e["name"]), []).append(e)
+    shared = {k: v for k, v in by_name.items() if len(v) > 1 and sum(e["geonames_id"] is None for e in v) >= 1}
+    print(f"TBAQ: {len(documents)} articles, {len(entities)} stored entities, {len(by_name)} distinct names; "
+          f"{len(shared)} names carried by two or more ids (GeoNames places apart): "
+          f"{100 * len(shared) / len(by_name):.2f}%")
+    for k, v in sorted(shared.items())[:30]:
+        print(f"  {k}: {[(e['id'], e['kind']) for e in v]}")
 
 
 if __name__ == "__main__":

@@ -55,6 +55,21 @@ def upgrade() -> None:
     click.echo(f"database at head: {_redacted(url)}", err=True)
 
 
+@db.command("reindex-names")
+def reindex_names() -> None:
+    """Rebuild the normalised-name index of every entity (after a change to the word lists)."""
+    from timeline_api.config import Settings
+    from timeline_api.store import repository
+    from timeline_api.store.db import Database
+
+    database = Database(Settings.from_env().database_url)
+    with database.session() as session:
+        count = repository.reindex_entity_names(session)
+        session.commit()
+    database.dispose()
+    click.echo(f"names of {count} entities indexed", err=True)
+
+
 def _upgrade(url: str) -> None:
     from timeline_api.store.db import make_engine
     from timeline_api.store.migrate import upgrade as alembic_upgrade

@@ -7,7 +7,6 @@ app server sharing the database.
 """
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,13 +15,13 @@ from sqlalchemy.orm import Session
 
 from timeline_api.entities import Entity as EntityValue
 from timeline_api.entities import EntityMatcher
+from timeline_api.entities.normalize import entity_id as new_entity_id
 from timeline_api.entities.types import ACTOR_KINDS, PLACE_KINDS
 from timeline_api.store import repository
 from timeline_api.store.models import Entity
 from timeline_api.store.retry import retry_transaction
 
 KINDS = tuple(dict.fromkeys(ACTOR_KINDS + PLACE_KINDS))
-_ID_PREFIX = {"organization": "org"}
 _lock = threading.Lock()
 _cache: dict[str, tuple[int, EntityMatcher]] = {}
 
@@ -59,11 +58,6 @@ def matcher_for(session: Session) -> EntityMatcher:
         matcher = EntityMatcher.default().with_entities(curated) if curated else EntityMatcher.default()
         _cache[url] = (version, matcher)
         return matcher
-
-
-def new_entity_id(name: str, kind: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:100] or "entity"
-    return f"{_ID_PREFIX.get(kind, kind)}:{slug}"
 
 
 @dataclass(frozen=True)
@@ -110,9 +104,11 @@ def merge_entity(session: Session, source_id: str, target_id: str) -> Entity:
 
 def _create(session: Session, change: EntityChange) -> Entity:
     repository.begin_registry_change(session)
-    entity_id = new_entity_id(change.name, change.kind)
-    if session.get(Entity, entity_id) is not None:
-        raise RegistryError(f"An entity with id {entity_id} exists; PATCH it instead.", "name", status=409)
+    entity_id = new_entity_id(change.name)
+    same = repository.entities_named(session, change.name)
+    if session.get(Entity, entity_id) is not None or same:
+        existing = same[0] if same else entity_id
+        raise RegistryError(f"An entity named so exists ({existing}); PATCH it instead.", "name", status=409)
     _check_parent(session, entity_id, change.parent_id)
     row = Entity(id=entity_id, name=change.name, name_norm=repository.norm_name(change.name), kind=change.kind,
                  geonames_id=change.geonames_id, country_code=change.country_code, latitude=change.latitude,
@@ -148,6 +144,10 @@ def _update(session: Session, entity_id: str, change: EntityChange, fields: set[
     if "aliases" in fields:
         repository.set_aliases(session, row, change.aliases or [])
     row.curated = True
+    row.kind_guessed = False
+    if fields & {"name", "kind"}:
+        session.flush()
+        repository.reindex_entity_names(session, [row.id])
     session.commit()
     return row
 
@@ -158,5 +158,6 @@ def _merge(session: Session, source_id: str, target_id: str) -> Entity:
     if source is target:
         raise RegistryError("An entity cannot be merged into itself.", "into")
     repository.merge_entities(session, source, target)
+    target.curated = True
     session.commit()
     return target

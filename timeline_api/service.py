@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from timeline_api.entities import EntityMatcher
+from timeline_api.entities import Entity as EntityValue
+from timeline_api.entities import EntityMatcher, Mention
+from timeline_api.entities.normalize import ID_PREFIX, indexed_keys, name_key
 from timeline_api.pipeline import (
     ArticleAnalysis,
     Budget,
@@ -100,7 +102,7 @@ def store_analysed(session: Session, data: ArticleInput, analysis: ArticleAnalys
             text=data.text,
         )
         try:
-            _store(session, article, analysis.events)
+            _store(session, article, analysis)
             session.commit()
             return article, True
         except IntegrityError:
@@ -243,16 +245,18 @@ def _sources_view(sources: list[EventSource]) -> MergeView:
     return MergeView(date.start, date.end, date.granularity_rank, keys, words, date.source != "explicit")
 
 
-def _follow_redirects(session: Session, drafts: list[EventDraft]) -> None:
-    """Entities merged away through the registry are linked as the entity they were folded into."""
-    redirects = repository.entity_redirects(session)
-    if not redirects:
-        return
-    targets = {key: value_of(row) for key in set(redirects.values())
-               if (row := session.get(EntityRow, key)) is not None}
+def _link_to_stored(session: Session, drafts: list[EventDraft], mentions: list[Mention]) -> list[Mention]:
+    """Link the article's entities to the stored ones they are: ids merged away through the registry
+    to the entity they were folded into, and entities read from this text to the stored entity
+    their name identifies uniquely (docs/entities.md, "One id per thing"). Returns the mentions
+    relinked; the drafts are relinked in place."""
+    entities = {e.key: e for e in _entities_of(drafts, mentions)}
+    linked = _stored_identity(session, entities)
+    if not linked:
+        return mentions
 
     def canonical(entity):
-        return targets.get(redirects.get(entity.key), entity)
+        return linked.get(entity.key, entity)
 
     for draft in drafts:
         for item in draft.evidence:
@@ -260,20 +264,131 @@ def _follow_redirects(session: Session, drafts: list[EventDraft]) -> None:
             item.locations = list({p.entity.key: p for p in (
                 PlaceLink(canonical(p.entity), p.qualifier) for p in item.locations)}.values())
             item.scope = list({e.key: e for e in map(canonical, item.scope)}.values())
+    return [replace(m, entity=canonical(m.entity)) for m in mentions]
 
 
-def _store(session: Session, article: Article, drafts: list[EventDraft]) -> None:
-    repository.bump_store_version(session)
-    _follow_redirects(session, drafts)
-    entities = {}
+def _entities_of(drafts: list[EventDraft], mentions: list[Mention]):
     for draft in drafts:
-        for e in (*draft.actors, *(p.entity for p in draft.locations), *draft.location_scope):
-            entities.setdefault(e.key, e)
-    repository.ensure_entities(session, entities.values())
+        yield from draft.actors
+        yield from (p.entity for p in draft.locations)
+        yield from draft.location_scope
+    yield from (m.entity for m in mentions)
+
+
+def _stored_identity(session: Session, entities: dict[str, EntityValue]) -> dict[str, EntityValue]:
+    """key -> the stored entity it is, for the keys that are not stored under their own id."""
+    linked: dict[str, EntityValue] = {}
+    redirects = repository.redirects_from(session, list(entities))
+    targets = {key: value_of(row) for key in set(redirects.values())
+               if (row := session.get(EntityRow, key)) is not None}
+    for key, target in redirects.items():
+        if target in targets:
+            linked[key] = targets[target]
+    stored = repository.stored_ids(session, list(entities))
+    # only entities read from this text: gazetteer and registry entities have ids of their own
+    read = [e for key, e in entities.items() if key not in stored and key not in linked
+            and key.startswith(ID_PREFIX + ":")]
+    # a name run that is a curated-table entry named elsewhere in this article ("Reuters" in a
+    # byline the gazetteer missed) is that entry
+    curated = {name_key(e.name): e for key, e in entities.items()
+               if not key.startswith((ID_PREFIX + ":", "geonames:")) and key not in linked}
+    for entity in [e for e in read if name_key(e.name) in curated]:
+        linked[entity.key] = curated[name_key(entity.name)]
+        read.remove(entity)
+    resolutions = repository.resolve_names(session, [e.name for e in read], fuzzy=False)
+    # a long name written with one letter off ("Jerymayne Timmons") is the stored one, if alone
+    retry = [i for i, r in enumerate(resolutions) if not r.matches
+             and sum(c.isalpha() for c in read[i].name) >= INGEST_FUZZY_MIN_LETTERS]
+    for i, resolution in zip(retry, repository.resolve_names(session, [read[i].name for i in retry]), strict=True):
+        resolutions[i] = resolution
+    for entity, resolution in zip(read, resolutions, strict=True):
+        match = _unique_link(entity, resolution)
+        if match is not None:
+            # the stored entity, carrying what this article knows of it: its name here as an
+            # alias, its aliases, and its kind (stored over a guess)
+            linked[entity.key] = EntityValue(
+                key=match.entity_id, name=match.name, kind=entity.kind, kind_guessed=entity.kind_guessed,
+                aliases=(entity.name, *entity.aliases))
+    return linked
+
+
+# letters a name read from text needs before one typing error links it to a stored name: the
+# queries' eight would join "Johnson" and "Johnsen"; two words of a person's name are safer
+INGEST_FUZZY_MIN_LETTERS = 12
+_GEONAMES_KINDS = frozenset(("continent", "country", "city"))
+# variants a name read from text may be linked by. Not a prefix: on the trial set "Apple Corps"
+# would join Apple, and "iPhone 3G" the iPhone; a product line is no short form of its models.
+_LINKING_VARIANTS = frozenset(("acronym", "surname", "person", "nickname", "core"))
+
+
+def _unique_link(entity: EntityValue, resolution: repository.Resolution) -> repository.EntityMatch | None:
+    """The one stored entity a name read from text identifies, or None: ambiguous names (a bare
+    surname two stored people share) stay unresolved rather than guessed. The name, an alias or
+    the normalised name link whatever kind each side guessed (one name is one thing); a variant
+    (acronym, surname, nickname, first and last name, without a qualifier) only between people or
+    only between non-people, and never a product."""
+    best = resolution.best
+    if len(best) != 1 or best[0].kind in _GEONAMES_KINDS:
+        return None
+    match = best[0]
+    if match.match in ("variant", "fuzzy") and "product" in (entity.kind, match.kind):
+        return None
+    if match.match == "variant" and match.rule not in _LINKING_VARIANTS:
+        return None
+    if match.match in ("variant", "fuzzy") and not (entity.kind_guessed or match.kind_guessed) \
+            and (entity.kind == "person") != (match.kind == "person"):
+        return None
+    return match
+
+
+# the variants by which a longer name was written short ("Lohan", "BIS", "Colts"); not a prefix (above)
+_SHORT_FORMS = ("surname", "acronym", "core")
+
+
+def _absorb_short_forms(session: Session, new: list[EntityValue], in_article: set[str]) -> None:
+    """An entity stored earlier under a short form alone ("Lohan", from an article that never gave
+    the full name) is the entity now first stored under the full name ("Lindsay Lohan"), when
+    that is the only stored entity the short form fits: it is folded in, with a redirect. The
+    same rule as linking a later short form to a stored full name, so the order the articles
+    came in does not decide how many ids one thing gets. GeoNames places absorb nothing (a
+    company named after its town is another thing)."""
+    wanted = {k.key: e for e in new if e.kind != "product"
+              for k in indexed_keys(e.name, None if e.kind_guessed else e.kind) if k.form in _SHORT_FORMS}
+    # an entry of the curated tables ("Reuters") takes over a text entity stored under its name
+    wanted |= {name_key(e.name): e for e in new if not e.key.startswith((ID_PREFIX + ":", "geonames:"))}
+    holders = [row for row in repository.indexed_names(session, wanted, ["key"])
+               if row.entity_id.startswith(ID_PREFIX + ":") and not row.curated and row.geonames_id is None
+               and row.entity_id not in in_article and name_key(row.name) == row.key]
+    if not holders:
+        return
+    fits: dict[str, set[str]] = {}  # key -> the entities it is a name or short form of
+    for row in repository.indexed_names(session, [h.key for h in holders], (*_SHORT_FORMS, "key")):
+        fits.setdefault(row.key, set()).add(row.entity_id)
+    for holder in holders:
+        full = wanted[holder.key]
+        if fits.get(holder.key, set()) - {holder.entity_id} != {full.key}:
+            continue  # two stored entities fit: the short form stays apart rather than guessed
+        guessed = full.kind_guessed or holder.kind_guessed
+        if not guessed and holder.kind != full.kind and "person" in (holder.kind, full.kind):
+            continue
+        # the rows locked, as a registry merge locks them: a concurrent curator or ingest waits
+        rows = {row.id: row for row in repository.lock_entities(session, [holder.entity_id, full.key])}
+        if len(rows) == 2:
+            repository.merge_entities(session, rows[holder.entity_id], rows[full.key])
+
+
+def _store(session: Session, article: Article, analysis: ArticleAnalysis) -> None:
+    repository.bump_store_version(session)
+    drafts = analysis.events
+    mentions = _link_to_stored(session, drafts, analysis.mentions)
+    entities = {e.key: e for e in _entities_of(drafts, mentions)}
+    new = repository.ensure_entities(session, entities.values())
+    _absorb_short_forms(session, [entities[key] for key in new if not key.startswith("geonames:")], set(entities))
     views = [draft.merge_view() for draft in drafts]
     repository.lock_merge_keys(session, _merge_lock_keys(views))
     session.add(article)
     session.flush()
+    repository.add_mentions(session, article, [(m.entity.key, m.start, m.end, m.text, m.link) for m in mentions])
     # The pipeline judged this article's drafts to be different happenings: none may
     # join a stored event another of them joined. New events are built in memory and
     # written in one flush at the end (batched inserts); they cannot be candidates meanwhile.
@@ -300,9 +415,9 @@ def _store(session: Session, article: Article, drafts: list[EventDraft]) -> None
 
 def _merge_lock_keys(views: list[MergeView]) -> set[str]:
     """What concurrent ingests take turns on: a happening merges only with an event
-    sharing an entity and a nested interval, so (entity, year) for each year of the
-    draft's interval (a decade: ten keys); one of more than a dozen years (a century)
-    only serialises with others as wide."""
+    sharing an entity and overlapping its search window, so (entity, year) for each year of
+    the draft's search window (a decade: ten keys and the neighbours the window's week
+    reaches); one of more than a dozen years (a century) only serialises with others as wide."""
     keys = set()
     for view in views:
         start, end = view.search_window

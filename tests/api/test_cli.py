@@ -67,6 +67,26 @@ def test_resolve_timeml_writes_inline_timex3():
                              '<TIMEX3 tid="t2" type="DATE" value="1997">1997</TIMEX3>.\n')
 
 
+def test_db_reindex_names_rebuilds_the_name_index(database_url, monkeypatch):
+    from sqlalchemy import delete
+
+    from timeline_api.store.models import Entity, EntityName
+
+    engine = create_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(Entity.__table__.insert().values(id="ent:orvell-mining", name="Orvell Mining plc",
+                                                      name_norm="orvell mining plc", kind="organization",
+                                                      curated=False, kind_guessed=False))
+        conn.execute(delete(EntityName))  # as after a change to the word lists: stale or missing keys
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    result = CliRunner().invoke(main, ["db", "reindex-names"])
+    assert result.exit_code == 0, result.output
+    with engine.connect() as conn:
+        keys = set(conn.execute(select(EntityName.key, EntityName.form)).all())
+    engine.dispose()
+    assert {("orvellmining", "key"), ("om", "acronym"), ("orvell", "short")} <= keys
+
+
 def test_version_is_the_installed_package_version():
     from importlib.metadata import version
 

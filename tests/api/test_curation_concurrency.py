@@ -7,11 +7,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from timeline_api.entities.normalize import entity_id
+
 ORGS = ["Amber Freight", "Birch Logistics", "Cedar Shipping", "Delta Haulage"]
 
 
 def _org_id(name: str) -> str:
-    return "org:" + name.lower().replace(" ", "-")
+    return entity_id(name)  # the id the registry gives a new entity of that name
 
 
 @pytest.fixture

@@ -184,12 +184,12 @@ def test_with_entities_in_other_scripts_and_layering(matcher):
                    aliases=("Дарниця депо",), parent_key=matcher.find("in Kyiv")[0].entity.key)
     m2 = matcher.with_entities([depot])
     assert [m.entity.key for m in m2.find("Вибух у Дарниця депо.")] == ["landmark:kyiv-depot"]
-    m3 = m2.with_entities([Entity(key="org:acme-drones", name="Acme Drones", kind="organization")])
+    m3 = m2.with_entities([Entity(key="ent:acme-drones", name="Acme Drones", kind="organization")])
     ms = m3.find("Acme Drones supplied the Darnytsia depot near Kyiv.")
-    assert [m.entity.key for m in ms][:2] == ["org:acme-drones", "landmark:kyiv-depot"]
+    assert [m.entity.key for m in ms][:2] == ["ent:acme-drones", "landmark:kyiv-depot"]
     assert [e.name for e in m3.ancestors("landmark:kyiv-depot")][:2] == ["Kyiv", "Ukraine"]
-    assert matcher.find("Parts came from Acme Drones.")[0].entity.key == "org:acme-drones"  # a guess, same key
-    assert m2.get("org:acme-drones") is None and m3.get("org:acme-drones") is not None
+    assert matcher.find("Parts came from Acme Drones.")[0].entity.key == "ent:acme-drones"  # a guess, same key
+    assert m2.get("ent:acme-drones") is None and m3.get("ent:acme-drones") is not None
 
 
 def test_capital_speaking_for_its_government(matcher):

@@ -25,8 +25,8 @@ def test_people_and_organisations_from_multiword_names(matcher):
     ms = matcher.find("Shares of General Motors fell after Mary Barra spoke in Detroit on Monday.")
     assert ("General Motors", "General Motors", "organization") in spans(ms)
     assert ("Mary Barra", "Mary Barra", "person") in spans(ms)
-    assert entity_of(ms, "General Motors").key == "org:general-motors"
-    assert entity_of(ms, "Mary Barra").key == "person:mary-barra"
+    assert entity_of(ms, "General Motors").key == "ent:general-motors"
+    assert entity_of(ms, "Mary Barra").key == "ent:mary-barra"
     assert all(m.text not in ("Shares", "Monday") for m in ms)
 
 
@@ -150,7 +150,7 @@ def test_headlines_in_title_case_make_no_names(matcher):
 def test_same_name_same_key_across_articles(matcher):
     a = matcher.find("Vestas Wind Systems raised prices.")
     b = matcher.find("Orders at Vestas Wind Systems doubled.")
-    assert a[0].entity.key == b[-1].entity.key == "org:vestas-wind-systems"
+    assert a[0].entity.key == b[-1].entity.key == "ent:vestas-wind-systems"
 
 
 def test_registry_entities_win_over_guesses(matcher):
@@ -171,7 +171,7 @@ def test_pronouns_follow_gender(matcher):
 def test_sites_named_in_text_are_places(matcher):
     ms = matcher.find("Protesters marched down Unity Boulevard toward Serengeti National Park.")
     assert [(m.entity.kind, m.roles) for m in ms] == [("landmark", {"location"}), ("landmark", {"location"})]
-    assert ms[0].entity.key == "landmark:unity-boulevard"
+    assert ms[0].entity.key == "ent:unity-boulevard"
 
 
 def test_capitalised_directions(matcher):
@@ -196,14 +196,14 @@ def test_model_number_before_the_name(matcher):
 def test_get_knows_entities_read_from_articles(matcher):
     ms = matcher.find("Quarterly sales at Brightwater Logistics rose.")
     key = ms[0].entity.key
-    assert key == "org:brightwater-logistics" and matcher.get(key) == ms[0].entity
+    assert key == "ent:brightwater-logistics" and matcher.get(key) == ms[0].entity
     assert matcher.ancestors(key) == []
 
 
 def test_armed_and_political_groups(matcher):
     ms = matcher.find("Fighters of the Kosovo Liberation Army clashed with police; the Popular Front denied it.")
     assert entity_of(ms, "Kosovo Liberation Army").kind == "group"
-    assert entity_of(ms, "Kosovo Liberation Army").key == "group:kosovo-liberation-army"
+    assert entity_of(ms, "Kosovo Liberation Army").key == "ent:kosovo-liberation-army"
     assert entity_of(ms, "Popular Front").kind == "group"
 
 
@@ -230,7 +230,7 @@ def test_administrative_areas_and_org_heads(matcher):
     assert [(m.text, m.entity.kind, m.roles) for m in ms] == [
         ("Essex County", "region", {"location"}), ("Hasbrouck Heights", "landmark", {"location"}),
         ("Bureau of Labor Statistics", "organization", {"actor"})]
-    assert ms[0].entity.key == "landmark:essex-county"
+    assert ms[0].entity.key == "ent:essex-county"
 
 
 def test_short_forms_of_registry_entities(matcher):

@@ -24,4 +24,4 @@ def test_find_is_well_formed(words, noise):
         assert 0 <= m.start < m.end <= len(text)
         assert text[m.start:m.end] == m.text
         assert m.roles <= {"actor", "location"}
-        assert m.entity.key.split(":", 1)[0] in ("geonames", "landmark", "org", "group", "person", "product")
+        assert m.entity.key.split(":", 1)[0] in ("geonames", "landmark", "org", "group", "ent")

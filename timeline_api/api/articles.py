@@ -19,6 +19,7 @@ from timeline_api.api.common import (
     require_text_within_limit,
     settings,
 )
+from timeline_api.api.entities import MentionPageSchema, mention_page
 from timeline_api.api.events import EventSchema, event_to_dict
 from timeline_api.pipeline import AnalysisTooLong, Budget
 from timeline_api.service import ArticleInput, delete_article, ingest_article
@@ -163,3 +164,16 @@ class ArticleEvents(MethodView):
         query = TimelineQuery(article_id=article_id, limit=page_limit(args), cursor=args.get("cursor"))
         events, next_cursor = query.run(session)
         return {"events": [event_to_dict(e) for e in events], "next_cursor": next_cursor}
+
+
+@blp.route(f"/{ARTICLE_ID}/mentions")
+class ArticleMentions(MethodView):
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, MentionPageSchema)
+    @blp.doc(operationId="listArticleMentions")
+    @blp.etag_from_store()
+    def get(self, args, article_id: int):
+        """The actors and places an article names, where, and the entity each is linked to"""
+        if repository.get_article(db_session(), article_id) is None:
+            abort(404, message=f"No article with id {article_id}.")
+        return mention_page(args, article_id=article_id)

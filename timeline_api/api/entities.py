@@ -20,7 +20,9 @@ KIND_FILTERS = ("actor", "location", *KINDS)
 
 class EntityArgs(PageArgs):
     q = ma.fields.String(validate=ma.validate.Length(min=1, max=255),
-                         metadata={"description": "Part of a name or alias, case-insensitive"})
+                         metadata={"description": "A name as people write it: the entities it resolves to come "
+                                                  "first (by match, then event count), then those whose name or "
+                                                  "alias contains it"})
     kind = ma.fields.String(validate=ma.validate.OneOf(KIND_FILTERS),
                             metadata={"description": "actor, location, or one entity kind"})
 
@@ -72,19 +74,47 @@ class EntitySchema(ResponseSchema):
     event_count = ma.fields.Integer(required=True)
 
 
+class EntityHitSchema(EntitySchema):
+    match = ma.fields.String(allow_none=True, required=True,
+                             metadata={"description": "How `q` met it (name, alias, normalised, variant, fuzzy); "
+                                                      "null when it only contains `q`"})
+
+
 class EntityPageSchema(ResponseSchema):
-    entities = ma.fields.List(ma.fields.Nested(EntitySchema), required=True)
+    entities = ma.fields.List(ma.fields.Nested(EntityHitSchema), required=True)
     next_cursor = ma.fields.String(allow_none=True, required=True)
 
 
-def entity_to_dict(entity, event_count: int) -> dict:
+class MentionSchema(ResponseSchema):
+    entity_id = ma.fields.String(required=True)
+    article_id = ma.fields.Integer(required=True)
+    start = ma.fields.Integer(required=True, metadata={"description": "Character offset in the article's text"})
+    end = ma.fields.Integer(required=True)
+    text = ma.fields.String(required=True, metadata={"description": "The words that name it there"})
+    link = ma.fields.String(required=True, metadata={"description": "How they name it: name, alias, demonym, "
+                                                                   "metonym, pronoun or anaphor"})
+
+
+class MentionPageSchema(ResponseSchema):
+    mentions = ma.fields.List(ma.fields.Nested(MentionSchema), required=True)
+    next_cursor = ma.fields.String(allow_none=True, required=True)
+
+
+def entity_to_dict(hit: repository.EntityHit) -> dict:
+    entity = hit.entity
     return {
         "id": entity.id, "name": entity.name, "kind": entity.kind,
         "aliases": [a.alias for a in entity.aliases],
         "geonames_id": entity.geonames_id, "country_code": entity.country_code,
         "latitude": entity.latitude, "longitude": entity.longitude,
-        "parent_id": entity.parent_id, "event_count": event_count,
+        "parent_id": entity.parent_id, "event_count": hit.event_count, "match": hit.match,
     }
+
+
+def mention_page(args, **where) -> dict:
+    mentions, next_cursor = repository.list_mentions(
+        db_session(), limit=page_limit(args), cursor=args.get("cursor"), **where)
+    return {"mentions": mentions, "next_cursor": next_cursor}
 
 
 @blp.route("")
@@ -97,7 +127,7 @@ class EntityCollection(MethodView):
         """Search actors and places by name or alias"""
         rows, next_cursor = repository.search_entities(
             db_session(), args.get("q"), args.get("kind"), page_limit(args), args.get("cursor"))
-        return {"entities": [entity_to_dict(e, n) for e, n in rows], "next_cursor": next_cursor}
+        return {"entities": [entity_to_dict(hit) for hit in rows], "next_cursor": next_cursor}
 
     @blp.requires("admin")
     @blp.arguments(EntityCreateSchema)
@@ -107,7 +137,7 @@ class EntityCollection(MethodView):
         """Add a curated actor or place; its name and aliases count in later ingests at once"""
         session = db_session()
         row = _registry_call(lambda: create_entity(session, EntityChange(**data)))
-        return entity_to_dict(*repository.get_entity(session, row.id))
+        return entity_to_dict(repository.get_entity(session, row.id))
 
 
 def _registry_call(change):
@@ -125,10 +155,10 @@ class EntityResource(MethodView):
     @blp.doc(operationId="getEntity")
     def get(self, entity_id: str):
         """One actor or place"""
-        row = repository.get_entity(db_session(), entity_id)
-        if row is None:
+        hit = repository.get_entity(db_session(), entity_id)
+        if hit is None:
             abort(404, message=f"No entity with id {entity_id}.")
-        return conditional(entity_to_dict(*row))
+        return conditional(entity_to_dict(hit))
 
     @blp.requires("admin")
     @blp.arguments(EntityPatchSchema)
@@ -140,11 +170,11 @@ class EntityResource(MethodView):
         session = db_session()
 
         def unchanged_since_read(row) -> bool:  # If-Match, checked once the registry lock is held
-            return matches_if_match(entity_to_dict(*repository.get_entity(session, row.id)))
+            return matches_if_match(entity_to_dict(repository.get_entity(session, row.id)))
 
         _registry_call(lambda: update_entity(session, entity_id, EntityChange(**data), set(data),
                                              precondition=unchanged_since_read))
-        return tagged(entity_to_dict(*repository.get_entity(session, entity_id)))
+        return tagged(entity_to_dict(repository.get_entity(session, entity_id)))
 
 
 @blp.route("/<string(maxlength=128):entity_id>/merge")
@@ -157,4 +187,17 @@ class EntityMerge(MethodView):
         """Fold a duplicate into another entity: its events, names and children move; its id redirects"""
         session = db_session()
         target = _registry_call(lambda: merge_entity(session, entity_id, data["into"]))
-        return entity_to_dict(*repository.get_entity(session, target.id))
+        return entity_to_dict(repository.get_entity(session, target.id))
+
+
+@blp.route("/<string(maxlength=128):entity_id>/mentions")
+class EntityMentions(MethodView):
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, MentionPageSchema)
+    @blp.doc(operationId="listEntityMentions")
+    @blp.etag_from_store()
+    def get(self, args, entity_id: str):
+        """Where articles mention an entity (by article and position): why its events are in a timeline"""
+        if repository.get_entity(db_session(), entity_id) is None:
+            abort(404, message=f"No entity with id {entity_id}.")
+        return mention_page(args, entity_id=entity_id)

@@ -17,6 +17,7 @@ from timeline_api.api.common import (
 )
 from timeline_api.api.events import GRANULARITIES, EventSchema, event_to_dict
 from timeline_api.api.formats import FORMATS, MIMETYPES, render_timeline
+from timeline_api.entities.normalize import MATCH_SCORES
 from timeline_api.pipeline.events import STATUSES
 from timeline_api.store import repository
 from timeline_api.store.repository import TimelineQuery
@@ -27,10 +28,15 @@ blp = Blueprint("timeline", __name__, url_prefix="/v1/timeline", description="Or
 class TimelineArgs(PageArgs):
     actor = ma.fields.List(
         ma.fields.String(validate=ma.validate.Length(min=1, max=255)), load_default=list,
-        metadata={"description": "Actor id, name or alias (case-insensitive); repeat for any of several"})
+        metadata={"description": "Actor id, name or alias as people write it (case, accents, legal forms, "
+                                 "acronyms, nicknames, one typing error); repeat for any of several"})
     location = ma.fields.List(
         ma.fields.String(validate=ma.validate.Length(min=1, max=255)), load_default=list,
-        metadata={"description": "Place id, name or alias; includes places inside it; repeatable"})
+        metadata={"description": "Place id, name or alias, resolved as `actor` is; includes places inside it; "
+                                 "repeatable"})
+    match = ma.fields.String(load_default="smart", validate=ma.validate.OneOf(("smart", "exact")),
+                             metadata={"description": "`exact`: actor and location values match an id, a name or "
+                                                      "an alias only (case-insensitive), nothing looser"})
     from_ = FlexibleDateTime(data_key="from",
                              metadata={"description": "Keep events whose interval ends after this instant"})
     to = FlexibleDateTime(metadata={"description": "Keep events whose interval starts before this instant"})
@@ -56,12 +62,33 @@ class TimelineArgs(PageArgs):
             raise ma.ValidationError("'from' must be before 'to'.", field_name="from")
 
 
+class ResolvedEntitySchema(ResponseSchema):
+    id = ma.fields.String(required=True)
+    name = ma.fields.String(required=True)
+    kind = ma.fields.String(required=True)
+    match = ma.fields.String(required=True, validate=ma.validate.OneOf(tuple(MATCH_SCORES)),
+                             metadata={"description": "How the value met the entity: id, name, alias, normalised "
+                                                      "(case, accents, punctuation, legal form), variant (acronym, "
+                                                      "short form, surname, nickname, qualifier) or fuzzy"})
+    score = ma.fields.Float(required=True, metadata={"description": "1 for an exact id or name, less for looser"})
+
+
+class ResolvedQuerySchema(ResponseSchema):
+    query = ma.fields.String(required=True, metadata={"description": "The actor or location value as sent"})
+    role = ma.fields.String(required=True, validate=ma.validate.OneOf(("actor", "location")))
+    entities = ma.fields.List(ma.fields.Nested(ResolvedEntitySchema), required=True,
+                              metadata={"description": "What the timeline was filtered by; empty when nothing"})
+
+
 class TimelineSchema(ResponseSchema):
     events = ma.fields.List(ma.fields.Nested(EventSchema), required=True)
     next_cursor = ma.fields.String(allow_none=True, required=True,
                                    metadata={"description": "Pass as `cursor` for the next page; null on the last"})
+    resolved = ma.fields.List(ma.fields.Nested(ResolvedQuerySchema),
+                              metadata={"description": "What each actor and location value resolved to"})
     warnings = ma.fields.List(ma.fields.String(),
-                              metadata={"description": "e.g. filter values that name no known entity"})
+                              metadata={"description": "Filter values that name no known entity, that name several, "
+                                                       "or that matched only with a typing error"})
 
 
 # The export formats, documented beside the JSON body; the widget formats are JSON
@@ -87,22 +114,43 @@ class Timeline(MethodView):
         For the export formats the next page's cursor is in the `Link` header (rel="next").
         """
         session = db_session()
-        warnings: list[str] = []
-        filters = {}
+        resolved, warnings, filters = [], [], {}
         events, next_cursor = [], None
-        for name in ("actor", "location"):
-            refs = args[name]
-            ids, unknown = repository.resolve_entity_refs(session, refs) if refs else ([], [])
-            warnings += [f"No known {name} matches '{ref}'." for ref in unknown]
-            filters[name] = ids
-        if all(filters[name] or not args[name] for name in ("actor", "location")):
+        for role in ("actor", "location"):
+            refs = args[role]
+            resolutions = repository.resolve_names(session, refs, exact=args["match"] == "exact") if refs else []
+            filters[role] = list(dict.fromkeys(m.entity_id for r in resolutions for m in r.best))
+            resolved += [_resolved(role, r) for r in resolutions]
+            warnings += [w for r in resolutions if (w := _warning(role, r))]
+        if all(filters[role] or not args[role] for role in ("actor", "location")):
             events, next_cursor = _page(session, args, filters)
         if args["format"] != "json":
             return _export(events, next_cursor, args)
         body = {"events": [event_to_dict(e) for e in events], "next_cursor": next_cursor}
+        if resolved:
+            body["resolved"] = resolved
         if warnings:
             body["warnings"] = warnings
         return body
+
+
+def _resolved(role: str, resolution: repository.Resolution) -> dict:
+    return {"query": resolution.query, "role": role, "entities": [
+        {"id": m.entity_id, "name": m.name, "kind": m.kind, "match": m.match, "score": m.score}
+        for m in resolution.best]}
+
+
+def _warning(role: str, resolution: repository.Resolution) -> str | None:
+    best = resolution.best
+    if not best:
+        return f"No known {role} matches '{resolution.query}'."
+    if len(best) > 1:
+        names = ", ".join(f"{m.name} ({m.entity_id})" for m in best[:5])
+        more = f" and {len(best) - 5} more" if len(best) > 5 else ""
+        return f"'{resolution.query}' is ambiguous: it matches {names}{more}; pass an id to pick one."
+    if best[0].match == "fuzzy":
+        return f"'{resolution.query}' matched only with a typing error: {best[0].name} ({best[0].entity_id})."
+    return None
 
 
 def _page(session, args, filters):

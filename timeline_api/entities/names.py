@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from . import lexicon as L
 from .gazetteer import DEMONYM, Gazetteer
+from .normalize import entity_id, is_given_name
 from .tokens import Token, slugify
 from .types import Entity, Mention
 
@@ -61,6 +62,7 @@ class _AEnt:
     gender: str | None = None  # "f" / "m" for people, from given name or title; for pronouns
     parent_key: str | None = None  # for sites and areas named after a known place
     country_code: str | None = None
+    kind_guessed: bool = False  # no cue gave the kind: the fallback, an organisation
 
     def add_alias(self, a: str) -> None:
         if a != self.name and a not in self.aliases:
@@ -507,7 +509,8 @@ class ArticleNames:
         kind = self._kind(it, words)
         name = self._surface(it)
         name = re.sub(r"\s+", " ", name)
-        ent = _AEnt(len(self.aents), name, kind)
+        ent = _AEnt(len(self.aents), name, kind or "organization", kind_guessed=kind is None)
+        kind = ent.kind
         if kind == "person":
             ent.gender = self._gender(it, words)
         if kind in ("landmark", "region") and it.places:
@@ -575,7 +578,8 @@ class ArticleNames:
             return "m"
         return None
 
-    def _kind(self, it: _Item, words: tuple[str, ...]) -> str:
+    def _kind(self, it: _Item, words: tuple[str, ...]) -> str | None:
+        """The kind the words and their context give, or None without any cue."""
         toks = self.toks
         content = [w for w in words if w not in L.CONNECTORS and w not in (".", "-")]
         if len(content) >= 2 and content[-1] in L.PLACE_WORDS:
@@ -590,7 +594,8 @@ class ArticleNames:
             return "product"
         if it.person_hint and all(w[:1].isupper() for w in content):
             return "person"
-        if len(content) >= 2 and (content[0] in self.g.given_names or _INITIALS.match(content[0])
+        if len(content) >= 2 and (content[0] in self.g.given_names or is_given_name(content[0])
+                                  or _INITIALS.match(content[0])
                                   or (len(words) > 2 and len(words[0]) == 1 and words[1] == "."
                                       and words[0].isupper() and words[2][:1].isupper()
                                       and not any(w in L.ORG_WORDS for w in content))):
@@ -607,7 +612,7 @@ class ArticleNames:
             prev = toks[it.i - 1].text if it.i > 0 else ""
             if nxt in _PERSON_CUES_AFTER or prev in ("said", "says"):
                 return "person"
-        return "organization"
+        return None
 
     def _bracket_acronym(self, j: int) -> str | None:
         toks = self.toks
@@ -694,14 +699,14 @@ class ArticleNames:
             if a.entity is not None:
                 built[a.ident] = a.entity
                 continue
-            prefix = _KIND_PREFIX.get(a.kind, "org")
-            key = f"{prefix}:{slugify(a.name)}"
-            known = self.g.entities.get(key)
+            # a name run that is a curated entry under another spelling ("Wagner group")
+            known = self.g.entities.get(f"{_KIND_PREFIX.get(a.kind, 'org')}:{slugify(a.name)}")
             if known is not None:
                 built[a.ident] = known
                 continue
-            built[a.ident] = Entity(key=key, name=a.name, kind=a.kind, aliases=tuple(a.aliases),
-                                    parent_key=a.parent_key, country_code=a.country_code)
+            built[a.ident] = Entity(key=entity_id(a.name), name=a.name, kind=a.kind, aliases=tuple(a.aliases),
+                                    parent_key=a.parent_key, country_code=a.country_code,
+                                    kind_guessed=a.kind_guessed)
         self.gender = {built[a.ident].key: a.gender for a in self.aents if a.kind == "person"}
         self.built = built
         out: list[Mention] = []

@@ -14,7 +14,8 @@ class Entity:
 
     ``key`` is stable across databases and deployments: ``geonames:<id>`` for
     GeoNames places (countries included), ``landmark:<slug>``, ``org:<slug>``,
-    ``person:<slug>``, ``group:<slug>`` for the rest.
+    ``group:<slug>`` for the curated tables, and ``ent:<slug of the name>`` for
+    entities read from text or created through the API, whatever their kind.
     ``parent_key`` points to the enclosing place (Moscow -> Russia -> Europe).
     """
 
@@ -28,6 +29,8 @@ class Entity:
     longitude: float | None = None
     population: int | None = None
     parent_key: str | None = None
+    # the kind is the fallback guess for a name without any cue (an organisation)
+    kind_guessed: bool = False
 
     @property
     def is_place(self) -> bool:

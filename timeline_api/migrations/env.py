@@ -5,7 +5,7 @@ from alembic import context
 
 from timeline_api.config import Settings
 from timeline_api.store.db import make_engine
-from timeline_api.store.models import Base
+from timeline_api.store.models import Base, include_in_schema_comparison
 
 config = context.config
 target_metadata = Base.metadata
@@ -17,7 +17,7 @@ def _url() -> str:
 
 def run_migrations_offline() -> None:
     context.configure(url=_url(), target_metadata=target_metadata, literal_binds=True,
-                      render_as_batch=True)
+                      render_as_batch=True, include_object=include_in_schema_comparison)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -35,7 +35,8 @@ def run_migrations_online() -> None:
 
 def _run(connection) -> None:
     # batch mode lets later migrations alter tables on SQLite too
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
+                      include_object=include_in_schema_comparison)
     with context.begin_transaction():
         context.run_migrations()
 

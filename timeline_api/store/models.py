@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -182,6 +183,9 @@ class Entity(Base):
     population: Mapped[int | None] = mapped_column(BigInteger)
     parent_id: Mapped[str | None] = mapped_column(ForeignKey("entities.id", ondelete="SET NULL"))
     curated: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the kind was the extractor's fallback guess (an unknown name is an organisation): a later
+    # article that gives a cue ("Mr", a given name) corrects it
+    kind_guessed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     aliases: Mapped[list[EntityAlias]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by="EntityAlias.id"
@@ -197,6 +201,55 @@ class EntityAlias(Base):
     alias_norm: Mapped[str] = mapped_column(String(255), index=True)
 
     __table_args__ = (UniqueConstraint("entity_id", "alias_norm", name="uq_entity_aliases_entity_alias"),)
+
+
+class EntityName(Base):
+    """The normalised-name index: every key under which an entity's name and aliases are found
+    (``entities/normalize.py``: "rollsroyce" for "Rolls-Royce plc", "bis" as an acronym, "kopp"
+    as a surname). Resolution looks typed names up here, never in Python over all entities.
+
+    The fuzzy step needs a trigram index over ``key``, which the migrations make outside these
+    models because it differs by database (``SEARCH_INDEX_OBJECTS``): a pg_trgm GIN index on
+    PostgreSQL, an FTS5 trigram table kept in step by triggers on SQLite."""
+
+    __tablename__ = "entity_names"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(255), index=True)
+    form: Mapped[str] = mapped_column(String(16))
+
+    # concurrent ingests may index the same new name: inserts ignore what is there
+    __table_args__ = (UniqueConstraint("entity_id", "key", "form", name="uq_entity_names_entity_key_form"),)
+
+
+# made by the migrations for the fuzzy step, per database; not models (see EntityName)
+SEARCH_INDEX_OBJECTS = frozenset((
+    "ix_entity_names_key_trgm", "entity_names_fts", "entity_names_fts_data", "entity_names_fts_idx",
+    "entity_names_fts_docsize", "entity_names_fts_config", "entity_names_fts_content",
+))
+
+
+def include_in_schema_comparison(obj, name, type_, reflected, compare_to) -> bool:
+    """For Alembic's comparison of models and database: leave the search indexes out."""
+    return name not in SEARCH_INDEX_OBJECTS
+
+
+class EntityMention(Base):
+    """Where an article names an entity: the span, its text, and how it names it (``name``,
+    ``alias``, ``pronoun``, ...), so users can see why an event is in a timeline."""
+
+    __tablename__ = "entity_mentions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"))
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(String(255))
+    link: Mapped[str] = mapped_column(String(16))
+
+    __table_args__ = (Index("ix_entity_mentions_entity_page", "entity_id", "article_id", "start", "id"),)
 
 
 class EventActor(Base):

@@ -7,24 +7,39 @@ import hashlib
 import random
 import secrets
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, delete, exists, func, or_, select, text, tuple_, union_all
+from sqlalchemy import String, and_, delete, exists, func, or_, select, text, tuple_, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, load_only, selectinload
 
+from timeline_api.entities.normalize import (
+    FUZZY_MIN_LETTERS,
+    MATCH_RANK,
+    MATCH_SCORES,
+    MEETS,
+    fuzzy_probe,
+    indexed_keys,
+    match_of,
+    name_key,
+    norm_name,
+    query_keys,
+    within_one_edit,
+)
 from timeline_api.entities.types import ACTOR_KINDS, PLACE_KINDS
 from timeline_api.entities.types import Entity as EntityValue
 from timeline_api.store import cursor as keyset
-from timeline_api.store.cursor import decode_cursor, encode_cursor
+from timeline_api.store.cursor import InvalidCursor, decode_cursor, encode_cursor
 from timeline_api.store.models import (
     ApiKey,
     Article,
     Deployment,
     Entity,
     EntityAlias,
+    EntityMention,
+    EntityName,
     EntityRedirect,
     Event,
     EventActor,
@@ -36,11 +51,6 @@ from timeline_api.store.models import (
     StoreVersion,
     utcnow,
 )
-
-
-def norm_name(name: str) -> str:
-    """The form names and aliases are matched in: case- and space-insensitive."""
-    return " ".join(name.casefold().split())
 
 
 def _insert(session: Session, model):
@@ -59,96 +69,454 @@ def _depth(key: str, batch: dict[str, EntityValue]) -> int:
     return depth
 
 
-def ensure_entities(session: Session, entities: Iterable[EntityValue]) -> None:
-    """Insert the entities not stored yet (parents before children); concurrent
-    ingests may race on the same entity, so inserts ignore conflicts."""
+def ensure_entities(session: Session, entities: Iterable[EntityValue]) -> list[str]:
+    """Insert the entities not stored yet (parents before children), and store on every entity
+    the aliases this article learnt for it; concurrent ingests may race on the same entity,
+    so inserts ignore conflicts. A stored kind that was only the fallback guess gives way
+    to a kind this article had a cue for."""
     batch = {e.key: e for e in entities}
     if not batch:
-        return
-    stored = set(session.scalars(select(Entity.id).where(Entity.id.in_(list(batch)))))
+        return []
+    stored = {row.id: row for row in session.execute(
+        select(Entity.id, Entity.kind, Entity.kind_guessed, Entity.curated).where(Entity.id.in_(list(batch))))}
     # parents before children, then by key: every ingest locks new entities in one order
     new = sorted((k for k in batch if k not in stored), key=lambda k: (_depth(k, batch), k))
-    if not new:
-        return
-    known = stored | set(batch)
-    rows, alias_rows = [], []
-    for key in new:
+    known = set(stored) | set(batch)
+    for key in new:  # one by one keeps parent-before-child order under FK checks
         e = batch[key]
-        rows.append(dict(
+        session.execute(_insert(session, Entity).values(
             id=e.key, name=e.name[:255], name_norm=norm_name(e.name)[:255], kind=e.kind,
             geonames_id=e.geonames_id, country_code=e.country_code, latitude=e.latitude,
             longitude=e.longitude, population=e.population,
             parent_id=e.parent_key if e.parent_key in known else None, curated=False,
-        ))
-        for alias in dict.fromkeys(a for a in e.aliases if norm_name(a) != norm_name(e.name)):
-            alias_rows.append(dict(entity_id=e.key, alias=alias[:255], alias_norm=norm_name(alias)[:255]))
-    for row in rows:  # one by one keeps parent-before-child order under FK checks
-        session.execute(_insert(session, Entity).values(**row).on_conflict_do_nothing())
-    if alias_rows:
-        session.execute(_insert(session, EntityAlias).values(alias_rows).on_conflict_do_nothing())
+            kind_guessed=e.kind_guessed,
+        ).on_conflict_do_nothing())
+    _index_names(session, [(e.key, e.name, _index_kind(e.kind, e.kind_guessed), False) for e in map(batch.get, new)])
+    rekinded = [key for key, row in stored.items() if not row.curated and row.kind_guessed
+                and not batch[key].kind_guessed and batch[key].kind != row.kind]
+    for key in rekinded:
+        session.execute(Entity.__table__.update().where(Entity.id == key)
+                        .values(kind=batch[key].kind, kind_guessed=False))
+    _add_learnt_aliases(session, batch, {key: _index_kind(stored[key].kind, stored[key].kind_guessed)
+                                         for key in stored if key not in rekinded})
+    if rekinded:
+        reindex_entity_names(session, rekinded)
+    return new
 
 
-def resolve_entity_refs(session: Session, refs: Sequence[str]) -> tuple[list[str], list[str]]:
-    """Map ids, names or aliases (case-insensitive) to entity ids; also return the unknown refs."""
-    ids: list[str] = []
-    unknown: list[str] = []
-    for ref in refs:
-        n = norm_name(ref)
-        found = set(session.scalars(select(Entity.id).where(or_(Entity.id == ref, Entity.name_norm == n))))
-        found |= set(session.scalars(select(EntityRedirect.to_id).where(EntityRedirect.from_id == ref)))
-        found |= set(session.scalars(select(EntityAlias.entity_id).where(EntityAlias.alias_norm == n)))
-        if found:
-            ids.extend(sorted(found))
-        else:
-            unknown.append(ref)
-    return ids, unknown
+def _add_learnt_aliases(session: Session, batch: dict[str, EntityValue], kinds: dict[str, str]) -> None:
+    """Store the aliases an article gives its entities ("BA" for British Airways) on them, new or
+    stored, so they serve every later article and query."""
+    have = set(tuple(row) for row in session.execute(select(EntityAlias.entity_id, EntityAlias.alias_norm)
+                               .where(EntityAlias.entity_id.in_(list(batch)))).all())
+    names = dict(session.execute(select(Entity.id, Entity.name_norm).where(Entity.id.in_(list(batch)))).all())
+    rows = {}
+    for e in batch.values():
+        for alias in e.aliases:
+            n = norm_name(alias)[:255]
+            if n and n != names.get(e.key) and (e.key, n) not in have and e.key in names:
+                rows.setdefault((e.key, n), dict(entity_id=e.key, alias=alias[:255], alias_norm=n))
+    if not rows:
+        return
+    session.execute(_insert(session, EntityAlias).values(list(rows.values())).on_conflict_do_nothing())
+    new_kinds = {e.key: _index_kind(e.kind, e.kind_guessed) for e in batch.values()}
+    _index_names(session, [(row["entity_id"], row["alias"], kinds.get(row["entity_id"], new_kinds[row["entity_id"]]),
+                            True) for row in rows.values()])
 
 
-def _entity_event_counts():
+def _index_kind(kind: str, guessed: bool) -> str | None:
+    """The kind the name index goes by: None for a guess, which may be a person's name or not."""
+    return None if guessed else kind
+
+
+def _index_names(session: Session, names: Iterable[tuple[str, str, str | None, bool]]) -> None:
+    """Add the keys of (entity id, name, kind, is an alias) to the normalised-name index."""
+    rows = {}
+    for entity_id, name, kind, is_alias in names:
+        for k in indexed_keys(name, kind, is_alias=is_alias):
+            rows.setdefault((entity_id, k.key[:255], k.form), dict(entity_id=entity_id, key=k.key[:255], form=k.form))
+    values = list(rows.values())
+    for start in range(0, len(values), 2000):  # under every driver's limit of bound parameters
+        session.execute(_insert(session, EntityName).values(values[start:start + 2000]).on_conflict_do_nothing())
+
+
+def reindex_entity_names(session: Session, entity_ids: Iterable[str] | None = None) -> int:
+    """Rebuild the index rows of these entities (all when None) from their names, aliases and
+    kinds: after a rename, a new kind, a merge, or a change of the normalisation's word lists.
+    Returns the number of entities indexed."""
+    ids = None if entity_ids is None else list(dict.fromkeys(entity_ids))
+    done, last = 0, ""
+    while True:
+        stmt = select(Entity.id, Entity.name, Entity.kind, Entity.kind_guessed).order_by(Entity.id).limit(1000)
+        stmt = stmt.where(Entity.id.in_(ids)) if ids is not None else stmt.where(Entity.id > last)
+        rows = session.execute(stmt).all()
+        if not rows:
+            return done
+        batch = [row.id for row in rows]
+        session.execute(delete(EntityName).where(EntityName.entity_id.in_(batch)))
+        aliases = session.execute(select(EntityAlias.entity_id, EntityAlias.alias)
+                                  .where(EntityAlias.entity_id.in_(batch)).order_by(EntityAlias.id)).all()
+        kinds = {row.id: _index_kind(row.kind, row.kind_guessed) for row in rows}
+        _index_names(session, [(row.id, row.name, kinds[row.id], False) for row in rows]
+                     + [(a.entity_id, a.alias, kinds[a.entity_id], True) for a in aliases])
+        done += len(rows)
+        if ids is not None:
+            return done
+        last = batch[-1]
+
+
+# ---------------------------------------------------------------- resolving typed names
+
+@dataclass(frozen=True)
+class EntityMatch:
+    """One entity a typed name resolved to, and how ("name", "alias", "normalised", ...)."""
+
+    entity_id: str
+    name: str
+    kind: str
+    match: str
+    # for a variant, the rule that made it: acronym, short, surname, person, nickname or core
+    rule: str | None = None
+    kind_guessed: bool = False
+
+    @property
+    def score(self) -> float:
+        return MATCH_SCORES[self.match]
+
+    @property
+    def rank(self) -> int:
+        return MATCH_RANK[self.match]
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a typed name resolved to: every entity it met, best match first."""
+
+    query: str
+    matches: list[EntityMatch]
+
+    @property
+    def best(self) -> list[EntityMatch]:
+        """The entities of the best rank met: what a filter by this name means."""
+        return [m for m in self.matches if m.rank == self.matches[0].rank] if self.matches else []
+
+
+def resolve_names(session: Session, queries: Sequence[str], *, exact: bool = False, fuzzy: bool = True,
+                  all_ranks: bool = False) -> list[Resolution]:
+    """Resolve typed names to entities, in rank order: exact id or name (redirects of merged ids
+    too), alias, the normalised key, its variants (acronym, short form, surname, nickname, without
+    a qualifier), then one typing error. All through indexes, a step at a time, each only for the
+    queries the steps before left unmet (``all_ranks``: every step for every query, as a search
+    lists them): one lookup of the exact and normalised keys of every query, one of their variants,
+    and a trigram-index probe. ``exact`` keeps the first three ranks only (``match=exact``)."""
+    found: dict[str, dict[str, tuple[str, str | None]]] = {q: {} for q in queries}  # entity id -> (match, rule)
+
+    def note(query: str, entity_id: str, match: str, rule: str | None = None) -> None:
+        old = found[query].get(entity_id)
+        if old is None or MATCH_RANK[match] < MATCH_RANK[old[0]]:
+            found[query][entity_id] = (match, rule)
+
+    refs = list(dict.fromkeys(queries))
+    ids = union_all(select(Entity.id, Entity.id).where(Entity.id.in_(refs)),
+                    select(EntityRedirect.from_id, EntityRedirect.to_id).where(EntityRedirect.from_id.in_(refs)))
+    for ref, entity_id in session.execute(ids):  # an id, or an id merged away and where it went
+        note(ref, entity_id, "id")
+    keyed = {q: query_keys(q) for q in refs}
+    for step in LOOKUP_STEPS[:1] if exact else LOOKUP_STEPS:
+        pending = [q for q in refs if all_ranks or not found[q]]
+        if exact:
+            step = {"exact": step["exact"]}
+        for query, match, rule, entity_id in _index_lookup(session, {q: keyed[q] for q in pending}, step):
+            note(query, entity_id, match, rule)
+    if fuzzy and not exact:
+        for query in [q for q in refs if all_ranks or not found[q]]:
+            key = next((k.key for k in keyed[query] if k.form == "key"), "")
+            for entity_id in _fuzzy_candidates(session, key):
+                note(query, entity_id, "fuzzy")
+    return _resolutions(session, queries, found)
+
+
+# the index lookups of resolution, in turn: {query form: the stored forms it is looked up among}.
+# First the exact and normalised names; their variants only for queries those left unmet, so a
+# common short key ("rs" as initials) is not fetched for a name that has met its entity.
+LOOKUP_STEPS = (
+    {"exact": MEETS["exact"], "key": ("key",)},
+    {"key": tuple(f for f in MEETS["key"] if f != "key"),
+     **{form: stored for form, stored in MEETS.items() if form not in ("exact", "key")}},
+)
+
+
+def _index_lookup(session: Session, keyed: dict[str, list], step: dict[str, tuple[str, ...]]):
+    """(query, match, rule, entity id) for every stored key one of the queries' keys meets."""
+    wanted: dict[tuple[str, ...], set[str]] = {}
+    for keys in keyed.values():
+        for k in keys:
+            if k.form in step:
+                wanted.setdefault(step[k.form], set()).add(k.key)
+    if not wanted:
+        return
+    stored: dict[str, list[tuple[str, str, str | None]]] = {}
+    for key, form, entity_id, kind, guessed in session.execute(
+            select(EntityName.key, EntityName.form, EntityName.entity_id, Entity.kind, Entity.kind_guessed)
+            .join(Entity, Entity.id == EntityName.entity_id)
+            .where(or_(*(and_(EntityName.key.in_(list(keys)), EntityName.form.in_(forms))
+                         for forms, keys in wanted.items())))):
+        stored.setdefault(key, []).append((form, entity_id, _index_kind(kind, guessed)))
+    for query, keys in keyed.items():
+        for k in keys:
+            if k.form not in step:
+                continue
+            for form, entity_id, kind in stored.get(k.key, ()):
+                if form not in step[k.form]:
+                    continue
+                match = match_of(k.form, form, kind)
+                if match is not None:
+                    yield query, match, (form if k.form == "key" else k.form) if match == "variant" else None, entity_id
+
+
+def _resolutions(session: Session, queries: Sequence[str],
+                 found: dict[str, dict[str, tuple[str, str | None]]]) -> list[Resolution]:
+    ids = {entity_id for matches in found.values() for entity_id in matches}
+    rows = {row.id: row for row in session.execute(select(Entity.id, Entity.name, Entity.kind, Entity.kind_guessed)
+                                                   .where(Entity.id.in_(list(ids))))} if ids else {}
+    out = []
+    for query in queries:
+        matches = [EntityMatch(entity_id, rows[entity_id].name, rows[entity_id].kind, match, rule,
+                               rows[entity_id].kind_guessed)
+                   for entity_id, (match, rule) in found[query].items() if entity_id in rows]
+        matches.sort(key=lambda m: (m.rank, m.name, m.entity_id))
+        out.append(Resolution(query, matches))
+    return out
+
+
+# rows a trigram probe may return before the edit distance is checked in Python
+_FUZZY_CANDIDATES = 200
+
+
+def _fuzzy_candidates(session: Session, key: str) -> list[str]:
+    """Entities with a name key within one typing error of ``key``. The index finds the keys that
+    start with its first half or end with its second (one edit leaves one half whole), through
+    pg_trgm on PostgreSQL and an FTS5 trigram table on SQLite; Python checks the distance."""
+    probe = fuzzy_probe(key)
+    if probe is None:
+        return []
+    params = {"prefix": probe.prefix + "%", "suffix": "%" + probe.suffix, "swapped": probe.swapped,
+              "shortest": len(key) - 1, "longest": len(key) + 1, "limit": _FUZZY_CANDIDATES}
+    if session.get_bind().dialect.name == "postgresql":
+        hits = ("SELECT id FROM entity_names WHERE form = 'key' AND key LIKE :prefix UNION "
+                "SELECT id FROM entity_names WHERE form = 'key' AND key LIKE :suffix")
+    else:
+        hits = ("SELECT rowid FROM entity_names_fts WHERE key LIKE :prefix UNION "
+                "SELECT rowid FROM entity_names_fts WHERE key LIKE :suffix")
+    # one candidate set, each part through an index; an OR beside the IN made PostgreSQL scan
+    rows = session.execute(text(
+        f"SELECT n.key, n.entity_id FROM entity_names n WHERE n.id IN ({hits} UNION "
+        f"SELECT id FROM entity_names WHERE key = :swapped AND form = 'key') "
+        f"AND n.form = 'key' AND length(n.key) BETWEEN :shortest AND :longest LIMIT :limit"), params).all()
+    return list(dict.fromkeys(entity_id for stored_key, entity_id in rows
+                              if sum(c.isalpha() for c in stored_key) >= FUZZY_MIN_LETTERS
+                              and within_one_edit(key, stored_key)))
+
+
+@dataclass(frozen=True)
+class IndexedName:
+    entity_id: str
+    key: str
+    form: str
+    name: str
+    kind: str
+    kind_guessed: bool
+    curated: bool
+    geonames_id: int | None
+
+
+def indexed_names(session: Session, keys: Iterable[str], forms: Iterable[str]) -> list[IndexedName]:
+    """The index rows with these keys and forms, with their entity's name and kind."""
+    keys = list(dict.fromkeys(keys))
+    if not keys:
+        return []
+    return [IndexedName(*row) for row in session.execute(
+        select(EntityName.entity_id, EntityName.key, EntityName.form, Entity.name, Entity.kind,
+               Entity.kind_guessed, Entity.curated, Entity.geonames_id)
+        .join(Entity, Entity.id == EntityName.entity_id)
+        .where(EntityName.key.in_(keys), EntityName.form.in_(list(forms))))]
+
+
+def entities_named(session: Session, name: str) -> list[str]:
+    """Ids of the entities whose own name has this normalised name ("Bayer AG" for "Bayer")."""
+    key = name_key(name)
+    rows = session.execute(select(Entity.id, Entity.name).join(EntityName, EntityName.entity_id == Entity.id)
+                           .where(EntityName.key == key, EntityName.form == "key")).all()
+    return sorted({row.id for row in rows if name_key(row.name) == key})
+
+
+# ---------------------------------------------------------------- listing entities
+
+def event_counts(session: Session, entity_ids: Sequence[str]) -> dict[str, int]:
+    """Events each entity is linked to (as an actor or a named place), for these entities only."""
+    ids = list(dict.fromkeys(entity_ids))
+    if not ids:
+        return {}
     links = union_all(
-        select(EventActor.entity_id.label("entity_id"), EventActor.event_id.label("event_id")),
-        select(EventLocation.entity_id, EventLocation.event_id).where(EventLocation.direct.is_(True)),
+        select(EventActor.entity_id.label("entity_id"), EventActor.event_id.label("event_id"))
+        .where(EventActor.entity_id.in_(ids)),
+        select(EventLocation.entity_id, EventLocation.event_id)
+        .where(EventLocation.direct.is_(True), EventLocation.entity_id.in_(ids)),
     ).subquery()
-    return (select(links.c.entity_id, func.count(func.distinct(links.c.event_id)).label("n"))
-            .group_by(links.c.entity_id).subquery())
+    counts = dict(session.execute(select(links.c.entity_id, func.count(func.distinct(links.c.event_id)))
+                                  .group_by(links.c.entity_id)).all())
+    return {entity_id: counts.get(entity_id, 0) for entity_id in ids}
+
+
+def _kind_clause(kind: str | None):
+    if kind == "actor":
+        return Entity.kind.in_(ACTOR_KINDS)
+    if kind == "location":
+        return Entity.kind.in_(PLACE_KINDS)
+    return Entity.kind == kind if kind else None
+
+
+# the ranked head of a search (names the query resolved to) is at most this long
+SEARCH_RESOLVED_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class EntityHit:
+    """An entity on a page of a search, its event count, and how the query met it (None: only
+    as a part of a name or alias)."""
+
+    entity: Entity
+    event_count: int
+    match: str | None = None
 
 
 def search_entities(session: Session, q: str | None, kind: str | None, limit: int,
-                    cursor: str | None) -> tuple[list[tuple[Entity, int]], str | None]:
-    counts = _entity_event_counts()
-    stmt = (select(Entity, func.coalesce(counts.c.n, 0))
-            .outerjoin(counts, counts.c.entity_id == Entity.id)
-            .options(selectinload(Entity.aliases)))
-    if kind == "actor":
-        stmt = stmt.where(Entity.kind.in_(ACTOR_KINDS))
-    elif kind == "location":
-        stmt = stmt.where(Entity.kind.in_(PLACE_KINDS))
-    elif kind:
-        stmt = stmt.where(Entity.kind == kind)
-    if q:
-        pattern = f"%{norm_name(q)}%"
-        stmt = stmt.where(or_(
-            Entity.name_norm.like(pattern),
-            exists().where(and_(EntityAlias.entity_id == Entity.id, EntityAlias.alias_norm.like(pattern))),
-        ))
-    scope = _scope("entities", q, kind)
+                    cursor: str | None) -> tuple[list[EntityHit], str | None]:
+    """Entities by name. With ``q``: first those it resolves to, by rank of match and then by event
+    count (``q=IBM`` lists International Business Machines first), then the rest whose name or
+    alias contains it, by name. Without: all by name. Keyset pages either way."""
+    kind_clause = _kind_clause(kind)
+    phase, position = ("ranked", 0) if q else ("named", ("", ""))
+    signing = _signing(session, _scope("entities", q, kind))
     if cursor:
-        name, key = decode_cursor(cursor, (keyset.text(255), keyset.text(128)), **_signing(session, scope))
+        phase, first, second = decode_cursor(cursor, (_search_phase, keyset.text(255), keyset.text(128)), **signing)
+        position = _ranked_position(first) if phase == "ranked" else (first, second)
+    hits: list[EntityHit] = []
+    ranked_ids: list[str] = []
+    if q:
+        ranked = _ranked_matches(session, q, kind_clause)
+        ranked_ids = [m.entity_id for m, _ in ranked]
+        if phase == "ranked":
+            page = ranked[position:position + limit + 1]
+            rows = _entities_with_aliases(session, [m.entity_id for m, _ in page])
+            hits = [EntityHit(rows[m.entity_id], count, m.match) for m, count in page if m.entity_id in rows]
+            if len(hits) > limit:
+                return hits[:limit], encode_cursor(["ranked", str(position + limit), ""], **signing)
+            phase, position = "named", ("", "")
+    stmt = select(Entity).options(selectinload(Entity.aliases))
+    if kind_clause is not None:
+        stmt = stmt.where(kind_clause)
+    if q:
+        stmt = stmt.where(_contains(session, q))
+        if ranked_ids:
+            stmt = stmt.where(Entity.id.not_in(ranked_ids))
+    name, key = position
+    if name or key:
         stmt = stmt.where(tuple_(Entity.name_norm, Entity.id) > tuple_(name, key))
-    rows = session.execute(stmt.order_by(Entity.name_norm, Entity.id).limit(limit + 1)).all()
-    page = [(entity, count) for entity, count in rows[:limit]]
-    next_cursor = (encode_cursor([page[-1][0].name_norm, page[-1][0].id], **_signing(session, scope))
+    room = limit - len(hits)
+    rows = list(session.scalars(stmt.order_by(Entity.name_norm, Entity.id).limit(room + 1)))
+    if len(rows) > room:  # more to come: after the last row shown, or from the start of the names
+        last = rows[room - 1] if room else None
+        next_cursor = encode_cursor(["named", last.name_norm if last else "", last.id if last else ""], **signing)
+    else:
+        next_cursor = None
+    rows = rows[:room]
+    counts = event_counts(session, [row.id for row in rows])
+    return hits + [EntityHit(row, counts[row.id]) for row in rows], next_cursor
+
+
+def _search_phase(value: object) -> str:
+    if value not in ("ranked", "named"):
+        raise ValueError(value)
+    return value
+
+
+def _ranked_position(value: str) -> int:
+    """A position in the ranked head of a search, as its cursor holds it."""
+    if not value.isdigit() or int(value) >= SEARCH_RESOLVED_LIMIT:
+        raise InvalidCursor()
+    return int(value)
+
+
+def _ranked_matches(session: Session, q: str, kind_clause) -> list[tuple[EntityMatch, int]]:
+    (resolution,) = resolve_names(session, [q], all_ranks=True)
+    matches = resolution.matches[:SEARCH_RESOLVED_LIMIT]
+    if kind_clause is not None and matches:
+        allowed = set(session.scalars(select(Entity.id).where(
+            Entity.id.in_([m.entity_id for m in matches]), kind_clause)))
+        matches = [m for m in matches if m.entity_id in allowed]
+    counts = event_counts(session, [m.entity_id for m in matches])
+    return sorted(((m, counts[m.entity_id]) for m in matches),
+                  key=lambda pair: (pair[0].rank, -pair[1], pair[0].name, pair[0].entity_id))
+
+
+def _contains(session: Session, q: str):
+    """Names or aliases holding ``q``: through the trigram index on the name keys when the folded
+    query has three characters or more, else by scanning the exact forms."""
+    key = name_key(q)
+    if len(key) >= 3:
+        if session.get_bind().dialect.name == "postgresql":
+            hits = select(EntityName.entity_id).where(EntityName.form == "key", EntityName.key.like(f"%{key}%"))
+        else:
+            hits = text("SELECT n.entity_id FROM entity_names n WHERE n.id IN "
+                        "(SELECT rowid FROM entity_names_fts WHERE key LIKE :pattern)").bindparams(
+                pattern=f"%{key}%").columns(entity_id=String)
+        return Entity.id.in_(hits)
+    pattern = "%" + norm_name(q).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return or_(Entity.name_norm.like(pattern, escape="\\"), exists().where(
+        and_(EntityAlias.entity_id == Entity.id, EntityAlias.alias_norm.like(pattern, escape="\\"))))
+
+
+def _entities_with_aliases(session: Session, ids: Sequence[str]) -> dict[str, Entity]:
+    if not ids:
+        return {}
+    return {row.id: row for row in session.scalars(
+        select(Entity).where(Entity.id.in_(list(ids))).options(selectinload(Entity.aliases)))}
+
+
+def get_entity(session: Session, entity_id: str) -> EntityHit | None:
+    row = _entities_with_aliases(session, [entity_id]).get(entity_id)
+    return EntityHit(row, event_counts(session, [entity_id])[entity_id]) if row else None
+
+
+# ---------------------------------------------------------------- mentions
+
+def add_mentions(session: Session, article: Article, mentions: Iterable[tuple[str, int, int, str, str]]) -> None:
+    """Store where the article names its entities: (entity id, start, end, text, link)."""
+    rows = [dict(entity_id=entity_id, article_id=article.id, start=start, end=end, text=surface[:255], link=link)
+            for entity_id, start, end, surface, link in mentions]
+    for first in range(0, len(rows), 2000):
+        session.execute(EntityMention.__table__.insert(), rows[first:first + 2000])
+
+
+def list_mentions(session: Session, *, limit: int, cursor: str | None, entity_id: str | None = None,
+                  article_id: int | None = None) -> tuple[list[EntityMention], str | None]:
+    """Mentions of an entity or in an article, by article and position, in keyset pages."""
+    stmt = select(EntityMention)
+    if entity_id is not None:
+        stmt = stmt.where(EntityMention.entity_id == entity_id)
+    if article_id is not None:
+        stmt = stmt.where(EntityMention.article_id == article_id)
+    signing = _signing(session, _scope("mentions", entity_id, article_id))
+    if cursor:
+        key = decode_cursor(cursor, (keyset.ROW_ID, keyset.integer(0, 2**31 - 1), keyset.ROW_ID), **signing)
+        stmt = stmt.where(tuple_(EntityMention.article_id, EntityMention.start, EntityMention.id) > tuple_(*key))
+    rows = list(session.scalars(stmt.order_by(EntityMention.article_id, EntityMention.start, EntityMention.id)
+                                .limit(limit + 1)))
+    page = rows[:limit]
+    next_cursor = (encode_cursor([page[-1].article_id, page[-1].start, page[-1].id], **signing)
                    if len(rows) > limit else None)
     return page, next_cursor
-
-
-def get_entity(session: Session, entity_id: str) -> tuple[Entity, int] | None:
-    counts = _entity_event_counts()
-    row = session.execute(
-        select(Entity, func.coalesce(counts.c.n, 0)).outerjoin(counts, counts.c.entity_id == Entity.id)
-        .where(Entity.id == entity_id).options(selectinload(Entity.aliases))
-    ).first()
-    return (row[0], row[1]) if row else None
 
 
 # ---------------------------------------------------------------- articles
@@ -434,8 +802,14 @@ def curated_entities(session: Session) -> list[Entity]:
                                 .options(selectinload(Entity.aliases)).order_by(Entity.id)))
 
 
-def entity_redirects(session: Session) -> dict[str, str]:
-    return dict(session.execute(select(EntityRedirect.from_id, EntityRedirect.to_id)).all())
+def redirects_from(session: Session, entity_ids: Sequence[str]) -> dict[str, str]:
+    """{merged id: the id it was folded into} for those of these ids that were merged away."""
+    return dict(session.execute(select(EntityRedirect.from_id, EntityRedirect.to_id)
+                                .where(EntityRedirect.from_id.in_(list(entity_ids)))).all())
+
+
+def stored_ids(session: Session, entity_ids: Sequence[str]) -> set[str]:
+    return set(session.scalars(select(Entity.id).where(Entity.id.in_(list(entity_ids)))))
 
 
 def set_aliases(session: Session, entity: Entity, aliases: Iterable[str]) -> None:
@@ -445,6 +819,7 @@ def set_aliases(session: Session, entity: Entity, aliases: Iterable[str]) -> Non
     entity.aliases += [EntityAlias(alias=alias[:255], alias_norm=n[:255])
                        for n, alias in wanted.items() if n not in have]
     session.flush()
+    reindex_entity_names(session, [entity.id])
 
 
 def _move_links(session: Session, model, key_column, source_id: str, target_id: str) -> None:
@@ -455,9 +830,11 @@ def _move_links(session: Session, model, key_column, source_id: str, target_id: 
 
 
 def merge_entities(session: Session, source: Entity, target: Entity) -> None:
-    """Fold ``source`` into ``target``: its links, children, names and redirects."""
+    """Fold ``source`` into ``target``: its links, mentions, children, names and redirects."""
     set_aliases(session, target, [*(a.alias for a in target.aliases), source.name,
                                   *(a.alias for a in source.aliases)])
+    session.execute(EntityMention.__table__.update().where(EntityMention.entity_id == source.id)
+                    .values(entity_id=target.id))
     _move_links(session, EventActor, EventActor.event_id, source.id, target.id)
     _move_links(session, EventLocation, EventLocation.event_id, source.id, target.id)
     _move_links(session, SourceActor, SourceActor.source_id, source.id, target.id)
@@ -469,10 +846,38 @@ def merge_entities(session: Session, source: Entity, target: Entity) -> None:
     session.execute(EntityRedirect.__table__.update().where(EntityRedirect.to_id == source.id)
                     .values(to_id=target.id))
     session.add(EntityRedirect(from_id=source.id, to_id=target.id))
-    target.curated = True
     session.flush()
     session.delete(source)
     session.flush()
+
+
+def fold_duplicate_entities(session: Session, keep_first: Callable[[str], bool]) -> dict[str, str]:
+    """Merge the entities that one name forked (same normalised name: "person:x" and "org:x",
+    "Apple Inc." and "Apple"), leaving redirects so old ids keep working. GeoNames places are
+    never folded (Paris, France and Paris, Texas share a name). In each group the survivor is
+    curated first, then one ``keep_first`` says is a gazetteer entity, then the most linked, then
+    the shortest id. Returns {folded id: survivor id}."""
+    groups: dict[str, list[str]] = {}
+    for entity_id, name in session.execute(select(Entity.id, Entity.name).where(Entity.geonames_id.is_(None))
+                                           .order_by(Entity.id)):
+        key = name_key(name)
+        if key:  # a name of punctuation alone is no name to fold by
+            groups.setdefault(key, []).append(entity_id)
+    folded: dict[str, str] = {}
+    for ids in groups.values():
+        ids = [i for i in dict.fromkeys(ids) if i not in folded]
+        if len(ids) < 2:
+            continue
+        rows = {row.id: row for row in session.scalars(select(Entity).where(Entity.id.in_(ids)))}
+        if len(rows) < 2:
+            continue
+        counts = event_counts(session, list(rows))
+        survivor, *others = sorted(rows.values(), key=lambda r: (
+            not r.curated, not keep_first(r.id), -counts[r.id], len(r.id), r.id))
+        for other in others:
+            merge_entities(session, other, survivor)
+            folded[other.id] = survivor.id
+    return folded
 
 
 # ---------------------------------------------------------------- API keys
