@@ -48,6 +48,7 @@ FAMILIES = {
     "digits": lambda n: _repeat("1234567890", n),
     "one sentence": lambda n: _repeat(SENTENCE, n),
     "one paragraph": lambda n: _repeat(PARAGRAPH, n),
+    "dates in one clause": lambda n: _repeat("on 3 May 2023 and ", n),
 }
 
 

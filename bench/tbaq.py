@@ -25,21 +25,39 @@ class GoldTimex:
 
 
 @dataclass
+class GoldEvent:
+    """A TimeML EVENT: its span in the plain text and its TimeML class."""
+
+    eid: str
+    start: int
+    end: int
+    text: str
+    cls: str
+
+
+@dataclass
 class Document:
     doc_id: str
     path: Path
     dct: dt.date
     text: str
     timexes: list[GoldTimex]
+    dct_value: str = ""
+    events: list[GoldEvent] = field(default_factory=list)
+    instances: dict[str, str] = field(default_factory=dict)  # eiid -> eid (MAKEINSTANCE)
+    tlinks: list[dict] = field(default_factory=list)  # TLINK attributes
 
 
-def _walk(elem, parts, timexes, pos):
+def _walk(elem, parts, timexes, pos, events=None):
     if elem.text:
         parts.append(elem.text)
         pos += len(elem.text)
     for child in elem:
         start = pos
-        pos = _walk(child, parts, timexes, pos)
+        pos = _walk(child, parts, timexes, pos, events)
+        if child.tag == "EVENT" and events is not None:
+            events.append(GoldEvent(child.get("eid", ""), start, pos, "".join(parts)[start:pos],
+                                    child.get("class", "")))
         if child.tag == "TIMEX3":
             text = "".join(parts)[start:pos]
             a = dict(child.attrib)
@@ -59,10 +77,13 @@ def read_document(path: Path) -> Document:
     text_el = root.find("TEXT")
     parts: list[str] = []
     timexes: list[GoldTimex] = []
-    _walk(text_el, parts, timexes, 0)
+    events: list[GoldEvent] = []
+    _walk(text_el, parts, timexes, 0, events)
     text = "".join(parts)
     timexes.sort(key=lambda t: t.start)
-    return Document(doc_id, path, dct, text, timexes)
+    instances = {el.get("eiid"): el.get("eventID") for el in root.iter("MAKEINSTANCE")}
+    tlinks = [dict(el.attrib) for el in root.iter("TLINK")]
+    return Document(doc_id, path, dct, text, timexes, dct_el.attrib["value"], events, instances, tlinks)
 
 
 def read_corpus(root: Path = TBAQ) -> list[Document]:

@@ -27,7 +27,7 @@ import marshmallow as ma
 from sqlalchemy.orm import Session
 
 from timeline_api.entities import EntityMatcher
-from timeline_api.pipeline import AnalysisTooLong, ArticleAnalysis, Budget, analyse_article
+from timeline_api.pipeline import AnalysisTooLong, ArticleAnalysis, Budget, analyse_article, clock
 from timeline_api.pipeline.markup import html_to_text, looks_like_markup, timeml_to_text
 from timeline_api.service import ArticleInput, find_existing, store_analysed
 from timeline_api.store.db import dispose_all
@@ -155,8 +155,8 @@ def _start_forked_worker(matcher: EntityMatcher, budget_seconds: float) -> None:
 def _analyse(job: _Job) -> ArticleAnalysis | AnalysisTooLong:
     data = job.data
     try:
-        return analyse_article(data.text, data.published_at, matcher=_matcher, language=data.language,
-                               budget=Budget(_budget_seconds))
+        return analyse_article(data.text, clock.wall_clock(data.published_at), matcher=_matcher,
+                               language=data.language, budget=Budget(_budget_seconds))
     except AnalysisTooLong as exc:
         return exc
 

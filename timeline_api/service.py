@@ -26,11 +26,12 @@ from timeline_api.pipeline import (
     PlaceLink,
     analyse_article,
     best_date,
+    clock,
     corroborated,
     summarise,
 )
 from timeline_api.pipeline.budget import UNLIMITED
-from timeline_api.pipeline.merging import MergeView, best_match, signature
+from timeline_api.pipeline.merging import MergeDecision, MergeView, best_match, signature
 from timeline_api.registry import matcher_for, value_of
 from timeline_api.store import repository
 from timeline_api.store.models import Article, Event, EventSource
@@ -42,7 +43,7 @@ from timeline_api.store.retry import is_transient
 @dataclass(frozen=True)
 class ArticleInput:
     text: str
-    published_at: dt.datetime  # naive UTC
+    published_at: dt.datetime  # aware when the publisher gave an offset, else naive UTC
     title: str | None = None
     url: str | None = None
     source: str | None = None
@@ -63,8 +64,9 @@ def ingest_article(session: Session, data: ArticleInput, matcher: EntityMatcher 
     if existing is not None:
         return existing.article, False
     matcher = matcher or matcher_for(session)
-    analysis = analyse_article(data.text, data.published_at, matcher=matcher, language=data.language,
-                               budget=budget)
+    # the article's own wall clock: "tonight" and "10:30 p.m." are at the publisher's offset
+    analysis = analyse_article(data.text, clock.wall_clock(data.published_at), matcher=matcher,
+                               language=data.language, budget=budget)
     return store_analysed(session, data, analysis)
 
 
@@ -96,7 +98,8 @@ def store_analysed(session: Session, data: ArticleInput, analysis: ArticleAnalys
         article = Article(
             url=data.url, external_id=data.external_id, content_hash=data.content_hash,
             title=data.title, source=data.source, language=data.language,
-            published_at=data.published_at, text=data.text,
+            published_at=clock.utc(data.published_at), published_offset=clock.offset_minutes(data.published_at),
+            text=data.text,
         )
         try:
             _store(session, article, analysis)
@@ -120,17 +123,126 @@ def store_analysed(session: Session, data: ArticleInput, analysis: ArticleAnalys
 
 
 def delete_article(session: Session, article_id: int) -> bool:
-    """Delete an article; events it alone reported go, the others are recomputed
-    from their remaining sources (a merge is undone by deleting its article)."""
+    """Delete an article; events it alone reported go, the others are recomputed from
+    their remaining sources. A merge the article made possible is undone: every report that
+    came after it, in the events it left and in the events those could have joined instead,
+    is offered again, article by article in the order they came, to the events as they stood
+    then (_rejoin). One hop: a report that rejoins elsewhere does not set off another replay."""
     survivors = repository.delete_article(session, article_id)
     if survivors is None:
         return False
     repository.bump_store_version(session)
-    for event in sorted(survivors, key=lambda e: e.id):
+    touched = {e.id: e for e in survivors}
+    for event in survivors:  # the events a later report could have joined instead
+        view = _sources_view(event.sources)
+        start, end = view.search_window
+        for other in repository.merge_candidates(session, start, end, view.entity_keys, list(touched)):
+            touched[other.id] = other
+    # ingests take the merge keys before any row: so does this, for what it may re-merge
+    repository.lock_merge_keys(session, _merge_lock_keys([_sources_view(e.sources) for e in touched.values()]))
+    replay: list[Event] = []
+    for event in sorted(touched.values(), key=lambda e: e.id):
         repository.lock_event(session, event)  # an ingest may be joining it right now
+        groups = _by_article(event.sources)
+        later = [g for g in groups if g[0].article_id > article_id]
+        if len(later) == len(groups):
+            replay.append(event)  # the event itself is made of later reports: it is replayed too
+            later = later[1:]
+        replay.extend(_move_out(session, event, group) for group in later)
         _refresh(session, event)
+    for event in sorted(replay, key=lambda e: min(s.article_id for s in e.sources)):
+        _rejoin(session, event)
     session.commit()
     return True
+
+
+def _by_article(sources: list[EventSource]) -> list[list[EventSource]]:
+    """An event's sources, one group per article (one draft each), in the order articles came."""
+    groups: dict[int, list[EventSource]] = {}
+    for source in sorted(sources, key=lambda s: (s.article_id, s.id)):
+        groups.setdefault(source.article_id, []).append(source)
+    return list(groups.values())
+
+
+def _rejoin(session: Session, event: Event) -> None:
+    """One article's report, left alone by a deletion, joins what it would have joined at its
+    ingest without the deleted article: the best stored event of articles that came before it
+    that it is the same happening as, and that none of its article's other reports is part of."""
+    (article_id,) = {s.article_id for s in event.sources}
+    view = _sources_view(event.sources)
+    start, end = view.search_window
+    # each candidate as it stood when the article came: its sources of earlier articles only
+    earlier = {c: [s for s in c.sources if s.article_id < article_id]
+               for c in repository.merge_candidates(session, start, end, view.entity_keys, [event.id])
+               if article_id not in {s.article_id for s in c.sources}}
+    found = best_match(view, [(c, _sources_view(sources)) for c, sources in earlier.items() if sources])
+    if found is None:
+        return
+    target, decision = found
+    repository.lock_event(session, target)
+    repository.move_sources(session, list(event.sources), target)
+    repository.delete_event(session, event)
+    _record_merge(target, decision)
+    _refresh(session, target)
+
+
+class SplitError(ValueError):
+    """A split that names no source of the event, or all of them."""
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """A source of an event: an article, and optionally the sentence's start offset in it."""
+
+    article_id: int
+    start: int | None = None
+
+    def matches(self, source: EventSource) -> bool:
+        return source.article_id == self.article_id and self.start in (None, source.start)
+
+
+def split_event(session: Session, event_id: int, refs: list[SourceRef]) -> tuple[Event, Event] | None:
+    """Move the sources ``refs`` name out of an event into a new one (a merge that was wrong);
+    returns (the event, the new event), or None when there is no such event."""
+    event = repository.get_event(session, event_id)
+    if event is None:
+        return None
+    repository.lock_event(session, event)
+    unmatched = [ref for ref in refs if not any(ref.matches(s) for s in event.sources)]
+    if unmatched:
+        raise SplitError(f"The event has no source of article {unmatched[0].article_id}"
+                         + ("" if unmatched[0].start is None else f" at offset {unmatched[0].start}") + ".")
+    moving = [s for s in event.sources if any(ref.matches(s) for ref in refs)]
+    if len(moving) == len(event.sources):
+        raise SplitError("A split must leave at least one source in the event.")
+    repository.bump_store_version(session)  # cached pages (ETags) are stale now
+    new = _move_out(session, event, moving)
+    _refresh(session, event)
+    session.commit()
+    return event, new
+
+
+def _move_out(session: Session, event: Event, sources: list[EventSource]) -> Event:
+    """A new event made of some of an event's sources; both are recomputed from what they hold."""
+    first = sources[0]
+    new = Event(date_value=first.date_value, date_start=first.date_start, date_end=first.date_end,
+                granularity=first.granularity, granularity_rank=0, date_source=first.date_source,
+                summary="", status=first.status, confidence=first.confidence,
+                first_published_at=first.article.published_at)
+    session.add(new)
+    repository.move_sources(session, sources, new)
+    _refresh(session, new)
+    session.expire(event, ["sources"])
+    return new
+
+
+def _sources_view(sources: list[EventSource]) -> MergeView:
+    dates = [_source_date(s) for s in sources]
+    date = best_date(dates)
+    keys = frozenset(link.entity_id for s in sources for link in s.actor_links) | frozenset(
+        link.entity_id for s in sources for link in s.location_links if link.direct)
+    words = frozenset().union(*(signature(s.quote) for s in sources))
+    return MergeView(date.start, date.end, date.granularity_rank, keys, words, date.source != "explicit")
 
 
 def _link_to_stored(session: Session, drafts: list[EventDraft], mentions: list[Mention]) -> list[Mention]:
@@ -283,14 +395,16 @@ def _store(session: Session, article: Article, analysis: ArticleAnalysis) -> Non
     joined: dict[int, Event] = {}
     with session.no_autoflush:
         for draft, view in zip(drafts, views, strict=True):
-            event = _find_same_happening(session, view, exclude=list(joined))
-            if event is None:
+            found = _find_same_happening(session, view, exclude=list(joined))
+            if found is None:
                 event = _new_event(draft, article)
                 repository.set_event_links(event, [a.key for a in draft.actors], _locations(
                     draft.locations, draft.location_scope))
                 session.add(event)
             else:
+                event, decision = found
                 repository.lock_event(session, event)
+                _record_merge(event, decision)
                 joined[event.id] = event
             for evidence in draft.evidence:
                 _add_evidence(session, event, article, evidence)
@@ -301,12 +415,13 @@ def _store(session: Session, article: Article, analysis: ArticleAnalysis) -> Non
 
 def _merge_lock_keys(views: list[MergeView]) -> set[str]:
     """What concurrent ingests take turns on: a happening merges only with an event
-    sharing an entity and a nested interval, so (entity, year) for each year of the
-    draft's interval (a decade: ten keys); one of more than a dozen years (a century)
-    only serialises with others as wide."""
+    sharing an entity and overlapping its search window, so (entity, year) for each year of
+    the draft's search window (a decade: ten keys and the neighbours the window's week
+    reaches); one of more than a dozen years (a century) only serialises with others as wide."""
     keys = set()
     for view in views:
-        first, last = view.start.year, (view.end - dt.timedelta(microseconds=1)).year
+        start, end = view.search_window
+        first, last = start.year, (end - dt.timedelta(microseconds=1)).year
         years = range(first, last + 1) if last - first < _LOCK_YEARS else ("wide",)
         keys.update(f"{entity}@{year}" for entity in view.entity_keys for year in years)
     return keys
@@ -315,8 +430,10 @@ def _merge_lock_keys(views: list[MergeView]) -> set[str]:
 _LOCK_YEARS = 12
 
 
-def _find_same_happening(session: Session, view: MergeView, exclude: list[int]) -> Event | None:
-    candidates = repository.merge_candidates(session, view.start, view.end, view.entity_keys, exclude)
+def _find_same_happening(session: Session, view: MergeView,
+                         exclude: list[int]) -> tuple[Event, MergeDecision] | None:
+    start, end = view.search_window
+    candidates = repository.merge_candidates(session, start, end, view.entity_keys, exclude)
     return best_match(view, [(event, _merge_view(event)) for event in candidates])
 
 
@@ -324,7 +441,14 @@ def _merge_view(event: Event) -> MergeView:
     keys = frozenset(link.entity_id for link in event.actor_links) | frozenset(
         link.entity_id for link in event.location_links if link.direct)
     words = frozenset().union(*(signature(s.quote) for s in event.sources))
-    return MergeView(event.date_start, event.date_end, event.granularity_rank, keys, words)
+    return MergeView(event.date_start, event.date_end, event.granularity_rank, keys, words,
+                     event.date_source != "explicit")
+
+
+def _record_merge(event: Event, decision: MergeDecision) -> None:
+    """An event of several articles says why they are one happening: the weakest of its merges."""
+    if event.merge_score is None or decision.score < event.merge_score:
+        event.merge_score, event.merge_reason = decision.score, decision.reason
 
 
 def _new_event(draft: EventDraft, article: Article) -> Event:
@@ -332,8 +456,8 @@ def _new_event(draft: EventDraft, article: Article) -> Event:
     return Event(
         date_value=date.value, date_start=date.start, date_end=date.end, granularity=date.granularity,
         granularity_rank=date.granularity_rank, date_text=_clip(date.text), date_source=date.source,
-        date_mod=date.mod, summary=draft.summary, status=draft.status, confidence=corroborated(draft.confidence, 1),
-        first_published_at=article.published_at,
+        date_mod=date.mod, date_offset=article.published_offset, summary=draft.summary, status=draft.status,
+        confidence=corroborated(draft.confidence, 1), first_published_at=article.published_at,
     )
 
 
@@ -362,8 +486,10 @@ def _source_date(source: EventSource) -> EventDate:
 def _refresh(session: Session, event: Event) -> None:
     """Derive the event's date, confidence, summary and links from its sources."""
     sources = sorted(event.sources, key=lambda s: (s.article.published_at, s.id))
-    date = best_date([_source_date(s) for s in sources])
+    dates = [_source_date(s) for s in sources]
+    date = best_date(dates)
     first = sources[0]
+    event.date_offset = sources[dates.index(date)].article.published_offset  # the clock of the source that dates it
     event.date_value, event.date_start, event.date_end = date.value, date.start, date.end
     event.granularity, event.date_text, event.date_source, event.date_mod = (
         date.granularity, _clip(date.text), date.source, date.mod)
@@ -372,6 +498,8 @@ def _refresh(session: Session, event: Event) -> None:
     event.status = first.status
     event.summary = summarise(first.quote)
     event.first_published_at = first.article.published_at
+    if len({s.article_id for s in sources}) < 2:  # one article's reports: no merge to explain
+        event.merge_score = event.merge_reason = None
     repository.sync_event_links(session, event)
 
 

@@ -146,7 +146,7 @@ def test_the_openapi_document_declares_who_needs_what(client):
                  and op.get("security") == [{"bearerAuth": []}, {"apiKeyHeader": []}]}
     assert protected == {("/v1/articles", "post"), ("/v1/articles/{article_id}", "delete"),
                          ("/v1/entities", "post"), ("/v1/entities/{entity_id}", "patch"),
-                         ("/v1/entities/{entity_id}/merge", "post")}
+                         ("/v1/entities/{entity_id}/merge", "post"), ("/v1/events/{event_id}/split", "post")}
     for path, method in protected:
         assert {"401", "403"} <= set(spec["paths"][path][method]["responses"])
     assert spec["security"][0] == {}  # everything else: a key only when the deployment asks

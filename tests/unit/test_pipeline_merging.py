@@ -42,9 +42,9 @@ def _pairwise_reference(evidence: list[Evidence]) -> list[EventDraft]:
         if item.date.source == "explicit":
             candidates = [(d, d.merge_view()) for d in drafts
                           if d.first.date.source == "explicit" and d.first.start != item.start]
-            match = best_match(item.merge_view(), candidates)
-            if match is not None:
-                match.evidence.append(item)
+            found = best_match(item.merge_view(), candidates)
+            if found is not None:
+                found[0].evidence.append(item)
                 continue
         drafts.append(EventDraft([item]))
     return drafts

@@ -113,6 +113,7 @@ def test_extreme_reference_dates_do_not_crash(ref):
 # optimisation, so tagging only inside them must find what a scan of the whole text finds
 # (a rule whose trigger kinds or margins miss its matches fails here).
 WINDOW_TEXTS = [
+    "The election on 3 May went calmly; two weeks before the vote and the day after the election, crowds met.",
     "The attack came on 3 May 2023; two days later officials spoke. A week earlier, talks failed.",
     "Shares fell 3.5% on Friday, 12/25/1998, and 25.12.1998 at 10:35 a.m. EDT, and at 14:30 GMT.",
     "In the early hours of Sunday morning, rebels advanced; this past weekend was calm.",

@@ -359,3 +359,36 @@ def test_previous_weekday_is_relative_to_the_story():
 def test_future_years_need_a_preposition():
     assert [t.value for t in resolve_timexes("Emissions must halve by 2050.", DCT)] == ["2050"]
     assert resolve_timexes("Shares closed at 2082 points.", DCT) == []
+
+
+# ---- offsets anchored on a happening, comparisons with a norm, periods ------------
+@pytest.mark.parametrize("text,expected", [
+    # the happening's date is in the text: the offset is counted from it
+    ("The election on 3 May went calmly. Protests began the day after the election.",
+     [("3 May", "DATE", "2023-05-03"), ("the day", "DATE", "2023-05-04")]),
+    ("Two weeks before the vote, the party split. The vote was held on 14 June 2022.",
+     [("Two weeks", "DATE", "2022-05-31"), ("14 June 2022", "DATE", "2022-06-14")]),
+    ("A jogger saw the car 10 days before the murder. Slepian was murdered on Oct. 23, 1998.",
+     [("10 days", "DATE", "1998-10-13"), ("Oct. 23, 1998", "DATE", "1998-10-23")]),
+    # nothing dates the happening: never the publication date plus or minus one
+    ("Protests began the day after the election.", [("the day", "DATE", "XXXX-XX-XX")]),
+    ("Police arrested a man two days after the attack.", [("two days", "DURATION", "P2D")]),
+    # a comparison with a norm is a duration; "from now" is a duration and PRESENT_REF
+    ("The rains came a month earlier than usual.", [("a month", "DURATION", "P1M")]),
+    ("The plant will close eight years from now.",
+     [("eight years", "DURATION", "P8Y"), ("now", "DATE", "PRESENT_REF")]),
+    # periods, not calendar dates
+    ("Output will grow over the next decade.", [("next decade", "DURATION", "P10Y")]),
+    ("Prices rose for the past two years.", [("the past two years", "DURATION", "P2Y")]),
+    # anaphora and named days keep their readings
+    ("The vote was held on 3 May. The day after, protests began.",
+     [("3 May", "DATE", "2023-05-03"), ("The day after", "DATE", "2023-05-04")]),
+    ("The day after Christmas, stores opened.", [("The day after Christmas", "DATE", "2022-12-26")]),
+])
+def test_offsets_anchored_on_a_happening(text, expected):
+    assert triples(text) == expected
+
+
+def test_an_unresolved_offset_has_no_interval():
+    (offset,) = resolve_timexes("Protests began the day after the election.", DCT)
+    assert offset.interval is None and offset.anchor == "event"

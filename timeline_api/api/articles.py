@@ -42,8 +42,10 @@ class ArticleCreateSchema(RequestSchema):
         validate=[ma.validate.Length(min=1), ma.validate.Regexp(NOT_BLANK, error="Text must not be empty.")],
         metadata={"description": "The article body, plain text (not only white space)"})
     published_at = FlexibleDateTime(
-        required=True,
-        metadata={"description": "Publication date or date-time (ISO 8601); the reference for relative dates"})
+        required=True, keep_offset=True,
+        metadata={"description": "Publication date or date-time (ISO 8601); the reference for relative dates. "
+                                 "With an offset (2025-11-02T23:45:00-05:00) the article's dates and clock times "
+                                 "are read on that clock and returned with it; without one, UTC"})
     title = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=1000))
     url = ma.fields.String(
         load_default=None, allow_none=True,
@@ -62,7 +64,8 @@ class ArticleSchema(ResponseSchema):
     title = ma.fields.String(allow_none=True)
     source = ma.fields.String(allow_none=True)
     language = ma.fields.String(required=True)
-    published_at = FlexibleDateTime(required=True)
+    published_at = FlexibleDateTime(required=True, attribute="published_at_with_offset",
+                                    metadata={"description": "As sent, with its offset (Z without one)"})
     created_at = FlexibleDateTime(required=True)
 
 
@@ -122,7 +125,8 @@ class ArticleCollection(MethodView):
 
 
 def _article_fields(article) -> dict:
-    return {name: getattr(article, name) for name in ArticleDetailSchema().fields}
+    attributes = (field.attribute or name for name, field in ArticleDetailSchema().fields.items())
+    return {attribute: getattr(article, attribute) for attribute in attributes}
 
 
 @blp.route(f"/{ARTICLE_ID}")

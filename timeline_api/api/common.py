@@ -11,6 +11,7 @@ from flask_smorest import abort
 from sqlalchemy.orm import Session
 
 from timeline_api.config import Settings
+from timeline_api.pipeline import clock
 from timeline_api.store.db import Database
 
 API_VERSION = version("timeline-api")  # the spec is versioned with the package
@@ -90,11 +91,17 @@ OUT_OF_CALENDAR = "Outside the years 1 to 9998 once converted to UTC."
 
 
 class FlexibleDateTime(ma.fields.DateTime):
-    """ISO 8601 date or date-time; offsets are converted to UTC and dropped,
-    since the store keeps naive UTC. Dumped values carry ``Z``."""
+    """ISO 8601 date or date-time. With ``keep_offset`` (publication times, reference dates)
+    an offset is kept (``2025-11-02T23:45:00-05:00`` stays at -05:00) and a time without one
+    is naive, read as UTC; otherwise (filters) offsets are converted to naive UTC. Dumped
+    values carry their offset, ``Z`` for UTC and for naive values."""
 
     default_error_messages = {"invalid": "Not a valid ISO 8601 date or date-time.",
                               "out_of_range": OUT_OF_CALENDAR}
+
+    def __init__(self, *args, keep_offset: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.keep_offset = keep_offset
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str) or len(value) > 64:
@@ -107,12 +114,18 @@ class FlexibleDateTime(ma.fields.DateTime):
                 parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
         except ValueError:
             raise self.make_error("invalid") from None
-        try:
-            if parsed.tzinfo is not None:
+        if parsed.tzinfo is not None:
+            offset = parsed.utcoffset()
+            if offset.seconds % 60 or abs(offset) >= dt.timedelta(hours=24):
+                raise self.make_error("invalid")
+            try:
                 # "0001-01-01T00:00:00+14:00" is in year 0 in UTC: out of the calendar
-                parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
-        except OverflowError:
-            raise self.make_error("out_of_range") from None
+                utc = clock.utc(parsed)
+            except OverflowError:
+                raise self.make_error("out_of_range") from None
+            if not 1 <= utc.year <= 9998:
+                raise self.make_error("out_of_range")
+            parsed = parsed.astimezone(dt.timezone(offset)) if self.keep_offset else utc
         if not 1 <= parsed.year <= 9998:
             raise self.make_error("out_of_range")
         return parsed

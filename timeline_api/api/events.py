@@ -1,4 +1,5 @@
-"""Events: the schema every timeline, article and event view shares, and GET /v1/events/{id}."""
+"""Events: the schema every timeline, article and event view shares, GET /v1/events/{id} and
+POST /v1/events/{id}/split."""
 from __future__ import annotations
 
 import marshmallow as ma
@@ -6,8 +7,10 @@ from flask.views import MethodView
 from flask_smorest import abort
 
 from timeline_api.api.blueprint import Blueprint
-from timeline_api.api.common import FlexibleDateTime, ResponseSchema, db_session
-from timeline_api.pipeline.events import TIMELINE_GRANULARITIES
+from timeline_api.api.common import FlexibleDateTime, RequestSchema, ResponseSchema, db_session
+from timeline_api.pipeline import clock
+from timeline_api.pipeline.events import STATUSES, TIMELINE_GRANULARITIES
+from timeline_api.service import SourceRef, SplitError, split_event
 from timeline_api.store import repository
 from timeline_api.store.models import Event
 
@@ -18,8 +21,10 @@ GRANULARITIES = TIMELINE_GRANULARITIES
 
 class EventDateSchema(ResponseSchema):
     value = ma.fields.String(required=True, metadata={"description": "TIMEX3 value: 2023-05-03, 2023-05, 2023-W18"})
-    start = ma.fields.String(required=True, metadata={"description": "Interval start (inclusive), ISO 8601"})
-    end = ma.fields.String(required=True, metadata={"description": "Interval end (exclusive), ISO 8601"})
+    start = ma.fields.String(required=True, metadata={
+        "description": "Interval start (inclusive), ISO 8601, on the clock of the article that dates it: with "
+                       "its offset when it was published with one (2025-11-02T22:30:00-05:00)"})
+    end = ma.fields.String(required=True, metadata={"description": "Interval end (exclusive), ISO 8601, as start"})
     granularity = ma.fields.String(required=True, validate=ma.validate.OneOf(GRANULARITIES))
     text = ma.fields.String(allow_none=True, metadata={"description": "The expression the date comes from"})
     source = ma.fields.String(required=True, validate=ma.validate.OneOf(("explicit", "inferred")))
@@ -46,15 +51,24 @@ class EventSourceSchema(ResponseSchema):
     quote = ma.fields.String(required=True)
 
 
+class MergeSchema(ResponseSchema):
+    reason = ma.fields.String(required=True, metadata={
+        "description": "What the reports share: '2 shared entities, dates nested, 5 shared words'"})
+    score = ma.fields.Float(required=True, metadata={
+        "description": "How alike their wording is (overlap of content words, 0-1); the weakest of the merges"})
+
+
 class EventSchema(ResponseSchema):
     id = ma.fields.Integer(required=True)
     date = ma.fields.Nested(EventDateSchema, required=True)
     summary = ma.fields.String(required=True)
-    status = ma.fields.String(required=True, validate=ma.validate.OneOf(("occurred", "planned", "ongoing")))
+    status = ma.fields.String(required=True, validate=ma.validate.OneOf(STATUSES))
     actors = ma.fields.List(ma.fields.Nested(EntityRefSchema), required=True)
     locations = ma.fields.List(ma.fields.Nested(LocationRefSchema), required=True)
     sources = ma.fields.List(ma.fields.Nested(EventSourceSchema), required=True)
     confidence = ma.fields.Float(required=True)
+    merge = ma.fields.Nested(MergeSchema, allow_none=True, required=True, metadata={
+        "description": "Why the reports of several articles are this one event; null for one article's"})
 
 
 def event_to_dict(event: Event) -> dict:
@@ -63,8 +77,8 @@ def event_to_dict(event: Event) -> dict:
         "id": event.id,
         "date": {
             "value": event.date_value,
-            "start": event.date_start.isoformat(),
-            "end": event.date_end.isoformat(),
+            "start": clock.iso_wall_clock(event.date_start, event.date_offset),
+            "end": clock.iso_wall_clock(event.date_end, event.date_offset),
             "granularity": event.granularity,
             "text": event.date_text,
             "source": event.date_source,
@@ -81,12 +95,14 @@ def event_to_dict(event: Event) -> dict:
             "article_id": source.article_id,
             "url": source.article.url,
             "title": source.article.title,
-            "published_at": source.article.published_at,
+            "published_at": source.article.published_at_with_offset,
             "start": source.start,
             "end": source.end,
             "quote": source.quote,
         } for source in event.sources],
         "confidence": round(event.confidence, 3),
+        "merge": None if event.merge_reason is None else {"reason": event.merge_reason,
+                                                           "score": round(event.merge_score, 3)},
     }
 
 
@@ -101,3 +117,49 @@ class EventResource(MethodView):
         if event is None:
             abort(404, message=f"No event with id {event_id}.")
         return event_to_dict(event)
+
+
+class SourceRefSchema(RequestSchema):
+    class Meta:
+        unknown = ma.RAISE
+
+    article_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=2147483647))
+    start = ma.fields.Integer(load_default=None, allow_none=True, validate=ma.validate.Range(min=0),
+                              metadata={"description": "The sentence's start offset; without it, every "
+                                                       "source of that article"})
+
+
+class SplitRequestSchema(RequestSchema):
+    class Meta:
+        unknown = ma.RAISE
+
+    sources = ma.fields.List(ma.fields.Nested(SourceRefSchema), required=True,
+                             validate=ma.validate.Length(min=1, max=500),
+                             metadata={"description": "The sources to move out into a new event"})
+
+
+class SplitResponseSchema(ResponseSchema):
+    event = ma.fields.Nested(EventSchema, required=True, metadata={"description": "The event, without them"})
+    split = ma.fields.Nested(EventSchema, required=True, metadata={"description": "The new event they make"})
+
+
+@blp.route("/<int(max=2147483647):event_id>/split")
+class EventSplit(MethodView):
+    @blp.requires("admin")
+    @blp.arguments(SplitRequestSchema)
+    @blp.response(200, SplitResponseSchema)
+    @blp.doc(operationId="splitEvent")
+    def post(self, data, event_id: int):
+        """Undo a merge: move some of an event's sources out into a new event"""
+        session = db_session()
+        refs = [SourceRef(r["article_id"], r["start"]) for r in data["sources"]]
+        try:
+            result = split_event(session, event_id, refs)
+        except SplitError as exc:
+            session.rollback()
+            abort(422, message=str(exc), errors={"sources": [str(exc)]})
+        if result is None:
+            abort(404, message=f"No event with id {event_id}.")
+        event, new = result
+        return {"event": event_to_dict(repository.get_event(session, event.id)),
+                "split": event_to_dict(repository.get_event(session, new.id))}

@@ -8,7 +8,12 @@ No Flask, no database: ``render_timeline(events, fmt, title=...)`` returns
 
 Decisions, so that every format tells the same story about a date:
 
-* Intervals are the contract's half-open ``[date.start, date.end)``, naive UTC.
+* Intervals are the contract's half-open ``[date.start, date.end)``, on the wall clock of the
+  article that dates the event, with its UTC offset when it was published with one
+  (``2025-11-02T22:30:00-05:00``; naive means UTC). Every format keeps that clock: TimelineJS
+  date parts and vis items are wall-clock times (vis with the offset), labels of times of day
+  name the offset ("2 November 2025, 22:30 UTC-05:00"), ICS writes times of day in UTC and
+  all-day dates on the article's calendar, CSV copies the contract's strings.
 * **timelinejs** (TimelineJS3 JSON): ``start_date`` carries only the parts the
   granularity knows: year -> year; quarter and month -> year, month (a quarter
   starts at its first month); week and day -> year, month, day; hour -> + hour;
@@ -38,7 +43,7 @@ Decisions, so that every format tells the same story about a date:
   date-times. DTSTAMP is the latest source's ``published_at`` (the event was
   last revised when its newest report arrived), which keeps the output
   deterministic; the current time only when an event has no source. STATUS:
-  planned -> TENTATIVE, otherwise CONFIRMED.
+  planned and hypothetical -> TENTATIVE, otherwise CONFIRMED.
 """
 from __future__ import annotations
 
@@ -112,17 +117,38 @@ def render_timeline(events: Sequence[dict], fmt: str, *, title: str | None = Non
 
 # ------------------------------------------------------------------ shared pieces
 
-def _datetime(value: str | dt.datetime) -> dt.datetime:
-    """A naive UTC datetime from the contract's ISO text (or a datetime)."""
+def _parse(value: str | dt.datetime) -> dt.datetime:
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    return value
+
+
+def _datetime(value: str | dt.datetime) -> dt.datetime:
+    """A naive UTC datetime from the contract's ISO text (or a datetime)."""
+    value = _parse(value)
     if value.tzinfo is not None:
         value = value.astimezone(dt.UTC).replace(tzinfo=None)
     return value
 
 
 def _interval(event: dict) -> tuple[dt.datetime, dt.datetime]:
-    return _datetime(event["date"]["start"]), _datetime(event["date"]["end"])
+    """The event's interval on its own wall clock (the article's: "10:30 p.m." stays 22:30)."""
+    return _parse(event["date"]["start"]).replace(tzinfo=None), _parse(event["date"]["end"]).replace(tzinfo=None)
+
+
+def _offset(event: dict) -> dt.timedelta | None:
+    """The UTC offset the event's interval is written in; None for a naive (UTC) interval."""
+    return _parse(event["date"]["start"]).utcoffset()
+
+
+def _zone_label(event: dict) -> str:
+    """'UTC' or 'UTC-05:00', as a time of day is labelled."""
+    offset = _offset(event)
+    if not offset:
+        return "UTC"
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def _granularity(event: dict) -> str:
@@ -158,8 +184,8 @@ def date_label(event: dict) -> str:
         "month": f"{_MONTHS[start.month - 1]} {start.year}",
         "week": f"week of {day}",
         "day": day,
-        "hour": f"{day}, {start:%H}:00 UTC",
-        "minute": f"{day}, {start:%H:%M} UTC",
+        "hour": f"{day}, {start:%H}:00 {_zone_label(event)}",
+        "minute": f"{day}, {start:%H:%M} {_zone_label(event)}",
     }[granularity]
     mod = (event["date"].get("mod") or "").upper()
     return f"{_MOD_WORDS[mod]} {label}" if mod in _MOD_WORDS else label
@@ -198,6 +224,12 @@ def _published(source: dict) -> dt.datetime | None:
         return _datetime(value)
     except (TypeError, ValueError):
         return None
+
+
+def _with_offset(moment: dt.datetime, event: dict) -> str:
+    """A wall-clock time of the event, ISO 8601 with the event's offset when it has one."""
+    offset = _offset(event)
+    return moment.isoformat() if offset is None else moment.replace(tzinfo=dt.timezone(offset)).isoformat()
 
 
 def _iso_z(value: dt.datetime) -> str:
@@ -310,14 +342,14 @@ def to_vis(events: Sequence[dict], *, title: str | None = None) -> dict:
         item: dict[str, Any] = {
             "id": event["id"],
             "content": html.escape(head),
-            "start": start.isoformat(),
+            "start": _with_offset(start, event),
             "group": group,
             "type": "range" if is_range else "point",
             "title": html.escape(f"{date_label(event)}: {_clean(event.get('summary')) or head}"),
             "className": f"status-{event.get('status') or 'occurred'} date-{event['date'].get('source') or 'explicit'}",
         }
         if is_range:
-            item["end"] = end.isoformat()
+            item["end"] = _with_offset(end, event)
         items.append(item)
     return {"items": items, "groups": [{"id": gid, "content": content} for gid, content in groups.items()]}
 
@@ -434,6 +466,8 @@ def _ics_description(event: dict) -> str:
 def _ics_dates(event: dict) -> list[str]:
     start, end = _interval(event)
     if _granularity(event) in ("hour", "minute"):
+        offset = _offset(event) or dt.timedelta(0)  # a time of day on the article's clock, written in UTC
+        start, end = start - offset, end - offset
         end = max(end, start + dt.timedelta(minutes=1))
         return [f"DTSTART:{start:%Y%m%dT%H%M%S}Z", f"DTEND:{end:%Y%m%dT%H%M%S}Z"]
     first = start.date()
@@ -460,7 +494,8 @@ def to_ics(events: Sequence[dict], *, title: str | None = None) -> str:
         url = next((u for u in (_safe_url(s.get("url")) for s in event.get("sources") or ()) if u), None)
         if url:
             lines.append(f"URL:{url}")
-        lines.append(f"STATUS:{'TENTATIVE' if event.get('status') == 'planned' else 'CONFIRMED'}")
+        tentative = event.get("status") in ("planned", "hypothetical")
+        lines.append(f"STATUS:{'TENTATIVE' if tentative else 'CONFIRMED'}")
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return "".join(ics_fold(line) + "\r\n" for line in lines)

@@ -12,6 +12,7 @@ from timeline_api.api.common import (
     language_field,
     require_text_within_limit,
 )
+from timeline_api.pipeline import clock
 from timeline_api.temporal import resolve_timexes
 
 blp = Blueprint("resolve", __name__, url_prefix="/v1/resolve", description="Temporal expressions in a text")
@@ -25,7 +26,9 @@ class ResolveRequestSchema(RequestSchema):
 
     text = ma.fields.String(required=True, validate=ma.validate.Length(min=1))
     reference_date = FlexibleDateTime(
-        required=True, metadata={"description": "The date relative expressions are resolved against"})
+        required=True, keep_offset=True,
+        metadata={"description": "The date relative expressions are resolved against; with an offset, on that "
+                                 "clock (intervals come back with it)"})
     language = language_field()
 
 
@@ -60,5 +63,15 @@ class Resolve(MethodView):
     def post(self, data):
         """Find and normalise the temporal expressions of a text (TIMEX3)"""
         require_text_within_limit(data["text"])
-        timexes = resolve_timexes(data["text"], data["reference_date"], language=data["language"])
-        return {"timexes": [t.to_dict() for t in timexes]}
+        reference = data["reference_date"]
+        timexes = resolve_timexes(data["text"], clock.wall_clock(reference), language=data["language"])
+        offset = clock.offset_minutes(reference)
+        return {"timexes": [_on_clock(t.to_dict(), t, offset) for t in timexes]}
+
+
+def _on_clock(body: dict, timex, offset: int | None) -> dict:
+    """A timex's interval on the reference's clock, with its offset when it had one."""
+    if timex.interval is not None and offset is not None:
+        body["interval"] = {"start": clock.iso_wall_clock(timex.interval[0], offset),
+                            "end": clock.iso_wall_clock(timex.interval[1], offset)}
+    return body

@@ -18,6 +18,7 @@ from timeline_api.api.common import (
 from timeline_api.api.events import GRANULARITIES, EventSchema, event_to_dict
 from timeline_api.api.formats import FORMATS, MIMETYPES, render_timeline
 from timeline_api.entities.normalize import MATCH_SCORES
+from timeline_api.pipeline.events import STATUSES
 from timeline_api.store import repository
 from timeline_api.store.repository import TimelineQuery
 
@@ -46,7 +47,7 @@ class TimelineArgs(PageArgs):
                                      metadata={"description": "Keep events at least this confident (0-1)"})
     date_source = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(("explicit", "inferred"))),
                                  load_default=list, metadata={"description": "explicit and/or inferred"})
-    status = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(("occurred", "planned", "ongoing"))),
+    status = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(STATUSES)),
                             load_default=list)
     granularity = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(GRANULARITIES)), load_default=list)
     q = ma.fields.String(validate=ma.validate.Length(min=1, max=200),

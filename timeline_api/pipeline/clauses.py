@@ -6,6 +6,8 @@ These are heuristics over words, tuned to news prose; each says why in a comment
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from importlib import resources
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
@@ -55,6 +57,13 @@ def has_verb(text: str) -> bool:
     return any(_is_verb(word.lower()) for word in words(text))
 
 
+def is_headline_report(text: str) -> bool:
+    """A headline reports a happening in the present ("Earthquake shakes Qeshm", "Lohan checks
+    into rehab"): a lower-case word in -s counts as its verb there, and nowhere else."""
+    return any(_is_verb(w.lower()) or (w.islower() and len(w) > 3 and w.endswith("s") and not w.endswith("ss"))
+               for w in words(text)) and len(words(text)) >= 3 and not is_furniture(text)
+
+
 # Present-tense verbs of being and having: a clause with no other verb describes a state.
 _STATIVE = frozenset("is are am has have remains remain seems seem appears appear costs cost".split())
 
@@ -69,9 +78,37 @@ def addresses_reader(text: str) -> bool:
     return bool(_READER.search(_QUOTED.sub(" ", text)))
 
 
+def _furniture_pattern() -> re.Pattern:
+    lines = resources.files("timeline_api.pipeline").joinpath("data/not_events.txt").read_text(encoding="utf-8")
+    patterns = [line.strip() for line in lines.splitlines() if line.strip() and not line.startswith("#")]
+    # bylines need their capitals: that one pattern is case-sensitive
+    return re.compile("|".join(f"(?:{p})" if not p.startswith("by\\s+") else f"(?-i:[Bb]{p[1:]})"
+                               for p in patterns), re.IGNORECASE)
+
+
+_FURNITURE = _furniture_pattern()
+
+
+def is_furniture(text: str) -> bool:
+    """Bylines, credits, links to other pages, reader appeals, notices (data/not_events.txt)."""
+    return bool(_FURNITURE.match(text.lstrip(" \t\"'“‘«(")))
+
+
 def reports_happening(text: str) -> bool:
-    """A sentence worth an event: a clause with a verb, not an appeal to the reader."""
-    return len(words(text)) >= 4 and has_verb(text) and not addresses_reader(text)
+    """A sentence worth an event: a clause with a verb, not an appeal to the reader nor page furniture."""
+    return len(words(text)) >= 4 and has_verb(text) and not addresses_reader(text) and not is_furniture(text)
+
+
+# Modals and conditionals: a happening that may or would take place, not one that did or will.
+# "May" with a capital is the month, unless it opens the sentence ("3 May" is no modal).
+_HYPOTHETICAL = re.compile(r"(?:\b(?-i:could|may|might|would|should)|^\s*(?:could|may|might|would|should))\b"
+                           r"(?!\s+(?:not\s+)?(?:have\s+)?(?:been\s+)?(?:said|say)\b)"
+                           r"|^\s*(?:if|unless)\b|,\s*(?:if|unless)\b", re.IGNORECASE)
+
+
+def is_hypothetical(clause: str) -> bool:
+    """A conditional or modal clause ("could face charges", "if the talks fail"), outside quotes."""
+    return bool(_HYPOTHETICAL.search(_QUOTED.sub(" ", clause)))
 
 
 def is_future(clause: str) -> bool:
@@ -92,13 +129,63 @@ def is_governed(text_before: str) -> bool:
     return bool(_GOVERNOR_BEFORE.search(text_before[-24:]))
 
 
-_RELATIVE = re.compile(r"\b(?:that|which|who|whom|whose)\b", re.IGNORECASE)
+# A relative pronoun, not the "that" of reported speech ("said that ..."). A relative clause
+# set off by a comma ("the bombs, which killed 224 people, exploded ...") ends at the next one.
+_RELATIVE = re.compile(r"(,\s*)?\b(?:(?<!said )(?<!says )(?<!told )(?<!announced )that|which|who|whom|whose)\b",
+                       re.IGNORECASE)
+# "compared with March of 2008", "more than a year ago", "up 6% from a year earlier"
+_COMPARISON = re.compile(r"\b(?:than|versus|vs\.?|(?:up|down|higher|lower)\b[^,;]{0,30}\bfrom)\s+"
+                         r"(?:(?:the|a|an|same|its|their)\s+)*$|\bcompared\s+(?:with|to)\b[^;]*$", re.IGNORECASE)
+# "from fewer than 100,000 in 1980 to more than 300,000 last year": the first end is the baseline
+_FROM_BEFORE = re.compile(r"\bfrom\b[^,;]*$", re.IGNORECASE)
+_TO_AFTER = re.compile(r"[^,;]{0,60}?\bto\b", re.IGNORECASE)
+_SINCE = re.compile(r"\bsince\s+(?:(?:the|early|mid|late)\s+)?$", re.IGNORECASE)
+# a date that modifies a noun: "the Aug. 7 blasts", "Kopp's 1987 Chevrolet", "last month's strike"
+_DETERMINER_BEFORE = re.compile(r"(?:\b(?:the|a|an|this|that|its|his|her|their|our)|['’]s)\s+$", re.IGNORECASE)
+_NOUN_AFTER = re.compile(r"(?:['’]s\b|\s+(?!(?:and|or|but|to|in|on|at|of|for|by|with|from|as|than|when|after|before|"
+                         r"the|a|an|was|were|is|are|has|had|have|will|would|that|which|who|ago|later|earlier)\b)"
+                         r"[a-z][a-z-]+(?<!ed)\b)")
 
 
-def in_relative_clause(clause_before: str) -> bool:
-    """The date follows a relative pronoun in its clause ("engines that were designed in 1998"):
-    it dates a subordinate happening, not the main one."""
-    return bool(_RELATIVE.search(clause_before))
+def date_role(clause_before: str, text_after: str, in_relative_clause: bool) -> str:
+    """What a date is to the happening its clause reports, from the words around it
+    (``clause_before``: the clause up to the date, its last 60 characters are enough):
+    ``background`` when it dates something else (a relative clause, a comparison's
+    baseline, the start of a state with "since"), ``modifier`` when it only qualifies a
+    noun ("the Aug. 7 blasts"), ``bound`` after "by", "until", "before", "after", else
+    ``main``."""
+    near = clause_before[-60:]
+    if in_relative_clause or _COMPARISON.search(near) or _SINCE.search(near[-24:]) \
+            or (_FROM_BEFORE.search(near) and _TO_AFTER.match(text_after)):
+        return "background"
+    if is_governed(near):
+        return "bound"
+    if _DETERMINER_BEFORE.search(near[-12:]) and _NOUN_AFTER.match(text_after):
+        return "modifier"
+    return "main"
+
+
+class RelativeClauses:
+    """Where a clause's relative clauses run: from a relative pronoun ("engines that were
+    designed in 1998": it dates a subordinate happening, not the main one) to the end of the
+    clause, or to the next comma for one set off by a comma ("the bombs, which killed 224
+    people, exploded ..."). Built once per clause, asked for each of its dates in log time."""
+
+    def __init__(self, clause: str):
+        self.pronouns = [(m.end(), bool(m.group(1))) for m in _RELATIVE.finditer(clause)]
+        self.ends = [end for end, _ in self.pronouns]
+        self.commas = [i for i, ch in enumerate(clause) if ch == ","]
+
+    def cover(self, offset: int) -> bool:
+        """Is the clause's character at ``offset`` inside a relative clause?"""
+        i = bisect_right(self.ends, offset) - 1
+        if i < 0:
+            return False
+        end, comma_opened = self.pronouns[i]
+        if not comma_opened:
+            return True
+        j = bisect_right(self.commas, end - 1)  # the first comma after the pronoun
+        return not (j < len(self.commas) and self.commas[j] < offset)
 
 
 # Where a sentence may hold two reported happenings: ";" or ", and"/", while"/", but" before a new clause.

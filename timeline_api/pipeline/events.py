@@ -37,6 +37,9 @@ INFERRED_FROM_PARAGRAPH = 0.5
 INFERRED_FROM_PUBLICATION = 0.45  # lead and reporting sentences: news is about its own day
 INFERRED_FALLBACK = 0.35
 SUMMARY_CHARS = 280
+# What a happening is to the report: done, under way, announced for later, or only possible
+# (a conditional or a modal: "could face charges", "if the talks fail").
+STATUSES = ("occurred", "ongoing", "planned", "hypothetical")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +81,7 @@ class Evidence:
     def merge_view(self) -> MergeView:
         return MergeView(self.date.start, self.date.end, self.date.granularity_rank,
                          frozenset(e.key for e in self.actors) | frozenset(p.entity.key for p in self.locations),
-                         self.words)
+                         self.words, self.date.source != "explicit")
 
 
 def best_date(dates: list[EventDate]) -> EventDate:
@@ -132,7 +135,7 @@ class EventDraft:
         date = self.date
         keys = frozenset(e.key for e in self.actors) | frozenset(p.entity.key for p in self.locations)
         return MergeView(date.start, date.end, date.granularity_rank, keys,
-                         frozenset().union(*(e.words for e in self.evidence)))
+                         frozenset().union(*(e.words for e in self.evidence)), date.source != "explicit")
 
 
 @dataclass(slots=True)
@@ -153,12 +156,38 @@ def timeline_granularity(granularity: str | None) -> str:
     return g if g in TIMELINE_GRANULARITIES else "day"
 
 
+# Quotation marks that open and close; a sentence cut out of a longer quotation holds one
+# of a pair ('We are back in the family,'' said Martonyi.').
+_QUOTE_PAIRS = (("“", "”"), ("«", "»"), ("``", "''"))
+
+
 def summarise(sentence: str) -> str:
+    """The sentence on one line as it reads on its own: quotation marks balanced, and
+    past SUMMARY_CHARS cut after a clause (else a word) and marked with an ellipsis."""
     text = " ".join(sentence.split())
-    if len(text) <= SUMMARY_CHARS:
-        return text
-    cut = text.rfind(" ", 0, SUMMARY_CHARS - 1)
-    return text[: cut if cut > 0 else SUMMARY_CHARS - 1] + "…"
+    if len(text) > SUMMARY_CHARS:
+        window = text[:SUMMARY_CHARS - 1]
+        cut = max(window.rfind("; "), window.rfind(", "))
+        if cut < SUMMARY_CHARS // 2:
+            cut = window.rfind(" ")
+        text = text[:cut if cut > 0 else SUMMARY_CHARS - 1].rstrip(" ,;:") + "…"
+    return _balanced(text)
+
+
+def _balanced(text: str) -> str:
+    for opening, closing in _QUOTE_PAIRS:
+        opened, closed = text.count(opening), text.count(closing)
+        if opening == "``":  # '' is also two apostrophes; only count it as a closer here
+            closed = text.count("''")
+        if closed > opened:
+            text = opening + text
+        elif opened > closed:
+            text = text + closing
+    if text.count('"') % 2:
+        last = text.rfind('"')
+        opens = last == 0 or text[last - 1].isspace()  # '...said "the suspect' opens; 'fled," police' closes
+        text = text + '"' if opens else '"' + text
+    return text
 
 
 class _Spans:
@@ -196,6 +225,8 @@ def _day_of(moment: dt.datetime, text: str | None = None) -> EventDate:
 
 
 def _status(clause: str, date: EventDate, published_at: dt.datetime) -> str:
+    if clauses.is_hypothetical(clause):
+        return "hypothetical"
     if clauses.is_future(clause) or date.start > published_at:
         return "planned"
     if clauses.is_progressive(clause) or (date.start <= published_at < date.end and date.granularity_rank < 4):
@@ -237,6 +268,22 @@ class _Entities:
         return list(actors.values()), list(places.values()), list(scope.values())
 
 
+_END_PUNCTUATION = (".", "!", "?", "\"", "”", "'", "’", "»")
+# Which of a clause's dates is its happening's, best first (clauses.date_role).
+_ROLE_RANK = {"main": 0, "modifier": 1, "bound": 2, "background": 3}
+
+
+def _refined(chosen: Timex, others: list[Timex]) -> Timex:
+    """A finer date inside the chosen one is the same happening told more precisely
+    ("last month's strike, which began on 3 June"): the finest such date wins."""
+    if chosen.anchor == "absolute" or chosen.granularity in ("day", "part_of_day", "hour", "minute", "second"):
+        return chosen  # only a coarse deictic date ("last month's") yields to a calendar date
+    finer = [t for t in others if t.anchor != "narrative" and any(ch.isdigit() for ch in t.text)
+             and t.interval[0] >= chosen.interval[0] and t.interval[1] <= chosen.interval[1]
+             and t.interval != chosen.interval]
+    return min(finer, key=lambda t: (t.interval[1] - t.interval[0], t.start)) if finer else chosen
+
+
 def _explicit_clause_dates(text: str, sentence: Sentence, timexes: _Spans):
     """(clause text, date, tagger anchor) for each clause of the sentence that a date expression dates.
 
@@ -247,13 +294,14 @@ def _explicit_clause_dates(text: str, sentence: Sentence, timexes: _Spans):
     dated = []
     for c_start, c_end in clauses.clause_spans(sentence.text):
         a, b = sentence.start + c_start, sentence.start + c_end
-        inside = [t for t in timexes.inside(a, b) if _datable(t)]
-        if not inside:
+        relative = clauses.RelativeClauses(text[a:b])
+        roles = [(_ROLE_RANK[clauses.date_role(text[max(a, t.start - 60):t.start], text[t.end:t.end + 60],
+                                               relative.cover(t.start - a))], t)
+                 for t in timexes.inside(a, b) if _datable(t)]
+        if not roles:
             continue
-
-        chosen = min(inside, key=lambda t, a=a: (clauses.in_relative_clause(text[a:t.start]),
-                                                 clauses.is_governed(text[max(a, t.start - 24):t.start]),
-                                                 t.start))
+        _, chosen = min(roles, key=lambda pair: (pair[0], pair[1].start))
+        chosen = _refined(chosen, [t for _, t in roles])
         mod = clauses.governing_mod(text[max(a, chosen.start - 24):chosen.start])
         dated.append((text[a:b], _explicit_date(chosen, mod), chosen.anchor))
     # two dated happenings only when each clause can stand as one; else the first date dates the sentence
@@ -264,9 +312,10 @@ def _explicit_clause_dates(text: str, sentence: Sentence, timexes: _Spans):
 
 def analyse_article(text: str, published_at: dt.datetime, matcher: EntityMatcher | None = None,
                     language: str = "en", budget: Budget = UNLIMITED) -> ArticleAnalysis:
-    """Find the dated events of an article. ``published_at`` is naive UTC. Raises
-    ``AnalysisTooLong`` when the work outgrows ``budget`` (checked between steps, each of
-    which is linear in the text, and per sentence)."""
+    """Find the dated events of an article. ``published_at`` is the publication time on the
+    article's own wall clock (naive; see pipeline/clock.py), and so are the dates found.
+    Raises ``AnalysisTooLong`` when the work outgrows ``budget`` (checked between steps, each
+    of which is linear in the text, and per sentence)."""
     matcher = matcher or EntityMatcher.default()
     sentences = split_sentences(text)
     budget.check()
@@ -276,9 +325,8 @@ def analyse_article(text: str, published_at: dt.datetime, matcher: EntityMatcher
     budget.check()
     entities = _Entities(text, mentions, matcher)
     timex_spans = _Spans(timexes)
-    evidence: list[Evidence] = []
+    evidence: list[Evidence | _Undated] = []
     narrative: EventDate | None = None  # last explicit date of the current paragraph
-    story: EventDate | None = None  # the day the lead reports
     paragraph = -1
     date_lines = {i for i, s in enumerate(sentences) if _is_date_line(s, timex_spans)}
     for index, sentence in enumerate(sentences):
@@ -297,27 +345,49 @@ def analyse_article(text: str, published_at: dt.datetime, matcher: EntityMatcher
         else:
             span = sentence
             dated = _explicit_clause_dates(text, sentence, timex_spans)
-        if not captioned and not clauses.reports_happening(sentence.text):
+        headline = index == 0 and not sentence.text.endswith(_END_PUNCTUATION)
+        reports = clauses.is_headline_report(sentence.text) if headline else clauses.reports_happening(sentence.text)
+        if not captioned and not reports:
             if dated:
                 narrative = dated[-1][1]
             continue
         actors, places, scope = entities.within(span.start, span.end)
         words = signature(sentence.text)
-        if dated:
-            items = [(clause, date, EXPLICIT_CONFIDENCE.get(anchor, 0.6)) for clause, date, anchor in dated]
-            narrative = dated[-1][1]
-        elif clauses.is_stative(sentence.text):
-            continue  # a description, not a happening: nothing to date
-        else:
-            story = story or _story_time(evidence, published_at)
-            items = [(sentence.text, *_inferred_date(sentence, index, narrative, story, published_at))]
-        for clause, date, confidence in items:
+        if not dated:
+            if not clauses.is_stative(sentence.text):  # a description, not a happening: nothing to date
+                evidence.append(_Undated(sentence, index, narrative, span, actors, places, scope, words))
+            continue
+        narrative = dated[-1][1]
+        for clause, date, anchor in dated:
             evidence.append(Evidence(
                 start=span.start, end=span.end, quote=span.text, date=date,
-                confidence=confidence, status=_status(clause, date, published_at),
+                confidence=EXPLICIT_CONFIDENCE.get(anchor, 0.6), status=_status(clause, date, published_at),
                 actors=actors, locations=places, scope=scope, words=words,
             ))
+    # the day the lead reports dates the undated sentences before it too (a headline)
+    story = _story_time(evidence, published_at)
+    evidence = [item.dated(story, published_at) if isinstance(item, _Undated) else item for item in evidence]
     return ArticleAnalysis(sentences, timexes, mentions, merge_evidence(evidence))
+
+
+@dataclass(slots=True)
+class _Undated:
+    """A sentence reporting a happening without a date of its own, dated once the lead's day is known."""
+
+    sentence: Sentence
+    index: int
+    narrative: EventDate | None  # the paragraph's last explicit date before it
+    span: Sentence
+    actors: list[Entity]
+    places: list[PlaceLink]
+    scope: list[Entity]
+    words: frozenset[str]
+
+    def dated(self, story: EventDate | None, published_at: dt.datetime) -> Evidence:
+        date, confidence = _inferred_date(self.sentence, self.index, self.narrative, story, published_at)
+        return Evidence(start=self.span.start, end=self.span.end, quote=self.span.text, date=date,
+                        confidence=confidence, status=_status(self.sentence.text, date, published_at),
+                        actors=self.actors, locations=self.places, scope=self.scope, words=self.words)
 
 
 def _is_date_line(sentence: Sentence, timexes: _Spans) -> bool:
@@ -338,10 +408,12 @@ STORY_WINDOW = dt.timedelta(days=7)
 LEAD_SENTENCES = 3
 
 
-def _story_time(evidence: list[Evidence], published_at: dt.datetime) -> EventDate | None:
+def _story_time(evidence: list, published_at: dt.datetime) -> EventDate | None:
     """The day the article's lead reports (a keynote "yesterday", a death "on Monday"):
     the narrative time of the article's undated happenings, in place of the publication date."""
     for item in evidence[:LEAD_SENTENCES]:
+        if not isinstance(item, Evidence):
+            continue
         d = item.date
         if (d.source == "explicit" and d.granularity == "day" and d.mod is None
                 and published_at - STORY_WINDOW <= d.start <= published_at):
@@ -357,7 +429,8 @@ def _inferred_date(sentence: Sentence, index: int, narrative: EventDate | None, 
                    published_at: dt.datetime) -> tuple[EventDate, float]:
     """Narrative time: the paragraph's last explicit date, else the day the lead reports,
     else the publication date (lead and reporting sentences are about their own day)."""
-    if narrative is not None:
+    reported = clauses.is_reporting(sentence.text)
+    if narrative is not None and not reported:
         return _inherit(narrative), INFERRED_FROM_PARAGRAPH
     if story is not None:
         return _inherit(story), INFERRED_FROM_PUBLICATION
@@ -387,7 +460,8 @@ class _OpenDraft:
         if _precision(item.date) < _precision(self.best):  # best_date's order: first of equals wins
             self.best = item.date
         self.view = MergeView(self.best.start, self.best.end, self.best.granularity_rank,
-                              self.view.entity_keys | view.entity_keys, self.view.words | view.words)
+                              self.view.entity_keys | view.entity_keys, self.view.words | view.words,
+                              self.best.source != "explicit")
 
 
 def _precision(date: EventDate) -> tuple[int, bool]:
@@ -407,7 +481,8 @@ def merge_evidence(evidence: list[Evidence]) -> list[EventDraft]:
             continue
         view = item.merge_view()
         candidates = {id(o): o for key in view.entity_keys for o in latest[key] if o.draft.first.start != item.start}
-        match = best_match(view, [(o, o.view) for o in sorted(candidates.values(), key=lambda o: o.order)])
+        found = best_match(view, [(o, o.view) for o in sorted(candidates.values(), key=lambda o: o.order)])
+        match = found[0] if found else None
         if match is None:
             match = _OpenDraft(EventDraft([item]), len(drafts), view, item.date)
             drafts.append(match.draft)

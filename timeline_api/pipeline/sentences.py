@@ -18,8 +18,11 @@ _MAYBE_FINAL = frozenset("inc corp co ltd llc bros dept est etc al a.m p.m".spli
 # A run of terminal punctuation, closing quotes and brackets, then white space. The look-behind
 # and the possessive runs keep the search linear: a run of 100,000 dots is scanned once, not
 # once from each of its dots.
-_BOUNDARY = re.compile(r"""(?<![.!?])[.!?]++["'”’)\]]*+(?=\s)""")
-_CLOSERS = frozenset("\"'”’)]")
+_BOUNDARY = re.compile(r"""(?<![.!?])[.!?]++["'”’»›)\]]*+(?=\s)""")
+_CLOSERS = frozenset("\"'”’»›)]")
+# After "p.m." or "a.m.", a day or a zone continues the time ("at 5 p.m. Tuesday", "8 a.m. EDT").
+_CONTINUES_TIME = re.compile(r"\s+(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|today|tonight|tomorrow|yesterday|"
+                             r"[ECMP][SD]T\b|GMT\b|UTC\b|BST\b|local\b)")
 _WORD_CHARS = frozenset(string.ascii_letters + ".")
 
 
@@ -47,15 +50,26 @@ def _abbreviation_before(text: str, start: int, end: int) -> str | None:
 
 
 def _is_boundary(text: str, start: int, end: int) -> bool:
+    if _continues_lowercase(text, end):
+        return False  # '“Why now?” she asked.', "He asked “why?” and left."
     word = _abbreviation_before(text, start, end)
     if word is None:
         return True
+    if word in ("a.m", "p.m") and _CONTINUES_TIME.match(text, end):
+        return False
     if word in _NEVER_FINAL or (len(word) == 1 and word.isupper()):  # "J. R. Jones"
         return False
     if word.lower() in _MAYBE_FINAL:
         following = text[end:end + 3].lstrip()[:1]
         return following.isupper() or following in "\"“‘"
     return True
+
+
+def _continues_lowercase(text: str, end: int) -> bool:
+    """The next word starts in lower case (news sentences start with a capital, a digit or a
+    quote; "iPhone" and "eBay" count as capitals)."""
+    following = text[end:end + 3].lstrip()
+    return len(following) >= 2 and following[0].islower() and not following[1].isupper()
 
 
 # A line shorter than this that ends without punctuation is a headline, dateline or

@@ -24,6 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from timeline_api.pipeline import clock
+
 # Explicit constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -53,14 +55,21 @@ class Article(Base):
     title: Mapped[str | None] = mapped_column(String(1000))
     source: Mapped[str | None] = mapped_column(String(255))
     language: Mapped[str] = mapped_column(String(16), default="en")
-    # naive UTC throughout the store; the API layer adds the offset back
+    # naive UTC throughout the store (it orders articles); the offset the publisher gave, in
+    # minutes east of UTC, is kept beside it: None when the time came without one
     published_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    published_offset: Mapped[int | None] = mapped_column(SmallInteger)
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     sources: Mapped[list[EventSource]] = relationship(
         back_populates="article", cascade="all, delete-orphan", passive_deletes=True
     )
+
+    @property
+    def published_at_with_offset(self) -> dt.datetime:
+        """The publication time as the publisher gave it: aware, in its own offset (UTC without one)."""
+        return clock.from_utc(self.published_at, self.published_offset)
 
 
 class Event(Base):
@@ -76,11 +85,18 @@ class Event(Base):
     date_text: Mapped[str | None] = mapped_column(String(255))
     date_source: Mapped[str] = mapped_column(String(16))
     date_mod: Mapped[str | None] = mapped_column(String(16))
+    # the interval is wall-clock time of the source that dates it; its UTC offset in minutes
+    # (None: UTC, or an article published without an offset)
+    date_offset: Mapped[int | None] = mapped_column(SmallInteger)
     summary: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="occurred")
     confidence: Mapped[float] = mapped_column(Float)
     # publication date of the earliest source, the last ordering key
     first_published_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # why reports from several articles are this one event (None for one article's):
+    # "entities+dates+wording" and the score of the weakest merge (pipeline/merging.py)
+    merge_reason: Mapped[str | None] = mapped_column(String(64))
+    merge_score: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     sources: Mapped[list[EventSource]] = relationship(

@@ -576,6 +576,19 @@ def _lock_key(name: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
+def move_sources(session: Session, sources: Iterable[EventSource], target: Event) -> None:
+    """Re-attach sources (with their entity links) to another event; written at the next flush."""
+    for source in sources:
+        source.event = target
+    session.flush()
+
+
+def delete_event(session: Session, event: Event) -> None:
+    """Remove an event left without sources."""
+    session.delete(event)
+    session.flush()
+
+
 def lock_event(session: Session, event: Event) -> None:
     """Hold the event's row until commit, so concurrent ingests joining the same event
     take turns, and reload its sources, which another may just have added."""
@@ -605,8 +618,8 @@ def sync_event_links(session: Session, event: Event) -> None:
 
 def merge_candidates(session: Session, start: dt.datetime, end: dt.datetime, entity_ids: Iterable[str],
                      exclude_ids: Iterable[int] = (), limit: int = 50) -> list[Event]:
-    """Stored events that could be the same happening: their interval contains or lies
-    within [start, end), and they share an actor or a named place."""
+    """Stored events that could be the same happening: their interval overlaps [start, end)
+    (the draft's search window), and they share an actor or a named place."""
     ids = list(entity_ids)
     if not ids:
         return []
@@ -615,9 +628,8 @@ def merge_candidates(session: Session, start: dt.datetime, end: dt.datetime, ent
         exists().where(EventLocation.event_id == Event.id, EventLocation.direct.is_(True),
                        EventLocation.entity_id.in_(ids)),
     )
-    nested = or_(and_(Event.date_start <= start, Event.date_end >= end),
-                 and_(Event.date_start >= start, Event.date_end <= end))
-    stmt = (select(Event).where(nested, shares_entity)
+    overlaps = and_(Event.date_start < end, Event.date_end > start)
+    stmt = (select(Event).where(overlaps, shares_entity)
             .options(selectinload(Event.sources).load_only(EventSource.quote, EventSource.article_id),
                      selectinload(Event.actor_links), selectinload(Event.location_links))
             .order_by(Event.id).limit(limit))
@@ -634,7 +646,7 @@ def get_article(session: Session, article_id: int) -> Article | None:
 def list_articles(session: Session, limit: int, cursor: str | None) -> tuple[list[Article], str | None]:
     stmt = select(Article).options(load_only(
         Article.id, Article.url, Article.external_id, Article.title, Article.source,
-        Article.language, Article.published_at, Article.created_at))
+        Article.language, Article.published_at, Article.published_offset, Article.created_at))
     if cursor:
         (last_id,) = decode_cursor(cursor, (keyset.ROW_ID,), **_signing(session, "articles"))
         stmt = stmt.where(Article.id < last_id)
@@ -671,7 +683,7 @@ def delete_article(session: Session, article_id: int) -> list[Event] | None:
 def _event_loading():
     return (
         selectinload(Event.sources).joinedload(EventSource.article).load_only(
-            Article.id, Article.url, Article.title, Article.published_at),
+            Article.id, Article.url, Article.title, Article.published_at, Article.published_offset),
         selectinload(Event.actor_links).joinedload(EventActor.entity),
         selectinload(Event.location_links).joinedload(EventLocation.entity),
     )

@@ -273,7 +273,31 @@ class Engine:
                     # calendar's)
                     ctx.period = (tx.interval[0], tx.granularity)
                     ctx.span = None
+        event_head = getattr(self.lang, "EVENT_HEAD", None)
+        if event_head is not None and any("event_offset" in t.extra for t in out):
+            out = [self._anchor_on_event(text, t, out, event_head) if "event_offset" in t.extra else t for t in out]
         return out
+
+    def _anchor_on_event(self, text: str, tx: Timex, timexes: list[Timex], event_head) -> Timex:
+        """The anchoring pass for an offset from a happening ("two weeks before the vote"):
+        the date of the happening the text gives, else the value stays open."""
+        m = event_head.match(text, tx.end)
+        if m is None:
+            return tx
+        base = _happening_date(text, m, tx, timexes)
+        if base is None:
+            return tx
+        amount, unit = tx.extra["event_offset"]
+        start, gran = base.interval[0], base.granularity
+        shifted = cal.add(start, amount, unit)
+        # days and weeks from a day are a day ("two weeks before the 14 June vote": 31 May); months and
+        # years are no more precise than themselves ("a year after the war")
+        value = cal.fmt(shifted, gran if unit in ("day", "week") and cal.is_finer(gran, unit) else
+                        unit if not cal.is_finer(unit, gran) else gran)
+        iv = cal.interval_of(value)
+        return Timex(start=tx.start, end=tx.end, text=tx.text, type="DATE", value=value, mod=tx.mod,
+                     granularity=iv[1] if iv else None, interval=iv[0] if iv else None, anchor="event",
+                     extra=tx.extra)
 
     def _range_parts(self, tx: Timex) -> None:
         """Offsets of a range's two ends (the grammar's RANGE_PARTS), for its TimeML view."""
@@ -340,6 +364,48 @@ class Engine:
         extra = dict(r.extra) if r.extra else {}
         return Timex(start=s, end=e, text=text[s:e], type=r.type, value=r.value, mod=mod,
                      granularity=gran, interval=interval, anchor=r.anchor, extra=extra)
+
+
+def _happening_date(text: str, head, offset: Timex, timexes: list[Timex]) -> Timex | None:
+    """The date of the happening named after an offset: a date inside its own phrase
+    ("after Thursday's vote"), else the date closest to another mention of its head word
+    ("the election" ... "elections held on 3 May"), within that mention's sentence."""
+    dated = [t for t in timexes if t is not offset and t.interval is not None and t.type in ("DATE", "TIME")
+             and "event_offset" not in t.extra and t.anchor != "narrative"]
+    inside = [t for t in dated if offset.end <= t.start < head.end()]
+    if inside:
+        return inside[0]
+    word = (head.group("verb") or head.group("head")).lower()
+    stem = re.escape(word[:5] if len(word) > 5 else word)
+    best = None
+    for mention in re.finditer(rf"\b{stem}\w*", text, re.IGNORECASE):
+        if head.start("head") <= mention.start() < head.end():
+            continue
+        # its own date lies next to it ("the murder on Oct. 23", "the Oct. 23 murder", "was
+        # killed Oct. 23") within its sentence
+        sentence = _sentence_around(text, mention.start())
+        near = [t for t in dated if sentence[0] <= t.start and t.end <= sentence[1]
+                and (0 <= t.start - mention.end() <= _NEXT_TO or 0 <= mention.start() - t.end <= _NEXT_TO)]
+        if not near:
+            continue
+        candidate = min(near, key=lambda t: abs(t.start - mention.start()))
+        distance = abs(mention.start() - offset.start)
+        if best is None or distance < best[0]:
+            best = (distance, candidate)
+    return best[1] if best else None
+
+
+_NEXT_TO = 40  # characters between a mention of a happening and its date
+
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"“‘(]*[A-Z])|\n\s*\n")
+
+
+def _sentence_around(text: str, pos: int) -> tuple[int, int]:
+    """Rough sentence bounds around ``pos`` (the tagger has no splitter; this is enough to keep
+    a mention's date within its sentence)."""
+    start = max((m.end() for m in _SENTENCE_END.finditer(text, max(0, pos - 400), pos)), default=max(0, pos - 400))
+    nxt = _SENTENCE_END.search(text, pos, pos + 400)
+    return start, nxt.start() + 1 if nxt else min(len(text), pos + 400)
 
 
 _BEFORE, _AFTER = 48, 56  # characters searched on each side of a trigger

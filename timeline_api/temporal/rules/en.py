@@ -724,6 +724,9 @@ _RESULTS = re.compile(r"['’]s\s+(?:net\s+|operating\s+|pretax\s+)?(?:loss|loss
                       r"results|income|sales|revenue|revenues|charges?)\b", re.I)
 
 
+_OVER_PERIOD = re.compile(r"\b(?:over|for|during|throughout)\s+(?:the\s+)?$", re.I)
+
+
 def n_rel_unit(m, cx):
     """'last week', 'this year', 'next month', 'the current quarter'."""
     if len(cx.text[cx.start:cx.end].split()) > 1 and _title_case(cx):
@@ -746,6 +749,9 @@ def n_rel_unit(m, cx):
         d = d + dt.timedelta(weeks=off)
         return R(cal.fmt(d, "week") + "-WE", anchor="document")
     gran = _gran_of_unit(unit)
+    if gran in ("decade", "century") and off and _OVER_PERIOD.search(cx.text, max(0, cx.start - 16), cx.start):
+        # EXAMPLE "over the next decade", "for the past century": a period, not a calendar decade
+        return R("P10Y" if gran == "decade" else "P100Y", "DURATION", explicit=False)
     if rel in ("following", "previous"):
         base = cx.base
         if base is None:
@@ -816,7 +822,7 @@ def n_ago(m, cx):
     n = quant_num(m["q"])
     unit = m["unit"]
     gran = _gran_of_unit(unit)
-    sign = 1 if m["dir"].lower() in ("from now", "hence", "from today") else -1
+    sign = 1 if m["dir"].lower() == "hence" else -1
     if isinstance(n, tuple):
         n = n[1]
     if n is None or cx.dct is None:
@@ -838,6 +844,9 @@ def n_ago(m, cx):
              anchor="document", explicit=not (n == 1 and gran == "year"))
 
 
+_THAN = re.compile(r"\s+than\b", re.I)
+
+
 def n_later(m, cx):
     """'two days later', 'a year earlier' against the narrative anchor."""
     n = quant_num(m["q"])
@@ -847,6 +856,12 @@ def n_later(m, cx):
     gran = _gran_of_unit(unit)
     sign = 1 if m["dir"].lower() in ("later", "after", "afterwards", "afterward", "on") else -1
     base = cx.base
+    if _THAN.match(cx.text, cx.end):
+        # EXAMPLE "a month earlier than usual", "two weeks later than planned": compared with a
+        # norm, not shifted from a date: the duration, and "earlier than" is a signal
+        r = R(duration_value(n, _unit_for_duration(unit)), "DURATION", explicit=False)
+        r.trim_end = len(m.group(0)) - (m.group(0).lower().rindex(unit.lower()) + len(unit))
+        return r
     if (n is None and m["q"].lower() != "the") or (
             n is not None and sign > 0 and cx.narrative is None and cx.tense() == "past"):
         # "a few days later": a vague offset gives no date; nor does "two years later,
@@ -874,6 +889,26 @@ def n_later(m, cx):
                  explicit=False)
     return R(cal.fmt(d, out_gran), anchor="narrative" if cx.narrative else "document",
              explicit=sign > 0)
+
+
+def n_event_offset(m, cx):
+    """'the day after the election', 'two weeks before the vote': an offset from a happening.
+    A vague count ("weeks before the shooting") gives no date: the duration rules tag it."""
+    n = 1 if m["q"] is None else quant_num(m["q"])
+    if n is None or isinstance(n, tuple) or isinstance(n, float):
+        return None
+    unit = m["unit"]
+    gran = _gran_of_unit(unit)
+    sign = 1 if m["dir"].lower() in ("after", "following") else -1
+    # open until the anchoring pass: "the day after" stays an unknown day, a count of units
+    # ("90 days after their issue date") is the duration, as TBAQ tags it when nothing dates the happening
+    open_value = ({"day": "XXXX-XX-XX", "week": "XXXX-WXX", "month": "XXXX-XX", "year": "XXXX"}[gran]
+                  if m["q"] is None else duration_value(n, _unit_for_duration(unit)))
+    r = R(open_value, "DATE" if m["q"] is None else "DURATION",
+          anchor="event", explicit=False, extra={"event_offset": (sign * n, gran)})
+    matched = m.group(0)
+    r.trim_end = len(matched) - len(matched[:matched.lower().rindex(m["dir"].lower())].rstrip())
+    return r
 
 
 def n_next_day(m, cx):
@@ -1668,7 +1703,7 @@ RULES = [
     # ---- deictic
     Rule("deictic_day", r"(?P<w>today|tonight|yesterday|tomorrow|the\s+day\s+(?:before\s+yesterday|after\s+tomorrow))",
          n_deictic_day, 3),
-    Rule("ref", r"(?<!from\s)now|currently|at\s+present|presently|nowadays|these\s+days|at\s+the\s+moment"
+    Rule("ref", r"(?<!from\s)now|(?<=[srkyhe]\sfrom\s)now|currently|at\s+present|presently|nowadays|these\s+days|at\s+the\s+moment"
                 r"|(?:more\s+|until\s+|only\s+)?recently|recent(?=\s+(?:years|months|weeks|days|times|history|decades|past))|lately|the\s+(?:distant\s+|recent\s+)?past"
                 r"|the\s+(?:near\s+|distant\s+)?future|future(?=\s+(?:quarters|years|months|weeks|periods))|(?<!as\s)soon(?!\s+as|\s+after|\s+before)|someday|then[- ]current|current"
                 r"|the\s+(?:near|short|long)\s+term|as\s+soon\s+as\s+possible",
@@ -1686,12 +1721,22 @@ RULES = [
          lambda m, cx: n_rel_weekday(_pastfix(m), cx), 4),
     Rule("rel_month", r"(?P<rel>last|next|this|past|coming)\s+(?P<mon>{MONTH_FULL})", n_rel_month, 4),
     Rule("weekday", r"(?P<wd>{WEEKDAY_FULL})(?!['’]?s\s+(?-i:[A-Z]))", n_weekday, 2),
-    Rule("ago", r"(?P<q>{QUANT})\s+(?P<unit>{UNIT})(?P<orso>\s+or\s+so)?\s+(?P<dir>ago|from\s+now|hence|from\s+today)", n_ago, 5),
+    # EXAMPLE "two years ago", "three weeks hence"; "eight years from now" is the duration
+    # "eight years" and "now" (PRESENT_REF), as TimeML tags it
+    Rule("ago", r"(?P<q>{QUANT})\s+(?P<unit>{UNIT})(?P<orso>\s+or\s+so)?\s+(?P<dir>ago|hence)", n_ago, 5),
+    # EXAMPLE "the day after the election", "two weeks before the vote", "10 days before Slepian was
+    # killed": anchored on a happening, not on a date. The value stays open (XXXX-XX-XX) until the
+    # engine's anchoring pass finds the happening's date in the text (EVENT_HEAD); the preposition
+    # is a signal, outside the span
+    Rule("event_offset", r"(?:(?P<q>{QUANT})\s+(?:more\s+)?(?P<unit>days?|weeks?|months?|years?)|the\s+(?P<unit2>day|night|week|month|year))"
+                         r"\s+(?P<dir>before|after|prior\s+to|following|ahead\s+of)"
+                         r"(?=\s+(?:(?:the|a|an|his|her|its|their|this|that)\s+\S|(?-i:[A-Z])[a-z]+(?:['’]s)?\s+[a-z]))",
+         lambda m, cx: n_event_offset(_unitfix(m), cx), 6),
     Rule("later", r"(?P<q>{QUANT})\s+(?:more\s+)?(?P<unit>{UNIT})\s+(?P<dir>later|earlier|afterwards?|before(?=\s*[,.;]))",
          n_later, 5),
     Rule("nth_day_of", r"the\s+(?P<ord>{DAYW})\s+day(?=\s+of\b)", n_nth_day_of, 3),
     Rule("next_day", r"(?:(?:the\s+)?(?:next|following|previous|preceding|prior)|that|the\s+same|that\s+same)\s+(?P<unit>day|morning|afternoon|evening|night|week|month|year)"
-                     r"|the\s+(?P<unit2>day)\s+(?:before(?=\s*[,.;:)]|\s*$)|after)(?!\s+(?:yesterday|tomorrow|{MONTH}|{WEEKDAY}|{HOLIDAY}|last|next|this|\d)\b)"
+                     r"|the\s+(?P<unit2>day)\s+(?:before|after)(?=\s*[,.;:)]|\s*$)"
                      r"|the\s+(?P<unit3>week|month|year)\s+(?:before|after)(?=\s*[,.;:)]|\s*$)",
          lambda m, cx: n_next_day(_unitfix(m), cx), 3),
 
@@ -1958,6 +2003,19 @@ def _nearest_cue(left: str, right: str) -> str | None:
 
 
 # ---------------------------------------------------------------------------
+# the happening an offset is anchored on ("the day after the election"): read at the end of
+# the offset's span; ``head`` is the word that names it, looked for elsewhere in the text
+# with a date of its own ("the election on 3 May", "Slepian was killed on Oct. 23")
+# ---------------------------------------------------------------------------
+EVENT_HEAD = re.compile(
+    r"\s*(?:before|after|prior\s+to|following|ahead\s+of)\s+(?:(?:the|a|an|his|her|its|their|this|that)\s+)?"
+    r"(?:(?-i:[A-Z])[\w.-]*(?:['’]s)?\s+|[\w-]+['’]s\s+)*(?:(?:was|were|had\s+been|has\s+been|is)\s+)?"
+    r"(?P<head>[a-z][a-z-]{2,})"
+    # a clause ("after his team was shut out"): its verb names the happening, not its subject
+    r"(?:\s+(?:was|were|had|has|is|are)\s+(?:been\s+)?(?:\w+ly\s+)?(?P<verb>[a-z]{3,}))?", re.I)
+
+
+# ---------------------------------------------------------------------------
 # triggers: every rule's match contains a word of one of its kinds; the engine
 # finds all triggers in one scan of the lower-cased text and runs each rule only
 # in windows around its own triggers.
@@ -1998,6 +2056,7 @@ TRIGGER_WORDS = {
     "g": "every each per",                           # "every two weeks"
     "n": "end beginning start middle",               # "the end of the year", "year-end"
     "m": "earlier later early late mid middle",      # "earlier this month"
+    "E": "before after prior following ahead",       # "two weeks before the vote"
     "I": "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth"
          " fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth thirtieth",
 }
@@ -2008,7 +2067,8 @@ TRIGGER_WORDS = {
 # little is needed after them
 TRIGGER_MARGINS = {"U": (48, 28), "A": (48, 24), "L": (48, 24), "F": (8, 40), "I": (16, 20),
                    "B": (40, 16), "V": (32, 12), "J": (24, 40), "G": (24, 4), "P": (24, 24),
-                   "e": (16, 4), "g": (4, 48), "n": (16, 28), "m": (4, 40)}
+                   "e": (16, 4), "g": (4, 48), "n": (16, 28), "m": (4, 40),
+                   "E": (40, 12)}
 
 
 _APOS_S = re.compile(r"['’]s\b")
@@ -2055,7 +2115,7 @@ _KINDS = {
     "quarter": "K", "quarter_code": "K", "the_quarter": "K", "year_earlier": "B", "fiscal_year": "B",
     "season": "Q", "holiday": "H", "clock": "T", "day_at_clock": "T", "day_part": "O", "part_day": "O", "part_of": "OJ",
     "this_part": "O", "deictic_day": "P", "ref": "R", "weekend": "V", "rel_unit": "U",
-    "rel_mod": "m", "rel_weekday": "W", "narr_weekday": "W", "rel_month": "M", "weekday": "W", "ago": "A", "later": "L",
+    "rel_mod": "m", "event_offset": "E", "rel_weekday": "W", "narr_weekday": "W", "rel_month": "M", "weekday": "W", "ago": "A", "later": "L",
     "next_day": "UO", "nth_day_of": "I", "duration": "U", "duration_bare": "U", "duration_unit_long": "G",
     "later_date": "e", "set_adverb": "S", "set_every": "g", "set_every_wd": "W", "set_each_month": "M", "set_freq": "F",
 }
