@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -30,7 +31,15 @@ def _run(argv: list[str], **kwargs) -> subprocess.CompletedProcess:
 def installed(tmp_path_factory) -> Path:
     """bin/ of a fresh venv holding the wheel built from this checkout (and its dependencies)."""
     build = tmp_path_factory.mktemp("wheel")
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", str(build), str(ROOT)])
+    # from a copy of the files git knows (tracked, or new and not ignored), as a fresh clone has
+    # them: a build/ left in the checkout by an earlier build would otherwise slip stale files in
+    source = build / "source"
+    listed = _run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=ROOT).stdout
+    for name in filter(None, listed.split("\0")):
+        if (ROOT / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
+    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", str(build), str(source)])
     (wheel,) = build.glob("timeline_api-*.whl")
     venv = build / "venv"
     _run([sys.executable, "-m", "venv", str(venv)])
