@@ -37,6 +37,9 @@ class Settings:
     analysis_budget_seconds: float = 10.0
     default_page_size: int = 50
     max_page_size: int = 500
+    # the export formats (widgets, calendars, CSV, JSON lines) stream the whole filtered
+    # timeline up to this many events; the rest through the Link header's cursor
+    export_max_events: int = 10_000
     cors_origins: tuple[str, ...] = ()
     # proxies whose X-Forwarded-* headers are trusted (count of hops)
     trusted_proxy_count: int = 0

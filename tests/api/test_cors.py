@@ -17,6 +17,10 @@ def test_allowed_origin_gets_cors_headers_and_preflight(cors_client):
     response = cors_client.get("/v1/timeline", headers={"Origin": "https://widgets.example.org"})
     assert response.headers["Access-Control-Allow-Origin"] == "https://widgets.example.org"
     assert "ETag" in response.headers["Access-Control-Expose-Headers"]
+    export = cors_client.get("/v1/timeline.timelinejs", headers={"Origin": "https://widgets.example.org"})
+    assert export.data and export.headers["Access-Control-Allow-Origin"] == "https://widgets.example.org"
+    exposed = export.headers["Access-Control-Expose-Headers"]
+    assert "X-Total-Count" in exposed and "Link" in exposed  # a widget reads how many and where the rest is
     preflight = cors_client.options("/v1/articles", headers={
         "Origin": "https://widgets.example.org", "Access-Control-Request-Method": "POST"})
     assert preflight.status_code == 200

@@ -106,3 +106,12 @@ def test_nul_characters_anywhere_never_reach_the_database(client):
     assert client.get("/v1/timeline?actor=%00&q=a%00b").status_code == 200
     response = client.post("/v1/entities", json={"name": "Nul\x00Corp", "kind": "organization"})
     assert response.status_code == 201 and response.get_json()["name"] == "Nul\ufffdCorp"
+
+
+def test_errors_are_lists_of_messages_by_field_path(client):
+    """The problem schema declares errors as {field: [message]}: a field inside a list is named by its path."""
+    problem = client.get("/v1/timeline?actor=&actor=Kyiv&limit=0").get_json()
+    assert problem["errors"] == {"actor.0": ["Length must be between 1 and 255."],
+                                 "limit": ["Must be greater than or equal to 1 and less than or equal to 500."]}
+    nested = client.post("/v1/articles", json={"text": "x", "published_at": "2023-01-01", "title": ["a"]}).get_json()
+    assert all(isinstance(v, list) and all(isinstance(m, str) for m in v) for v in nested["errors"].values())

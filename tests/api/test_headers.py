@@ -33,7 +33,7 @@ def test_an_unexpected_error_says_nothing_of_the_code_the_sql_or_the_paths(app, 
     def broken(*_args, **_kwargs):
         raise RuntimeError("SELECT secret FROM /srv/timeline/app.py line 42")
 
-    monkeypatch.setattr(timeline_view, "_page", broken)
+    monkeypatch.setattr(timeline_view, "_query", broken)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     response = client.get("/v1/timeline")
     assert response.status_code == 500 and response.mimetype == "application/problem+json"

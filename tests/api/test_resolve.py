@@ -12,14 +12,14 @@ def test_resolves_absolute_and_anaphoric_dates(client):
         assert text[t["start"]:t["end"]] == t["text"]
         assert t["type"] == "DATE"
         assert t["interval"]["start"] < t["interval"]["end"]
-    assert timexes[0]["interval"] == {"start": "2023-05-03T00:00:00", "end": "2023-05-04T00:00:00"}
+    assert timexes[0]["interval"] == {"start": "2023-05-03T00:00:00Z", "end": "2023-05-04T00:00:00Z"}
 
 
 def test_a_range_gives_its_end_and_the_whole_interval(client):
     response = client.post("/v1/resolve", json={"text": "Jailed from 1991 to 1997.", "reference_date": "2023-06-05"})
     (timex,) = response.get_json()["timexes"]
     assert (timex["text"], timex["value"], timex["range_end"]) == ("from 1991 to 1997", "1991", "1997")
-    assert timex["interval"] == {"start": "1991-01-01T00:00:00", "end": "1998-01-01T00:00:00"}
+    assert timex["interval"] == {"start": "1991-01-01T00:00:00Z", "end": "1998-01-01T00:00:00Z"}
 
 
 def test_resolves_relative_to_the_reference_date(client):

@@ -133,6 +133,8 @@ class FlexibleDateTime(ma.fields.DateTime):
     def _serialize(self, value, attr, obj, **kwargs):
         if value is None:
             return None
+        if isinstance(value, str):  # ISO text from the pure core (e.g. a timex interval)
+            value = dt.datetime.fromisoformat(value)
         if value.tzinfo is None:
             value = value.replace(tzinfo=dt.UTC)
         return value.isoformat().replace("+00:00", "Z")

@@ -58,7 +58,7 @@ class CorsPolicy:
             return response
         response.headers["Access-Control-Allow-Origin"] = origin
         response.vary.add("Origin")
-        response.headers["Access-Control-Expose-Headers"] = "ETag, Location, Link, Retry-After"
+        response.headers["Access-Control-Expose-Headers"] = "ETag, Location, Link, Retry-After, X-Total-Count"
         if request.method == "OPTIONS":  # a preflight: say what the real request may use
             offered = [m.strip() for m in response.headers.get("Allow", "GET").split(",")]
             if not self.may_write(origin):

@@ -64,7 +64,7 @@ class EntityMergeSchema(RequestSchema):
 class EntitySchema(ResponseSchema):
     id = ma.fields.String(required=True, metadata={"description": "Stable id: geonames:<id>, org:<slug>, ..."})
     name = ma.fields.String(required=True)
-    kind = ma.fields.String(required=True)
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(KINDS))
     aliases = ma.fields.List(ma.fields.String(), required=True)
     geonames_id = ma.fields.Integer(allow_none=True)
     country_code = ma.fields.String(allow_none=True)

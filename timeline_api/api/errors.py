@@ -34,8 +34,9 @@ class ProblemSchema(ma.Schema):
     detail = ma.fields.String(metadata={"description": "Explanation of this occurrence"})
     instance = ma.fields.String(metadata={"description": "The request path"})
     errors = ma.fields.Dict(
-        keys=ma.fields.String(), values=ma.fields.Raw(),
-        metadata={"description": "Validation messages by field name"},
+        keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()),
+        metadata={"description": "Validation messages by field; a field inside a list or an object is "
+                                 "named by its path (`aliases.0`)"},
     )
 
 
@@ -53,14 +54,28 @@ def problem_response(status: int, detail: str | None = None, errors: dict | None
     return response
 
 
-def _flatten_webargs_messages(messages: dict) -> dict:
+def _flatten_webargs_messages(messages: dict) -> dict[str, list[str]]:
     """webargs nests messages by location ({"json": {...}}); clients want fields."""
-    flat: dict = {}
+    flat: dict[str, list[str]] = {}
     for location, fields in messages.items():
         if isinstance(fields, dict):
-            flat.update(fields)
+            flat.update(field_messages(fields))
         else:
-            flat[location] = fields
+            flat.update(field_messages({location: fields}))
+    return flat
+
+
+def field_messages(errors: dict, prefix: str = "") -> dict[str, list[str]]:
+    """marshmallow's messages, nested as the data was ({"aliases": {0: [...]}}), as one list
+    of strings per field path ({"aliases.0": [...]}), the type the problem schema declares."""
+    flat: dict[str, list[str]] = {}
+    for key, value in errors.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(field_messages(value, path + "."))
+        else:
+            messages = value if isinstance(value, list | tuple) else [value]
+            flat.setdefault(path, []).extend(str(m) for m in messages)
     return flat
 
 
@@ -79,7 +94,9 @@ class ProblemApi(Api):
     def handle_http_exception(self, error: HTTPException):
         data = getattr(error, "data", None) or {}
         errors = data.get("errors")
-        if errors is None and "messages" in data:
+        if errors is not None:
+            errors = field_messages(errors)
+        elif "messages" in data:
             errors = _flatten_webargs_messages(data["messages"])
         headers = dict(data.get("headers") or {})
         # werkzeug knows the Allow header for 405; keep it

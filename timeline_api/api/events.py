@@ -10,6 +10,7 @@ from timeline_api.api.blueprint import Blueprint
 from timeline_api.api.common import FlexibleDateTime, RequestSchema, ResponseSchema, db_session
 from timeline_api.pipeline import clock
 from timeline_api.pipeline.events import STATUSES, TIMELINE_GRANULARITIES
+from timeline_api.registry import KINDS
 from timeline_api.service import SourceRef, SplitError, split_event
 from timeline_api.store import repository
 from timeline_api.store.models import Event
@@ -17,28 +18,34 @@ from timeline_api.store.models import Event
 blp = Blueprint("events", __name__, url_prefix="/v1/events", description="Dated events and their evidence")
 
 GRANULARITIES = TIMELINE_GRANULARITIES
+DATE_SOURCES = ("explicit", "inferred")
 
 
 class EventDateSchema(ResponseSchema):
     value = ma.fields.String(required=True, metadata={"description": "TIMEX3 value: 2023-05-03, 2023-05, 2023-W18"})
     start = ma.fields.String(required=True, metadata={
+        "format": "date-time",
         "description": "Interval start (inclusive), ISO 8601, on the clock of the article that dates it: with "
-                       "its offset when it was published with one (2025-11-02T22:30:00-05:00)"})
-    end = ma.fields.String(required=True, metadata={"description": "Interval end (exclusive), ISO 8601, as start"})
+                       "its offset when it was published with one (2025-11-02T22:30:00-05:00), else UTC (Z)"})
+    end = ma.fields.String(required=True, metadata={"format": "date-time",
+                                                     "description": "Interval end (exclusive), ISO 8601, as start"})
     granularity = ma.fields.String(required=True, validate=ma.validate.OneOf(GRANULARITIES))
     text = ma.fields.String(allow_none=True, metadata={"description": "The expression the date comes from"})
-    source = ma.fields.String(required=True, validate=ma.validate.OneOf(("explicit", "inferred")))
+    source = ma.fields.String(required=True, validate=ma.validate.OneOf(DATE_SOURCES))
     mod = ma.fields.String(allow_none=True, metadata={"description": "TIMEX3 mod (BEFORE, AFTER, APPROX...)"})
 
 
 class EntityRefSchema(ResponseSchema):
     id = ma.fields.String(required=True, metadata={"description": "Stable entity id, e.g. geonames:524901"})
     name = ma.fields.String(required=True)
-    kind = ma.fields.String(required=True)
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(KINDS))
 
 
 class LocationRefSchema(EntityRefSchema):
     qualifier = ma.fields.String(allow_none=True, metadata={"description": "e.g. 'southern'"})
+    # maps, calendars (GEO) and CSV exports place the event with these
+    latitude = ma.fields.Float(allow_none=True)
+    longitude = ma.fields.Float(allow_none=True)
 
 
 class EventSourceSchema(ResponseSchema):
@@ -89,7 +96,8 @@ def event_to_dict(event: Event) -> dict:
         "actors": [{"id": link.entity.id, "name": link.entity.name, "kind": link.entity.kind}
                    for link in event.actor_links],
         "locations": [{"id": link.entity.id, "name": link.entity.name, "kind": link.entity.kind,
-                       "qualifier": link.qualifier}
+                       "qualifier": link.qualifier, "latitude": link.entity.latitude,
+                       "longitude": link.entity.longitude}
                       for link in event.location_links if link.direct],
         "sources": [{
             "article_id": source.article_id,

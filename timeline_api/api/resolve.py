@@ -33,8 +33,8 @@ class ResolveRequestSchema(RequestSchema):
 
 
 class IntervalSchema(ResponseSchema):
-    start = ma.fields.String(required=True, metadata={"description": "Inclusive, ISO 8601"})
-    end = ma.fields.String(required=True, metadata={"description": "Exclusive, ISO 8601"})
+    start = FlexibleDateTime(required=True, metadata={"description": "Inclusive, UTC"})
+    end = FlexibleDateTime(required=True, metadata={"description": "Exclusive, UTC"})
 
 
 class TimexSchema(ResponseSchema):
@@ -48,7 +48,10 @@ class TimexSchema(ResponseSchema):
     range_end = ma.fields.String(metadata={
         "description": "For a range ('from 1991 to 1997'): the TIMEX3 value of its end; `value` is its start "
                        "and `interval` covers the whole range"})
-    interval = ma.fields.Nested(IntervalSchema, allow_none=True, required=True)
+    # with a description apispec writes anyOf [Interval, null-object] in this order, which
+    # generated clients read as an Interval (the other order types it as an empty object)
+    interval = ma.fields.Nested(IntervalSchema, allow_none=True, required=True, metadata={
+        "description": "The half-open interval the expression denotes; null for durations and sets"})
 
 
 class ResolveResponseSchema(ResponseSchema):

@@ -38,7 +38,6 @@ def from_utc(moment: dt.datetime, offset: int | None) -> dt.datetime:
 
 
 def iso_wall_clock(moment: dt.datetime, offset: int | None) -> str:
-    """A wall-clock time as ISO 8601, with its offset when it has one."""
-    if offset is None:
-        return moment.isoformat()
+    """A wall-clock time as an RFC 3339 date-time: with its offset, ``Z`` when it has none
+    (a time given without an offset is UTC)."""
     return moment.replace(tzinfo=zone(offset)).isoformat().replace("+00:00", "Z")

@@ -8,7 +8,7 @@ import random
 import secrets
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import String, and_, delete, exists, func, or_, select, text, tuple_, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -770,6 +770,16 @@ class TimelineQuery:
         next_cursor = (encode_cursor(_sort_key(page[-1]), **_signing(session, self.scope()))
                        if len(rows) > self.limit else None)
         return page, next_cursor
+
+    def count(self, session: Session) -> int:
+        """How many events match, from the cursor on, whatever the page size."""
+        matching = self.statement(session).limit(None).order_by(None).subquery()
+        return session.scalar(select(func.count()).select_from(matching))
+
+    def cursor_after(self, session: Session, n: int) -> str | None:
+        """The cursor of the events that follow the first ``n``; None when none follow."""
+        rows = list(session.scalars(replace(self, limit=1).statement(session).offset(n - 1)))
+        return encode_cursor(_sort_key(rows[0]), **_signing(session, self.scope())) if len(rows) > 1 else None
 
 
 # ---------------------------------------------------------------- the entity registry
