@@ -21,7 +21,6 @@ from timeline_api.entities.normalize import (
     MATCH_SCORES,
     MEETS,
     fuzzy_probe,
-    indexed_keys,
     match_of,
     name_key,
     norm_name,
@@ -31,6 +30,7 @@ from timeline_api.entities.normalize import (
 from timeline_api.entities.types import ACTOR_KINDS, PLACE_KINDS
 from timeline_api.entities.types import Entity as EntityValue
 from timeline_api.store import cursor as keyset
+from timeline_api.store import merge_index, writer
 from timeline_api.store.cursor import InvalidCursor, decode_cursor, encode_cursor
 from timeline_api.store.models import (
     ApiKey,
@@ -45,6 +45,7 @@ from timeline_api.store.models import (
     EventActor,
     EventLocation,
     EventSource,
+    MergeKey,
     RegistryVersion,
     SourceActor,
     SourceLocation,
@@ -60,84 +61,18 @@ def _insert(session: Session, model):
 
 # ---------------------------------------------------------------- entities
 
-def _depth(key: str, batch: dict[str, EntityValue]) -> int:
-    depth, seen = 0, set()
-    while key in batch and batch[key].parent_key and key not in seen:
-        seen.add(key)
-        key = batch[key].parent_key
-        depth += 1
-    return depth
-
-
 def ensure_entities(session: Session, entities: Iterable[EntityValue]) -> list[str]:
-    """Insert the entities not stored yet (parents before children), and store on every entity
-    the aliases this article learnt for it; concurrent ingests may race on the same entity,
-    so inserts ignore conflicts. A stored kind that was only the fallback guess gives way
-    to a kind this article had a cue for."""
-    batch = {e.key: e for e in entities}
-    if not batch:
-        return []
-    stored = {row.id: row for row in session.execute(
-        select(Entity.id, Entity.kind, Entity.kind_guessed, Entity.curated).where(Entity.id.in_(list(batch))))}
-    # parents before children, then by key: every ingest locks new entities in one order
-    new = sorted((k for k in batch if k not in stored), key=lambda k: (_depth(k, batch), k))
-    known = set(stored) | set(batch)
-    for key in new:  # one by one keeps parent-before-child order under FK checks
-        e = batch[key]
-        session.execute(_insert(session, Entity).values(
-            id=e.key, name=e.name[:255], name_norm=norm_name(e.name)[:255], kind=e.kind,
-            geonames_id=e.geonames_id, country_code=e.country_code, latitude=e.latitude,
-            longitude=e.longitude, population=e.population,
-            parent_id=e.parent_key if e.parent_key in known else None, curated=False,
-            kind_guessed=e.kind_guessed,
-        ).on_conflict_do_nothing())
-    _index_names(session, [(e.key, e.name, _index_kind(e.kind, e.kind_guessed), False) for e in map(batch.get, new)])
-    rekinded = [key for key, row in stored.items() if not row.curated and row.kind_guessed
-                and not batch[key].kind_guessed and batch[key].kind != row.kind]
-    for key in rekinded:
-        session.execute(Entity.__table__.update().where(Entity.id == key)
-                        .values(kind=batch[key].kind, kind_guessed=False))
-    _add_learnt_aliases(session, batch, {key: _index_kind(stored[key].kind, stored[key].kind_guessed)
-                                         for key in stored if key not in rekinded})
+    """Insert the entities not stored yet and the aliases learnt for stored ones, as ingest does
+    (store/writer.py); returns the ids inserted."""
+    _, new, rekinded = writer.upsert_entities(session.connection(), entities)
     if rekinded:
         reindex_entity_names(session, rekinded)
     return new
 
 
-def _add_learnt_aliases(session: Session, batch: dict[str, EntityValue], kinds: dict[str, str]) -> None:
-    """Store the aliases an article gives its entities ("BA" for British Airways) on them, new or
-    stored, so they serve every later article and query."""
-    have = set(tuple(row) for row in session.execute(select(EntityAlias.entity_id, EntityAlias.alias_norm)
-                               .where(EntityAlias.entity_id.in_(list(batch)))).all())
-    names = dict(session.execute(select(Entity.id, Entity.name_norm).where(Entity.id.in_(list(batch)))).all())
-    rows = {}
-    for e in batch.values():
-        for alias in e.aliases:
-            n = norm_name(alias)[:255]
-            if n and n != names.get(e.key) and (e.key, n) not in have and e.key in names:
-                rows.setdefault((e.key, n), dict(entity_id=e.key, alias=alias[:255], alias_norm=n))
-    if not rows:
-        return
-    session.execute(_insert(session, EntityAlias).values(list(rows.values())).on_conflict_do_nothing())
-    new_kinds = {e.key: _index_kind(e.kind, e.kind_guessed) for e in batch.values()}
-    _index_names(session, [(row["entity_id"], row["alias"], kinds.get(row["entity_id"], new_kinds[row["entity_id"]]),
-                            True) for row in rows.values()])
-
-
 def _index_kind(kind: str, guessed: bool) -> str | None:
     """The kind the name index goes by: None for a guess, which may be a person's name or not."""
     return None if guessed else kind
-
-
-def _index_names(session: Session, names: Iterable[tuple[str, str, str | None, bool]]) -> None:
-    """Add the keys of (entity id, name, kind, is an alias) to the normalised-name index."""
-    rows = {}
-    for entity_id, name, kind, is_alias in names:
-        for k in indexed_keys(name, kind, is_alias=is_alias):
-            rows.setdefault((entity_id, k.key[:255], k.form), dict(entity_id=entity_id, key=k.key[:255], form=k.form))
-    values = list(rows.values())
-    for start in range(0, len(values), 2000):  # under every driver's limit of bound parameters
-        session.execute(_insert(session, EntityName).values(values[start:start + 2000]).on_conflict_do_nothing())
 
 
 def reindex_entity_names(session: Session, entity_ids: Iterable[str] | None = None) -> int:
@@ -157,8 +92,8 @@ def reindex_entity_names(session: Session, entity_ids: Iterable[str] | None = No
         aliases = session.execute(select(EntityAlias.entity_id, EntityAlias.alias)
                                   .where(EntityAlias.entity_id.in_(batch)).order_by(EntityAlias.id)).all()
         kinds = {row.id: _index_kind(row.kind, row.kind_guessed) for row in rows}
-        _index_names(session, [(row.id, row.name, kinds[row.id], False) for row in rows]
-                     + [(a.entity_id, a.alias, kinds[a.entity_id], True) for a in aliases])
+        writer.index_names(session.connection(), [(row.id, row.name, kinds[row.id], False) for row in rows]
+                           + [(a.entity_id, a.alias, kinds[a.entity_id], True) for a in aliases])
         done += len(rows)
         if ids is not None:
             return done
@@ -353,7 +288,14 @@ def entities_named(session: Session, name: str) -> list[str]:
 # ---------------------------------------------------------------- listing entities
 
 def event_counts(session: Session, entity_ids: Sequence[str]) -> dict[str, int]:
-    """Events each entity is linked to (as an actor or a named place), for these entities only."""
+    """Events each entity is linked to (as an actor or a named place), for these entities only:
+    the counter every write keeps (``entities.event_count``), not a count of links."""
+    return dict(merge_index.stored_counts(session.connection(), entity_ids))
+
+
+def linked_event_counts(session: Session, entity_ids: Sequence[str]) -> dict[str, int]:
+    """The same, counted from the links (what the counters must equal; and the only count before
+    migration 0006, which the migrations before it rely on)."""
     ids = list(dict.fromkeys(entity_ids))
     if not ids:
         return {}
@@ -491,14 +433,6 @@ def get_entity(session: Session, entity_id: str) -> EntityHit | None:
 
 # ---------------------------------------------------------------- mentions
 
-def add_mentions(session: Session, article: Article, mentions: Iterable[tuple[str, int, int, str, str]]) -> None:
-    """Store where the article names its entities: (entity id, start, end, text, link)."""
-    rows = [dict(entity_id=entity_id, article_id=article.id, start=start, end=end, text=surface[:255], link=link)
-            for entity_id, start, end, surface, link in mentions]
-    for first in range(0, len(rows), 2000):
-        session.execute(EntityMention.__table__.insert(), rows[first:first + 2000])
-
-
 def list_mentions(session: Session, *, limit: int, cursor: str | None, entity_id: str | None = None,
                   article_id: int | None = None) -> tuple[list[EntityMention], str | None]:
     """Mentions of an entity or in an article, by article and position, in keyset pages."""
@@ -531,27 +465,19 @@ def find_existing_article(session: Session, *, url: str | None, external_id: str
     return session.scalars(select(Article).where(or_(*clauses)).order_by(Article.id).limit(1)).first()
 
 
-def add_source(session: Session, event: Event, source: EventSource, actor_ids: Iterable[str],
-               locations: Iterable[tuple[str, bool, str | None]]) -> EventSource:
-    """Attach one piece of evidence to an event, with the entities it names
-    (locations as (entity id, direct, qualifier)); written at the next flush."""
-    source.actor_links = [SourceActor(entity_id=key) for key in dict.fromkeys(actor_ids)]
-    source.location_links = [SourceLocation(entity_id=key, direct=direct, qualifier=qualifier)
-                             for key, direct, qualifier in {loc[0]: loc for loc in locations}.values()]
-    event.sources.append(source)
-    return source
-
-
-def set_event_links(event: Event, actor_ids: Iterable[str],
-                    locations: Iterable[tuple[str, bool, str | None]]) -> None:
-    """The links of a new event, known from its sources without asking the database."""
-    event.actor_links = [EventActor(entity_id=key) for key in dict.fromkeys(actor_ids)]
-    places: dict[str, tuple[str, bool, str | None]] = {}
-    for key, direct, qualifier in locations:
-        if key not in places or (direct and not places[key][1]):
-            places[key] = (key, direct, qualifier)
-    event.location_links = [EventLocation(entity_id=key, direct=direct, qualifier=qualifier)
-                            for key, direct, qualifier in places.values()]
+def stored_article_keys(session: Session, articles: Sequence) -> set[tuple[str, str]]:
+    """Which of these articles' ("url" | "external_id" | "content_hash", value) keys are stored:
+    one query for a batch, so that most articles need no lookup of their own."""
+    wanted = {"content_hash": {a.content_hash for a in articles}, "url": {a.url for a in articles if a.url},
+              "external_id": {a.external_id for a in articles if a.external_id}}
+    clauses = [getattr(Article, name).in_(sorted(values)) for name, values in wanted.items() if values]
+    if not clauses:
+        return set()
+    found = set()
+    for url, external_id, content_hash in session.execute(
+            select(Article.url, Article.external_id, Article.content_hash).where(or_(*clauses))):
+        found |= {("url", url), ("external_id", external_id), ("content_hash", content_hash)}
+    return found
 
 
 def lock_merge_keys(session: Session, names: Iterable[str]) -> None:
@@ -583,8 +509,9 @@ def move_sources(session: Session, sources: Iterable[EventSource], target: Event
     session.flush()
 
 
-def delete_event(session: Session, event: Event) -> None:
+def delete_event(session: Session, event: Event, counts: merge_index.Counts) -> None:
     """Remove an event left without sources."""
+    merge_index.forget(session.connection(), [event.id], counts)
     session.delete(event)
     session.flush()
 
@@ -596,8 +523,10 @@ def lock_event(session: Session, event: Event) -> None:
     session.expire(event, ["sources", "actor_links", "location_links"])
 
 
-def sync_event_links(session: Session, event: Event) -> None:
-    """An event's actors and places are the union of its sources' (direct wins over enclosing)."""
+def sync_event_links(session: Session, event: Event, counts: merge_index.Counts) -> None:
+    """An event's actors and places are the union of its sources' (direct wins over enclosing);
+    its merge-index rows and its entities' counts follow."""
+    session.flush()
     source_ids = [s.id for s in event.sources]
     actors = set(session.scalars(select(SourceActor.entity_id).where(SourceActor.source_id.in_(source_ids))))
     places: dict[str, tuple[bool, str | None]] = {}
@@ -607,36 +536,37 @@ def sync_event_links(session: Session, event: Event) -> None:
         was_direct, _ = places.get(key, (False, None))
         if not was_direct:
             places[key] = (direct, qualifier)
+    conn = session.connection()
+    old_keys = merge_index.keys_of(conn, [event.id])[event.id]
+    old = session.execute(select(MergeKey.date_start, MergeKey.date_end, MergeKey.granularity_rank, MergeKey.inferred)
+                          .where(MergeKey.event_id == event.id).limit(1)).first()
     session.execute(delete(EventActor).where(EventActor.event_id == event.id))
     session.execute(delete(EventLocation).where(EventLocation.event_id == event.id))
     session.add_all([EventActor(event_id=event.id, entity_id=key) for key in sorted(actors)])
     session.add_all([EventLocation(event_id=event.id, entity_id=key, direct=direct, qualifier=qualifier)
                      for key, (direct, qualifier) in sorted(places.items())])
     session.flush()
+    keys = actors | {key for key, (direct, _) in places.items() if direct}
+    interval = merge_index.Interval(event.date_start, event.date_end, event.granularity_rank,
+                                    event.date_source != "explicit")
+    merge_index.sync(conn, event.id, keys, interval, old_keys, merge_index.Interval(*old) if old else None, counts)
     session.expire(event, ["actor_links", "location_links"])
 
 
-def merge_candidates(session: Session, start: dt.datetime, end: dt.datetime, entity_ids: Iterable[str],
-                     exclude_ids: Iterable[int] = (), limit: int = 50) -> list[Event]:
-    """Stored events that could be the same happening: their interval overlaps [start, end)
-    (the draft's search window), and they share an actor or a named place."""
-    ids = list(entity_ids)
+def merge_candidates(session: Session, probe: merge_index.Probe, exclude_ids: Iterable[int] = (),
+                     limit: int = merge_index.CANDIDATES) -> list[Event]:
+    """Stored events that could be the same happening: their interval overlaps the probe's
+    window, and they share an actor or a named place; the closest first (merge_index.py)."""
+    excluded = set(exclude_ids)
+    (spans,) = merge_index.candidates(session.connection(), [probe], limit=limit + len(excluded))
+    ids = [span.event_id for span in spans if span.event_id not in excluded][:limit]
     if not ids:
         return []
-    shares_entity = or_(
-        exists().where(EventActor.event_id == Event.id, EventActor.entity_id.in_(ids)),
-        exists().where(EventLocation.event_id == Event.id, EventLocation.direct.is_(True),
-                       EventLocation.entity_id.in_(ids)),
-    )
-    overlaps = and_(Event.date_start < end, Event.date_end > start)
-    stmt = (select(Event).where(overlaps, shares_entity)
-            .options(selectinload(Event.sources).load_only(EventSource.quote, EventSource.article_id),
-                     selectinload(Event.actor_links), selectinload(Event.location_links))
-            .order_by(Event.id).limit(limit))
-    excluded = list(exclude_ids)
-    if excluded:
-        stmt = stmt.where(Event.id.not_in(excluded))
-    return list(session.scalars(stmt))
+    rows = {event.id: event for event in session.scalars(
+        select(Event).where(Event.id.in_(ids))
+        .options(selectinload(Event.sources).load_only(EventSource.quote, EventSource.article_id),
+                 selectinload(Event.actor_links), selectinload(Event.location_links)))}
+    return [rows[i] for i in ids if i in rows]
 
 
 def get_article(session: Session, article_id: int) -> Article | None:
@@ -655,7 +585,7 @@ def list_articles(session: Session, limit: int, cursor: str | None) -> tuple[lis
     return rows[:limit], next_cursor
 
 
-def delete_article(session: Session, article_id: int) -> list[Event] | None:
+def delete_article(session: Session, article_id: int, counts: merge_index.Counts) -> list[Event] | None:
     """Delete an article with its sources and the events it leaves without any
     source. Returns the surviving events that lost a source (their date and links
     need recomputing), or None when there is no such article."""
@@ -671,6 +601,7 @@ def delete_article(session: Session, article_id: int) -> list[Event] | None:
     orphan_ids = list(session.scalars(select(Event.id).where(
         Event.id.in_(event_ids), ~exists().where(EventSource.event_id == Event.id))))
     if orphan_ids:
+        merge_index.forget(session.connection(), orphan_ids, counts)
         session.execute(delete(Event).where(Event.id.in_(orphan_ids)))
     session.expire_all()
     survivors = [i for i in event_ids if i not in set(orphan_ids)]
@@ -839,8 +770,10 @@ def _move_links(session: Session, model, key_column, source_id: str, target_id: 
     session.execute(model.__table__.update().where(model.entity_id == source_id).values(entity_id=target_id))
 
 
-def merge_entities(session: Session, source: Entity, target: Entity) -> None:
-    """Fold ``source`` into ``target``: its links, mentions, children, names and redirects."""
+def merge_entities(session: Session, source: Entity, target: Entity, *, derived: bool = True) -> None:
+    """Fold ``source`` into ``target``: its links, mentions, children, names and redirects, and
+    (``derived``) its merge-index rows, counted again for the target. Migrations that run before
+    the merge index exists pass False (the migration that makes it fills it from the links)."""
     set_aliases(session, target, [*(a.alias for a in target.aliases), source.name,
                                   *(a.alias for a in source.aliases)])
     session.execute(EntityMention.__table__.update().where(EntityMention.entity_id == source.id)
@@ -849,6 +782,9 @@ def merge_entities(session: Session, source: Entity, target: Entity) -> None:
     _move_links(session, EventLocation, EventLocation.event_id, source.id, target.id)
     _move_links(session, SourceActor, SourceActor.source_id, source.id, target.id)
     _move_links(session, SourceLocation, SourceLocation.source_id, source.id, target.id)
+    if derived:
+        _move_links(session, MergeKey, MergeKey.event_id, source.id, target.id)
+        merge_index.recount(session.connection(), [target.id])
     if target.parent_id == source.id:  # folding a place into a place inside it
         target.parent_id = source.parent_id
     session.execute(Entity.__table__.update().where(Entity.parent_id == source.id, Entity.id != target.id)
@@ -861,7 +797,8 @@ def merge_entities(session: Session, source: Entity, target: Entity) -> None:
     session.flush()
 
 
-def fold_duplicate_entities(session: Session, keep_first: Callable[[str], bool]) -> dict[str, str]:
+def fold_duplicate_entities(session: Session, keep_first: Callable[[str], bool], *,
+                            derived: bool = True) -> dict[str, str]:
     """Merge the entities that one name forked (same normalised name: "person:x" and "org:x",
     "Apple Inc." and "Apple"), leaving redirects so old ids keep working. GeoNames places are
     never folded (Paris, France and Paris, Texas share a name). In each group the survivor is
@@ -881,11 +818,11 @@ def fold_duplicate_entities(session: Session, keep_first: Callable[[str], bool])
         rows = {row.id: row for row in session.scalars(select(Entity).where(Entity.id.in_(ids)))}
         if len(rows) < 2:
             continue
-        counts = event_counts(session, list(rows))
+        counts = linked_event_counts(session, list(rows))
         survivor, *others = sorted(rows.values(), key=lambda r: (
             not r.curated, not keep_first(r.id), -counts[r.id], len(r.id), r.id))
         for other in others:
-            merge_entities(session, other, survivor)
+            merge_entities(session, other, survivor, derived=derived)
             folded[other.id] = survivor.id
     return folded
 

@@ -1,0 +1,257 @@
+"""The merge index: the stored events a new report may be the same happening as, found by
+entity and interval in a few index range scans whatever the store's size, and kept in step with
+the links of every event, with each entity's event count (models.MergeKey).
+
+A probe asks, for one draft: the events that share one of its entities and overlap its search
+window. Per (entity, span class) it is two range scans of ``ix_merge_index_probe`` from the
+draft's start, one up and one down, each stopping after ``PROBE_ROWS`` rows, so that an entity
+in a fifth of a million events costs what a rare one does; the candidates come back closest
+first (by how far their interval is from the draft's). All the probes of an article are one
+statement: a lateral join on PostgreSQL, correlated subqueries on SQLite (which has no
+LATERAL), over the probes sent as one JSON parameter, so the statement text never changes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
+from sqlalchemy.engine import Connection
+
+from timeline_api.store.models import SPAN_CLASS_DAYS, WIDEST_SPAN_CLASS, Entity, MergeKey, span_class
+
+MERGE_INDEX = MergeKey.__table__
+ENTITIES = Entity.__table__
+
+# rows each direction of each (entity, span class) scan may return: the closest dates first, so
+# the happening a report repeats (the same day, the month around it) is among them
+PROBE_ROWS = 16
+# candidates of one draft compared with it at most, closest first
+CANDIDATES = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """An event found through the index: its interval and what comparing dates needs."""
+
+    event_id: int
+    start: dt.datetime
+    end: dt.datetime
+    granularity_rank: int
+    inferred: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """What one draft looks for: events of these entities overlapping ``window``, ranked by
+    the distance of their interval from [start, end)."""
+
+    start: dt.datetime
+    end: dt.datetime
+    window: tuple[dt.datetime, dt.datetime]
+    entity_ids: frozenset[str]
+
+
+def _sqlite_time(moment: dt.datetime) -> str:
+    # SQLAlchemy's storage format for DateTime on SQLite, which string comparison orders
+    return (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} "
+            f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}.{moment.microsecond:06d}")
+
+
+_EARLIEST = dt.datetime(1, 1, 1)
+
+_SPAN_COLUMNS = "event_id, date_start, date_end, granularity_rank, inferred"
+_SCAN_UP = ("FROM merge_index WHERE entity_id = p.entity_id AND span_class = p.span_class "
+            "AND date_start >= p.pivot AND date_start < p.hi AND date_end > p.ws ORDER BY date_start LIMIT :rows")
+_SCAN_DOWN = ("FROM merge_index WHERE entity_id = p.entity_id AND span_class = p.span_class "
+              "AND date_start >= p.lo AND date_start < p.pivot AND date_end > p.ws ORDER BY date_start DESC "
+              "LIMIT :rows")
+_POSTGRES_PROBE = text(
+    f"SELECT p.n, m.event_id, m.date_start, m.date_end, m.granularity_rank, m.inferred "
+    f"FROM jsonb_to_recordset(CAST(:probes AS jsonb)) AS p(n int, entity_id varchar, span_class int, "
+    f"lo timestamp, pivot timestamp, hi timestamp, ws timestamp) "
+    f"JOIN entities e ON e.id = p.entity_id AND (e.span_classes >> p.span_class) & 1 = 1 "
+    f"CROSS JOIN LATERAL ((SELECT {_SPAN_COLUMNS} {_SCAN_UP}) UNION ALL (SELECT {_SPAN_COLUMNS} {_SCAN_DOWN})) m")
+_ROWS_AS_JSON = f"json_group_array(json_array({_SPAN_COLUMNS}))"
+_SQLITE_PROBE = text(
+    "WITH p AS MATERIALIZED (SELECT json_extract(value, '$[0]') AS n, json_extract(value, '$[1]') AS entity_id, "
+    "json_extract(value, '$[2]') AS span_class, json_extract(value, '$[3]') AS lo, "
+    "json_extract(value, '$[4]') AS pivot, json_extract(value, '$[5]') AS hi, json_extract(value, '$[6]') AS ws "
+    "FROM json_each(:probes)) "
+    f"SELECT p.n, (SELECT {_ROWS_AS_JSON} FROM (SELECT {_SPAN_COLUMNS} {_SCAN_UP})), "
+    f"(SELECT {_ROWS_AS_JSON} FROM (SELECT {_SPAN_COLUMNS} {_SCAN_DOWN})) "
+    "FROM p JOIN entities e ON e.id = p.entity_id WHERE (e.span_classes >> p.span_class) & 1 = 1")
+
+
+def _scans(probes: Sequence[Probe]):
+    """(probe number, entity, span class, lowest start, pivot, highest start, window start) per scan."""
+    for n, probe in enumerate(probes):
+        ws, we = probe.window
+        pivot = min(max(probe.start, ws), we)
+        for entity_id in sorted(probe.entity_ids):
+            for cls in range(WIDEST_SPAN_CLASS + 1):
+                # an interval of this class that ends after ws began at most its longest length before
+                lo = ws - dt.timedelta(days=SPAN_CLASS_DAYS[cls]) if cls < WIDEST_SPAN_CLASS else _EARLIEST
+                yield n, entity_id, cls, max(lo, _EARLIEST), pivot, we, ws
+
+
+def candidates(conn: Connection, probes: Sequence[Probe], *, keep: Callable[[int, Span], bool] | None = None,
+               limit: int = CANDIDATES) -> list[list[Span]]:
+    """For each probe, the events it finds (each once), closest first, at most ``limit``, among
+    those ``keep(probe number, span)`` accepts (the caller's rules: dates that can agree)."""
+    found: list[dict[int, Span]] = [{} for _ in probes]
+    scans = list(_scans(probes))
+    if not scans:
+        return [[] for _ in probes]
+    if conn.dialect.name == "postgresql":
+        payload = json.dumps([{"n": n, "entity_id": e, "span_class": c, "lo": lo.isoformat(),
+                               "pivot": pivot.isoformat(), "hi": hi.isoformat(), "ws": ws.isoformat()}
+                              for n, e, c, lo, pivot, hi, ws in scans])
+        for n, event_id, start, end, rank, inferred in conn.execute(_POSTGRES_PROBE,
+                                                                      {"probes": payload, "rows": PROBE_ROWS}):
+            found[n].setdefault(event_id, Span(event_id, start, end, rank, bool(inferred)))
+    else:
+        payload = json.dumps([[n, e, c, _sqlite_time(lo), _sqlite_time(pivot), _sqlite_time(hi), _sqlite_time(ws)]
+                              for n, e, c, lo, pivot, hi, ws in scans])
+        parse = dt.datetime.fromisoformat
+        for n, up, down in conn.execute(_SQLITE_PROBE, {"probes": payload, "rows": PROBE_ROWS}):
+            for event_id, start, end, rank, inferred in (*json.loads(up), *json.loads(down)):
+                if event_id not in found[n]:
+                    found[n][event_id] = Span(event_id, parse(start), parse(end), rank, bool(inferred))
+    out = []
+    for n, (probe, spans) in enumerate(zip(probes, found, strict=True)):
+        kept = [s for s in spans.values() if keep is None or keep(n, s)]
+        kept.sort(key=lambda s: (abs((s.start - probe.start).total_seconds())
+                                 + abs((s.end - probe.end).total_seconds()), s.event_id))
+        out.append(kept[:limit])
+    return out
+
+
+# ---------------------------------------------------------------- keeping it in step
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """An event's interval as the index keeps it."""
+
+    start: dt.datetime
+    end: dt.datetime
+    granularity_rank: int
+    inferred: bool
+
+
+def rows(event_id: int, entity_ids: Iterable[str], interval: Interval) -> list[dict]:
+    cls = span_class(interval.start, interval.end)
+    return [dict(event_id=event_id, entity_id=entity_id, span_class=cls, date_start=interval.start,
+                 date_end=interval.end, granularity_rank=interval.granularity_rank, inferred=interval.inferred)
+            for entity_id in sorted(entity_ids)]
+
+
+class Counts:
+    """Changes to entities' event counts and span classes, written at once in one order."""
+
+    def __init__(self) -> None:
+        self.deltas: dict[str, list[int]] = {}  # entity id -> [count delta, span class bits]
+
+    def add(self, entity_ids: Iterable[str], interval: Interval | None, delta: int = 1) -> None:
+        bits = 0 if interval is None else 1 << span_class(interval.start, interval.end)
+        for entity_id in entity_ids:
+            entry = self.deltas.setdefault(entity_id, [0, 0])
+            entry[0] += delta
+            entry[1] |= bits
+
+    def write(self, conn: Connection) -> None:
+        """One UPDATE per entity, by id (concurrent ingests lock the rows in one order, last thing
+        before commit: the rows of an entity many articles name are held only that long)."""
+        changes = [dict(key=key, delta=delta, bits=bits)
+                   for key, (delta, bits) in sorted(self.deltas.items()) if delta or bits]
+        if changes:
+            conn.execute(_COUNT_UPDATE, changes)
+        self.deltas.clear()
+
+
+_COUNT_UPDATE = (update(ENTITIES).where(ENTITIES.c.id == bindparam("key"))
+                 .values(event_count=ENTITIES.c.event_count + bindparam("delta"),
+                         span_classes=ENTITIES.c.span_classes.op("|")(bindparam("bits"))))
+_INSERT = insert(MERGE_INDEX)
+
+
+def add(conn: Connection, new_rows: list[dict], counts: Counts) -> None:
+    if new_rows:
+        conn.execute(_INSERT, new_rows)
+        for row in new_rows:
+            counts.add([row["entity_id"]], Interval(row["date_start"], row["date_end"], 0, False))
+
+
+def keys_of(conn: Connection, event_ids: Sequence[int]) -> dict[int, set[str]]:
+    """The entities each event is found by."""
+    out: dict[int, set[str]] = {event_id: set() for event_id in event_ids}
+    if event_ids:
+        for event_id, entity_id in conn.execute(_KEYS, {"ids": list(event_ids)}):
+            out[event_id].add(entity_id)
+    return out
+
+
+_KEYS = select(MERGE_INDEX.c.event_id, MERGE_INDEX.c.entity_id).where(
+    MERGE_INDEX.c.event_id.in_(bindparam("ids", expanding=True)))
+
+
+def sync(conn: Connection, event_id: int, keys: set[str], interval: Interval, old_keys: set[str],
+         old_interval: Interval | None, counts: Counts) -> None:
+    """Make the event's rows these keys with this interval, given what they were."""
+    gone, kept = old_keys - keys, old_keys & keys
+    if gone:
+        conn.execute(_DROP, [dict(event=event_id, key=key) for key in sorted(gone)])
+        counts.add(gone, None, -1)
+    if kept and old_interval != interval:
+        conn.execute(_MOVE, dict(event=event_id, span_class=span_class(interval.start, interval.end),
+                                 date_start=interval.start, date_end=interval.end,
+                                 granularity_rank=interval.granularity_rank, inferred=interval.inferred))
+        counts.add(kept, interval, 0)
+    add(conn, rows(event_id, keys - old_keys, interval), counts)
+
+
+_DROP = delete(MERGE_INDEX).where(MERGE_INDEX.c.event_id == bindparam("event"),
+                                  MERGE_INDEX.c.entity_id == bindparam("key"))
+_MOVE = (update(MERGE_INDEX).where(MERGE_INDEX.c.event_id == bindparam("event"))
+         .values(span_class=bindparam("span_class"), date_start=bindparam("date_start"),
+                 date_end=bindparam("date_end"), granularity_rank=bindparam("granularity_rank"),
+                 inferred=bindparam("inferred")))
+
+
+def forget(conn: Connection, event_ids: Sequence[int], counts: Counts) -> None:
+    """Before events are deleted: their entities count them no more (their rows go with them)."""
+    if not event_ids:
+        return
+    for entity_id, n in conn.execute(select(MERGE_INDEX.c.entity_id, func.count())
+                                     .where(MERGE_INDEX.c.event_id.in_(list(event_ids)))
+                                     .group_by(MERGE_INDEX.c.entity_id)):
+        counts.add([entity_id], None, -n)
+
+
+def recount(conn: Connection, entity_ids: Sequence[str]) -> None:
+    """Set these entities' counts and span classes from their rows (after a merge of entities)."""
+    if entity_ids:
+        conn.execute(_RECOUNT, {"ids": sorted(set(entity_ids))})
+
+
+_RECOUNT = text(
+    "UPDATE entities SET event_count = (SELECT count(*) FROM merge_index m WHERE m.entity_id = entities.id), "
+    "span_classes = (SELECT coalesce(sum(DISTINCT 1 << m.span_class), 0) FROM merge_index m "
+    "WHERE m.entity_id = entities.id) WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
+
+
+def count_from_links(conn: Connection, entity_ids: Sequence[str]) -> dict[str, int]:
+    """Events each entity is an actor or a named place of, counted from the index rows (what
+    ``entities.event_count`` must equal)."""
+    ids = list(dict.fromkeys(entity_ids))
+    counts = dict(conn.execute(select(MERGE_INDEX.c.entity_id, func.count())
+                               .where(MERGE_INDEX.c.entity_id.in_(ids)).group_by(MERGE_INDEX.c.entity_id)).all())
+    return {entity_id: counts.get(entity_id, 0) for entity_id in ids}
+
+
+def stored_counts(conn: Connection, entity_ids: Sequence[str]) -> Mapping[str, int]:
+    ids = list(dict.fromkeys(entity_ids))
+    counts = dict(conn.execute(select(ENTITIES.c.id, ENTITIES.c.event_count).where(ENTITIES.c.id.in_(ids))).all())
+    return {entity_id: counts.get(entity_id, 0) for entity_id in ids}
