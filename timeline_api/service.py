@@ -329,13 +329,12 @@ def _entities_of(drafts: list[EventDraft], mentions: list[Mention]):
 def _stored_identity(session: Session, entities: dict[str, EntityValue]) -> dict[str, EntityValue]:
     """key -> the stored entity it is, for the keys that are not stored under their own id."""
     linked: dict[str, EntityValue] = {}
-    redirects = repository.redirects_from(session, list(entities))
+    stored, redirects = repository.stored_or_redirected(session, list(entities))
     targets = {key: value_of(row) for key in set(redirects.values())
                if (row := session.get(EntityRow, key)) is not None}
     for key, target in redirects.items():
         if target in targets:
             linked[key] = targets[target]
-    stored = repository.stored_ids(session, list(entities))
     # only entities read from this text: gazetteer and registry entities have ids of their own
     read = [e for key, e in entities.items() if key not in stored and key not in linked
             and key.startswith(ID_PREFIX + ":")]
@@ -346,12 +345,10 @@ def _stored_identity(session: Session, entities: dict[str, EntityValue]) -> dict
     for entity in [e for e in read if name_key(e.name) in curated]:
         linked[entity.key] = curated[name_key(entity.name)]
         read.remove(entity)
-    resolutions = repository.resolve_names(session, [e.name for e in read], fuzzy=False)
     # a long name written with one letter off ("Jerymayne Timmons") is the stored one, if alone
-    retry = [i for i, r in enumerate(resolutions) if not r.matches
-             and sum(c.isalpha() for c in read[i].name) >= INGEST_FUZZY_MIN_LETTERS]
-    for i, resolution in zip(retry, repository.resolve_names(session, [read[i].name for i in retry]), strict=True):
-        resolutions[i] = resolution
+    resolutions = repository.resolve_names(
+        session, [e.name for e in read],
+        fuzzy=lambda name: sum(c.isalpha() for c in name) >= INGEST_FUZZY_MIN_LETTERS)
     for entity, resolution in zip(read, resolutions, strict=True):
         match = _unique_link(entity, resolution)
         if match is not None:

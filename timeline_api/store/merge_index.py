@@ -21,6 +21,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, text, update
 from sqlalchemy.engine import Connection
 
 from timeline_api.store.models import SPAN_CLASS_DAYS, WIDEST_SPAN_CLASS, Entity, MergeKey, span_class
+from timeline_api.store.sql import any_of
 
 MERGE_INDEX = MergeKey.__table__
 ENTITIES = Entity.__table__
@@ -61,40 +62,48 @@ def _sqlite_time(moment: dt.datetime) -> str:
 
 
 _EARLIEST = dt.datetime(1, 1, 1)
+_CLASSES = range(WIDEST_SPAN_CLASS + 1)
+# lo{k}: the earliest start an interval of span class k overlapping the window can have
+_LOWEST = ", ".join(f"lo{k}" for k in _CLASSES)
+_LOWEST_OF_CLASS = "CASE c.k " + " ".join(f"WHEN {k} THEN p.lo{k}" for k in _CLASSES) + " END"
+_CLASS_ROWS = " UNION ALL ".join(f"SELECT {k} AS k" for k in _CLASSES)
 
+# Per (entity, window) of a probe and span class the entity has rows of: the rows closest to
+# the pivot (the draft's start), up to PROBE_ROWS starting at or after it, PROBE_ROWS before.
 _SPAN_COLUMNS = "event_id, date_start, date_end, granularity_rank, inferred"
-_SCAN_UP = ("FROM merge_index WHERE entity_id = p.entity_id AND span_class = p.span_class "
+_SCAN_UP = ("FROM merge_index WHERE entity_id = p.entity_id AND span_class = c.k "
             "AND date_start >= p.pivot AND date_start < p.hi AND date_end > p.ws ORDER BY date_start LIMIT :rows")
-_SCAN_DOWN = ("FROM merge_index WHERE entity_id = p.entity_id AND span_class = p.span_class "
-              "AND date_start >= p.lo AND date_start < p.pivot AND date_end > p.ws ORDER BY date_start DESC "
-              "LIMIT :rows")
+_SCAN_DOWN = (f"FROM merge_index WHERE entity_id = p.entity_id AND span_class = c.k "
+              f"AND date_start >= {_LOWEST_OF_CLASS} AND date_start < p.pivot AND date_end > p.ws "
+              f"ORDER BY date_start DESC LIMIT :rows")
 _POSTGRES_PROBE = text(
     f"SELECT p.n, m.event_id, m.date_start, m.date_end, m.granularity_rank, m.inferred "
-    f"FROM jsonb_to_recordset(CAST(:probes AS jsonb)) AS p(n int, entity_id varchar, span_class int, "
-    f"lo timestamp, pivot timestamp, hi timestamp, ws timestamp) "
-    f"JOIN entities e ON e.id = p.entity_id AND (e.span_classes >> p.span_class) & 1 = 1 "
+    f"FROM jsonb_to_recordset(CAST(:probes AS jsonb)) AS p(n int, entity_id varchar, pivot timestamp, "
+    f"hi timestamp, ws timestamp, {', '.join(f'lo{k} timestamp' for k in _CLASSES)}) "
+    f"JOIN entities e ON e.id = p.entity_id JOIN ({_CLASS_ROWS}) c ON (e.span_classes >> c.k) & 1 = 1 "
     f"CROSS JOIN LATERAL ((SELECT {_SPAN_COLUMNS} {_SCAN_UP}) UNION ALL (SELECT {_SPAN_COLUMNS} {_SCAN_DOWN})) m")
 _ROWS_AS_JSON = f"json_group_array(json_array({_SPAN_COLUMNS}))"
 _SQLITE_PROBE = text(
     "WITH p AS MATERIALIZED (SELECT json_extract(value, '$[0]') AS n, json_extract(value, '$[1]') AS entity_id, "
-    "json_extract(value, '$[2]') AS span_class, json_extract(value, '$[3]') AS lo, "
-    "json_extract(value, '$[4]') AS pivot, json_extract(value, '$[5]') AS hi, json_extract(value, '$[6]') AS ws "
-    "FROM json_each(:probes)) "
+    "json_extract(value, '$[2]') AS pivot, json_extract(value, '$[3]') AS hi, json_extract(value, '$[4]') AS ws, "
+    + ", ".join(f"json_extract(value, '$[{5 + k}]') AS lo{k}" for k in _CLASSES) + " FROM json_each(:probes)) "
     f"SELECT p.n, (SELECT {_ROWS_AS_JSON} FROM (SELECT {_SPAN_COLUMNS} {_SCAN_UP})), "
     f"(SELECT {_ROWS_AS_JSON} FROM (SELECT {_SPAN_COLUMNS} {_SCAN_DOWN})) "
-    "FROM p JOIN entities e ON e.id = p.entity_id WHERE (e.span_classes >> p.span_class) & 1 = 1")
+    f"FROM p JOIN entities e ON e.id = p.entity_id JOIN ({_CLASS_ROWS}) c ON (e.span_classes >> c.k) & 1 = 1")
 
 
-def _scans(probes: Sequence[Probe]):
-    """(probe number, entity, span class, lowest start, pivot, highest start, window start) per scan."""
+def _scans(probes: Sequence[Probe]) -> dict[tuple, list[int]]:
+    """{(entity, pivot, highest start, window start, lowest start per class): the probes asking}:
+    drafts of one article often look at one window for one entity (those dated by its day)."""
+    scans: dict[tuple, list[int]] = {}
     for n, probe in enumerate(probes):
         ws, we = probe.window
         pivot = min(max(probe.start, ws), we)
-        for entity_id in sorted(probe.entity_ids):
-            for cls in range(WIDEST_SPAN_CLASS + 1):
-                # an interval of this class that ends after ws began at most its longest length before
-                lo = ws - dt.timedelta(days=SPAN_CLASS_DAYS[cls]) if cls < WIDEST_SPAN_CLASS else _EARLIEST
-                yield n, entity_id, cls, max(lo, _EARLIEST), pivot, we, ws
+        lows = tuple(max(ws - dt.timedelta(days=SPAN_CLASS_DAYS[k]), _EARLIEST) if k < WIDEST_SPAN_CLASS
+                     else _EARLIEST for k in _CLASSES)
+        for entity_id in probe.entity_ids:
+            scans.setdefault((entity_id, pivot, we, ws, *lows), []).append(n)
+    return scans
 
 
 def candidates(conn: Connection, probes: Sequence[Probe], *, keep: Callable[[int, Span], bool] | None = None,
@@ -102,24 +111,37 @@ def candidates(conn: Connection, probes: Sequence[Probe], *, keep: Callable[[int
     """For each probe, the events it finds (each once), closest first, at most ``limit``, among
     those ``keep(probe number, span)`` accepts (the caller's rules: dates that can agree)."""
     found: list[dict[int, Span]] = [{} for _ in probes]
-    scans = list(_scans(probes))
+    scans = _scans(probes)
     if not scans:
         return [[] for _ in probes]
+    asking = list(scans.values())
     if conn.dialect.name == "postgresql":
-        payload = json.dumps([{"n": n, "entity_id": e, "span_class": c, "lo": lo.isoformat(),
-                               "pivot": pivot.isoformat(), "hi": hi.isoformat(), "ws": ws.isoformat()}
-                              for n, e, c, lo, pivot, hi, ws in scans])
-        for n, event_id, start, end, rank, inferred in conn.execute(_POSTGRES_PROBE,
+        payload = json.dumps([dict(n=i, entity_id=key[0], pivot=key[1].isoformat(), hi=key[2].isoformat(),
+                                   ws=key[3].isoformat(), **{f"lo{k}": key[4 + k].isoformat() for k in _CLASSES})
+                              for i, key in enumerate(scans)])
+        for i, event_id, start, end, rank, inferred in conn.execute(_POSTGRES_PROBE,
                                                                       {"probes": payload, "rows": PROBE_ROWS}):
-            found[n].setdefault(event_id, Span(event_id, start, end, rank, bool(inferred)))
+            span = Span(event_id, start, end, rank, bool(inferred))
+            for n in asking[i]:
+                found[n].setdefault(event_id, span)
     else:
-        payload = json.dumps([[n, e, c, _sqlite_time(lo), _sqlite_time(pivot), _sqlite_time(hi), _sqlite_time(ws)]
-                              for n, e, c, lo, pivot, hi, ws in scans])
+        times: dict[dt.datetime, str] = {}
+
+        def stamp(moment: dt.datetime) -> str:
+            value = times.get(moment)
+            if value is None:
+                value = times[moment] = _sqlite_time(moment)
+            return value
+
+        payload = json.dumps([[i, key[0], *map(stamp, key[1:])] for i, key in enumerate(scans)])
         parse = dt.datetime.fromisoformat
-        for n, up, down in conn.execute(_SQLITE_PROBE, {"probes": payload, "rows": PROBE_ROWS}):
+        for i, up, down in conn.execute(_SQLITE_PROBE, {"probes": payload, "rows": PROBE_ROWS}):
             for event_id, start, end, rank, inferred in (*json.loads(up), *json.loads(down)):
-                if event_id not in found[n]:
-                    found[n][event_id] = Span(event_id, parse(start), parse(end), rank, bool(inferred))
+                span = None
+                for n in asking[i]:
+                    if event_id not in found[n]:
+                        span = span or Span(event_id, parse(start), parse(end), rank, bool(inferred))
+                        found[n][event_id] = span
     out = []
     for n, (probe, spans) in enumerate(zip(probes, found, strict=True)):
         kept = [s for s in spans.values() if keep is None or keep(n, s)]
@@ -193,8 +215,7 @@ def keys_of(conn: Connection, event_ids: Sequence[int]) -> dict[int, set[str]]:
     return out
 
 
-_KEYS = select(MERGE_INDEX.c.event_id, MERGE_INDEX.c.entity_id).where(
-    MERGE_INDEX.c.event_id.in_(bindparam("ids", expanding=True)))
+_KEYS = select(MERGE_INDEX.c.event_id, MERGE_INDEX.c.entity_id).where(any_of(MERGE_INDEX.c.event_id, "ids"))
 
 
 def sync(conn: Connection, event_id: int, keys: set[str], interval: Interval, old_keys: set[str],
@@ -253,5 +274,8 @@ def count_from_links(conn: Connection, entity_ids: Sequence[str]) -> dict[str, i
 
 def stored_counts(conn: Connection, entity_ids: Sequence[str]) -> Mapping[str, int]:
     ids = list(dict.fromkeys(entity_ids))
-    counts = dict(conn.execute(select(ENTITIES.c.id, ENTITIES.c.event_count).where(ENTITIES.c.id.in_(ids))).all())
+    counts = dict(conn.execute(_COUNTS, {"ids": ids}).all()) if ids else {}
     return {entity_id: counts.get(entity_id, 0) for entity_id in ids}
+
+
+_COUNTS = select(ENTITIES.c.id, ENTITIES.c.event_count).where(any_of(ENTITIES.c.id, "ids"))

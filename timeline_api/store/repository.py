@@ -3,6 +3,7 @@ hands over finished drafts, and this module only stores and finds them."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import random
 import secrets
@@ -10,7 +11,7 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import String, and_, delete, exists, func, or_, select, text, tuple_, union_all
+from sqlalchemy import String, and_, bindparam, delete, exists, func, or_, select, text, tuple_, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, load_only, selectinload
@@ -52,6 +53,7 @@ from timeline_api.store.models import (
     StoreVersion,
     utcnow,
 )
+from timeline_api.store.sql import any_of
 
 
 def _insert(session: Session, model):
@@ -136,14 +138,15 @@ class Resolution:
         return [m for m in self.matches if m.rank == self.matches[0].rank] if self.matches else []
 
 
-def resolve_names(session: Session, queries: Sequence[str], *, exact: bool = False, fuzzy: bool = True,
-                  all_ranks: bool = False) -> list[Resolution]:
+def resolve_names(session: Session, queries: Sequence[str], *, exact: bool = False,
+                  fuzzy: bool | Callable[[str], bool] = True, all_ranks: bool = False) -> list[Resolution]:
     """Resolve typed names to entities, in rank order: exact id or name (redirects of merged ids
     too), alias, the normalised key, its variants (acronym, short form, surname, nickname, without
     a qualifier), then one typing error. All through indexes, a step at a time, each only for the
     queries the steps before left unmet (``all_ranks``: every step for every query, as a search
     lists them): one lookup of the exact and normalised keys of every query, one of their variants,
-    and a trigram-index probe. ``exact`` keeps the first three ranks only (``match=exact``)."""
+    and a trigram-index probe. ``exact`` keeps the first three ranks only (``match=exact``);
+    ``fuzzy`` may say which queries the typing-error step is for."""
     found: dict[str, dict[str, tuple[str, str | None]]] = {q: {} for q in queries}  # entity id -> (match, rule)
 
     def note(query: str, entity_id: str, match: str, rule: str | None = None) -> None:
@@ -152,23 +155,44 @@ def resolve_names(session: Session, queries: Sequence[str], *, exact: bool = Fal
             found[query][entity_id] = (match, rule)
 
     refs = list(dict.fromkeys(queries))
-    ids = union_all(select(Entity.id, Entity.id).where(Entity.id.in_(refs)),
-                    select(EntityRedirect.from_id, EntityRedirect.to_id).where(EntityRedirect.from_id.in_(refs)))
-    for ref, entity_id in session.execute(ids):  # an id, or an id merged away and where it went
+    if not refs:
+        return []
+    conn = session.connection()
+    for ref, entity_id in conn.execute(_IDS_OF, {"refs": refs}):  # an id, or an id merged away and where it went
         note(ref, entity_id, "id")
-    keyed = {q: query_keys(q) for q in refs}
+    keyed = {q: _query_keys(q) for q in refs}
     for step in LOOKUP_STEPS[:1] if exact else LOOKUP_STEPS:
         pending = [q for q in refs if all_ranks or not found[q]]
         if exact:
             step = {"exact": step["exact"]}
-        for query, match, rule, entity_id in _index_lookup(session, {q: keyed[q] for q in pending}, step):
+        for query, match, rule, entity_id in _index_lookup(conn, {q: keyed[q] for q in pending}, step):
             note(query, entity_id, match, rule)
     if fuzzy and not exact:
-        for query in [q for q in refs if all_ranks or not found[q]]:
-            key = next((k.key for k in keyed[query] if k.form == "key"), "")
-            for entity_id in _fuzzy_candidates(session, key):
+        pending = [q for q in refs if (all_ranks or not found[q]) and (fuzzy is True or fuzzy(q))]
+        keys = {q: next((k.key for k in keyed[q] if k.form == "key"), "") for q in pending}
+        for query, entity_ids in _fuzzy_candidates(conn, keys).items():
+            for entity_id in entity_ids:
                 note(query, entity_id, "fuzzy")
-    return _resolutions(session, queries, found)
+    return _resolutions(conn, queries, found)
+
+
+_ENTITIES = Entity.__table__
+_NAMES = EntityName.__table__
+_REDIRECTS = EntityRedirect.__table__
+_IDS_OF = union_all(
+    select(_ENTITIES.c.id, _ENTITIES.c.id).where(any_of(_ENTITIES.c.id, "refs")),
+    select(_REDIRECTS.c.from_id, _REDIRECTS.c.to_id).where(any_of(_REDIRECTS.c.from_id, "refs")))
+_INDEX_ROWS = (select(_NAMES.c.key, _NAMES.c.form, _NAMES.c.entity_id, _ENTITIES.c.kind, _ENTITIES.c.kind_guessed)
+               .join(_ENTITIES, _ENTITIES.c.id == _NAMES.c.entity_id)
+               .where(any_of(_NAMES.c.key, "keys"), any_of(_NAMES.c.form, "forms")))
+_RESOLVED = select(_ENTITIES.c.id, _ENTITIES.c.name, _ENTITIES.c.kind, _ENTITIES.c.kind_guessed).where(
+    any_of(_ENTITIES.c.id, "ids"))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _query_keys(name: str) -> tuple:
+    """query_keys, once per name a process meets (the same names come in article after article)."""
+    return tuple(query_keys(name))
 
 
 # the index lookups of resolution, in turn: {query form: the stored forms it is looked up among}.
@@ -181,24 +205,19 @@ LOOKUP_STEPS = (
 )
 
 
-def _index_lookup(session: Session, keyed: dict[str, list], step: dict[str, tuple[str, ...]]):
-    """(query, match, rule, entity id) for every stored key one of the queries' keys meets."""
-    wanted: dict[tuple[str, ...], set[str]] = {}
-    for keys in keyed.values():
-        for k in keys:
-            if k.form in step:
-                wanted.setdefault(step[k.form], set()).add(k.key)
-    if not wanted:
+def _index_lookup(conn, keyed: dict[str, Sequence], step: dict[str, tuple[str, ...]]):
+    """(query, match, rule, entity id) for every stored key one of the queries' keys meets. One
+    lookup of every key among every stored form of the step; which form meets which is checked
+    here, per key."""
+    keys = {k.key for ks in keyed.values() for k in ks if k.form in step}
+    if not keys:
         return
+    forms = sorted({form for query_form in step for form in step[query_form]})
     stored: dict[str, list[tuple[str, str, str | None]]] = {}
-    for key, form, entity_id, kind, guessed in session.execute(
-            select(EntityName.key, EntityName.form, EntityName.entity_id, Entity.kind, Entity.kind_guessed)
-            .join(Entity, Entity.id == EntityName.entity_id)
-            .where(or_(*(and_(EntityName.key.in_(list(keys)), EntityName.form.in_(forms))
-                         for forms, keys in wanted.items())))):
+    for key, form, entity_id, kind, guessed in conn.execute(_INDEX_ROWS, {"keys": sorted(keys), "forms": forms}):
         stored.setdefault(key, []).append((form, entity_id, _index_kind(kind, guessed)))
-    for query, keys in keyed.items():
-        for k in keys:
+    for query, query_keys_ in keyed.items():
+        for k in query_keys_:
             if k.form not in step:
                 continue
             for form, entity_id, kind in stored.get(k.key, ()):
@@ -209,11 +228,10 @@ def _index_lookup(session: Session, keyed: dict[str, list], step: dict[str, tupl
                     yield query, match, (form if k.form == "key" else k.form) if match == "variant" else None, entity_id
 
 
-def _resolutions(session: Session, queries: Sequence[str],
+def _resolutions(conn, queries: Sequence[str],
                  found: dict[str, dict[str, tuple[str, str | None]]]) -> list[Resolution]:
     ids = {entity_id for matches in found.values() for entity_id in matches}
-    rows = {row.id: row for row in session.execute(select(Entity.id, Entity.name, Entity.kind, Entity.kind_guessed)
-                                                   .where(Entity.id.in_(list(ids))))} if ids else {}
+    rows = {row.id: row for row in conn.execute(_RESOLVED, {"ids": sorted(ids)})} if ids else {}
     out = []
     for query in queries:
         matches = [EntityMatch(entity_id, rows[entity_id].name, rows[entity_id].kind, match, rule,
@@ -228,29 +246,44 @@ def _resolutions(session: Session, queries: Sequence[str],
 _FUZZY_CANDIDATES = 200
 
 
-def _fuzzy_candidates(session: Session, key: str) -> list[str]:
-    """Entities with a name key within one typing error of ``key``. The index finds the keys that
-    start with its first half or end with its second (one edit leaves one half whole), through
-    pg_trgm on PostgreSQL and an FTS5 trigram table on SQLite; Python checks the distance."""
-    probe = fuzzy_probe(key)
-    if probe is None:
-        return []
-    params = {"prefix": probe.prefix + "%", "suffix": "%" + probe.suffix, "swapped": probe.swapped,
-              "shortest": len(key) - 1, "longest": len(key) + 1, "limit": _FUZZY_CANDIDATES}
-    if session.get_bind().dialect.name == "postgresql":
-        hits = ("SELECT id FROM entity_names WHERE form = 'key' AND key LIKE :prefix UNION "
-                "SELECT id FROM entity_names WHERE form = 'key' AND key LIKE :suffix")
+def _fuzzy_candidates(conn, keys: dict[str, str]) -> dict[str, list[str]]:
+    """{query: entities with a name key within one typing error of its key}, for all the queries
+    in one statement. The index finds the keys that start with a key's first half or end with its
+    second (one edit leaves one half whole), through pg_trgm on PostgreSQL and an FTS5 trigram
+    table on SQLite; Python checks the distance."""
+    probes = {query: probe for query, key in keys.items() if (probe := fuzzy_probe(key)) is not None}
+    if not probes:
+        return {}
+    if conn.dialect.name == "postgresql":
+        hits = ("SELECT id FROM entity_names WHERE form = 'key' AND key LIKE :prefix{n} UNION "
+                "SELECT id FROM entity_names WHERE form = 'key' AND key LIKE :suffix{n}")
     else:
-        hits = ("SELECT rowid FROM entity_names_fts WHERE key LIKE :prefix UNION "
-                "SELECT rowid FROM entity_names_fts WHERE key LIKE :suffix")
-    # one candidate set, each part through an index; an OR beside the IN made PostgreSQL scan
-    rows = session.execute(text(
-        f"SELECT n.key, n.entity_id FROM entity_names n WHERE n.id IN ({hits} UNION "
-        f"SELECT id FROM entity_names WHERE key = :swapped AND form = 'key') "
-        f"AND n.form = 'key' AND length(n.key) BETWEEN :shortest AND :longest LIMIT :limit"), params).all()
-    return list(dict.fromkeys(entity_id for stored_key, entity_id in rows
-                              if sum(c.isalpha() for c in stored_key) >= FUZZY_MIN_LETTERS
-                              and within_one_edit(key, stored_key)))
+        hits = ("SELECT rowid FROM entity_names_fts WHERE key LIKE :prefix{n} UNION "
+                "SELECT rowid FROM entity_names_fts WHERE key LIKE :suffix{n}")
+    # one candidate set per key, each part through an index; an OR beside the IN made PostgreSQL scan
+    one = ("SELECT * FROM (SELECT {n} AS n, n.key, n.entity_id FROM entity_names n WHERE n.id IN (" + hits
+           + " UNION SELECT id FROM entity_names WHERE key = :swapped{n} AND form = 'key') "
+           "AND n.form = 'key' AND length(n.key) BETWEEN :shortest{n} AND :longest{n} LIMIT :limit) AS c{n}")
+    queries = list(probes)
+    found: dict[str, dict[str, None]] = {query: {} for query in queries}
+    for first in range(0, len(queries), _FUZZY_PER_STATEMENT):
+        params: dict[str, object] = {"limit": _FUZZY_CANDIDATES}
+        chunk = range(first, min(first + _FUZZY_PER_STATEMENT, len(queries)))
+        for n in chunk:
+            probe = probes[queries[n]]
+            params |= {f"prefix{n}": probe.prefix + "%", f"suffix{n}": "%" + probe.suffix,
+                       f"swapped{n}": probe.swapped, f"shortest{n}": len(probe.key) - 1,
+                       f"longest{n}": len(probe.key) + 1}
+        sql = " UNION ALL ".join(one.format(n=n) for n in chunk)
+        for n, stored_key, entity_id in conn.execute(text(sql), params):
+            key = probes[queries[n]].key
+            if sum(c.isalpha() for c in stored_key) >= FUZZY_MIN_LETTERS and within_one_edit(key, stored_key):
+                found[queries[n]].setdefault(entity_id)
+    return {query: list(ids) for query, ids in found.items()}
+
+
+# keys probed by one statement: SQLite allows 500 terms in a compound SELECT
+_FUZZY_PER_STATEMENT = 100
 
 
 @dataclass(frozen=True)
@@ -270,11 +303,14 @@ def indexed_names(session: Session, keys: Iterable[str], forms: Iterable[str]) -
     keys = list(dict.fromkeys(keys))
     if not keys:
         return []
-    return [IndexedName(*row) for row in session.execute(
-        select(EntityName.entity_id, EntityName.key, EntityName.form, Entity.name, Entity.kind,
-               Entity.kind_guessed, Entity.curated, Entity.geonames_id)
-        .join(Entity, Entity.id == EntityName.entity_id)
-        .where(EntityName.key.in_(keys), EntityName.form.in_(list(forms))))]
+    return [IndexedName(*row) for row in session.connection().execute(
+        _INDEXED_NAMES, {"keys": keys, "forms": sorted(set(forms))})]
+
+
+_INDEXED_NAMES = (select(_NAMES.c.entity_id, _NAMES.c.key, _NAMES.c.form, _ENTITIES.c.name, _ENTITIES.c.kind,
+                         _ENTITIES.c.kind_guessed, _ENTITIES.c.curated, _ENTITIES.c.geonames_id)
+                  .join(_ENTITIES, _ENTITIES.c.id == _NAMES.c.entity_id)
+                  .where(any_of(_NAMES.c.key, "keys"), any_of(_NAMES.c.form, "forms")))
 
 
 def entities_named(session: Session, name: str) -> list[str]:
@@ -743,14 +779,17 @@ def curated_entities(session: Session) -> list[Entity]:
                                 .options(selectinload(Entity.aliases)).order_by(Entity.id)))
 
 
-def redirects_from(session: Session, entity_ids: Sequence[str]) -> dict[str, str]:
-    """{merged id: the id it was folded into} for those of these ids that were merged away."""
-    return dict(session.execute(select(EntityRedirect.from_id, EntityRedirect.to_id)
-                                .where(EntityRedirect.from_id.in_(list(entity_ids)))).all())
-
-
-def stored_ids(session: Session, entity_ids: Sequence[str]) -> set[str]:
-    return set(session.scalars(select(Entity.id).where(Entity.id.in_(list(entity_ids)))))
+def stored_or_redirected(session: Session, entity_ids: Sequence[str]) -> tuple[set[str], dict[str, str]]:
+    """(the ids stored, {merged id: the id it was folded into}) among these, in one query."""
+    stored, redirects = set(), {}
+    ids = list(dict.fromkeys(entity_ids))
+    if ids:
+        for ref, entity_id in session.connection().execute(_IDS_OF, {"refs": ids}):
+            if ref == entity_id:
+                stored.add(ref)
+            else:
+                redirects[ref] = entity_id
+    return stored, redirects
 
 
 def set_aliases(session: Session, entity: Entity, aliases: Iterable[str]) -> None:
@@ -890,10 +929,18 @@ STORE_VERSION_SHARDS = 16
 
 def bump_store_version(session: Session) -> None:
     """Count one change in the transaction under way (see StoreVersion)."""
-    shard = random.randrange(STORE_VERSION_SHARDS)
-    stmt = _insert(session, StoreVersion).values(shard=shard, version=1)
-    session.execute(stmt.on_conflict_do_update(index_elements=[StoreVersion.shard],
-                                               set_={"version": StoreVersion.version + 1}))
+    conn = session.connection()
+    stmt = _store_version_bumps.get(conn.dialect.name)
+    if stmt is None:
+        table = StoreVersion.__table__
+        insert = (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(table)
+        stmt = _store_version_bumps[conn.dialect.name] = insert.values(
+            shard=bindparam("shard"), version=1).on_conflict_do_update(
+            index_elements=[table.c.shard], set_={"version": table.c.version + 1})
+    conn.execute(stmt, {"shard": random.randrange(STORE_VERSION_SHARDS)})
+
+
+_store_version_bumps: dict[str, object] = {}
 
 
 def store_version(session: Session) -> int:

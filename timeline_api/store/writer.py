@@ -13,10 +13,11 @@ only moves rows.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -37,6 +38,7 @@ from timeline_api.store.models import (
     SourceActor,
     SourceLocation,
 )
+from timeline_api.store.sql import any_of
 
 ARTICLES: Table = Article.__table__
 EVENTS: Table = Event.__table__
@@ -49,10 +51,6 @@ ENTITIES: Table = Entity.__table__
 ALIASES: Table = EntityAlias.__table__
 NAMES: Table = EntityName.__table__
 MENTIONS: Table = EntityMention.__table__
-
-
-def _ids(name: str = "ids"):
-    return bindparam(name, expanding=True)
 
 
 _on_conflict_cache: dict[tuple[str, str], object] = {}
@@ -68,9 +66,16 @@ def insert_ignoring_conflicts(conn: Connection, table: Table):
     return stmt
 
 
-def _chunks(rows: list, size: int = 2000):
-    for first in range(0, len(rows), size):
-        yield rows[first:first + size]
+@functools.lru_cache(maxsize=1 << 16)
+def _norm(name: str) -> str:
+    """The normalised name as stored (entities.name_norm, entity_aliases.alias_norm); the same
+    names come in article after article."""
+    return norm_name(name)[:255]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _index_rows(entity_id: str, name: str, kind: str | None, is_alias: bool) -> tuple[tuple[str, str, str], ...]:
+    return tuple((entity_id, k.key[:255], k.form) for k in indexed_keys(name, kind, is_alias=is_alias))
 
 
 # ---------------------------------------------------------------- the records an ingest returns
@@ -212,7 +217,7 @@ class StoredEntity:
 
 
 _STORED = select(ENTITIES.c.id, ENTITIES.c.name, ENTITIES.c.name_norm, ENTITIES.c.kind, ENTITIES.c.kind_guessed,
-                 ENTITIES.c.curated, ENTITIES.c.latitude, ENTITIES.c.longitude).where(ENTITIES.c.id.in_(_ids()))
+                 ENTITIES.c.curated, ENTITIES.c.latitude, ENTITIES.c.longitude).where(any_of(ENTITIES.c.id, "ids"))
 
 
 def stored_entities(conn: Connection, entity_ids: Iterable[str]) -> dict[str, StoredEntity]:
@@ -240,13 +245,13 @@ def index_names(conn: Connection, names: Iterable[tuple[str, str, str | None, bo
     """Add the keys of (entity id, name, kind, is an alias) to the normalised-name index."""
     rows = {}
     for entity_id, name, kind, is_alias in names:
-        for k in indexed_keys(name, kind, is_alias=is_alias):
-            rows.setdefault((entity_id, k.key[:255], k.form), dict(entity_id=entity_id, key=k.key[:255], form=k.form))
+        for row in _index_rows(entity_id, name, kind, is_alias):
+            rows.setdefault(row, None)
     if rows:
-        conn.execute(insert_ignoring_conflicts(conn, NAMES), list(rows.values()))
+        conn.execute(insert_ignoring_conflicts(conn, NAMES), [dict(entity_id=e, key=k, form=f) for e, k, f in rows])
 
 
-_HAVE_ALIASES = select(ALIASES.c.entity_id, ALIASES.c.alias_norm).where(ALIASES.c.entity_id.in_(_ids()))
+_HAVE_ALIASES = select(ALIASES.c.entity_id, ALIASES.c.alias_norm).where(any_of(ALIASES.c.entity_id, "ids"))
 _REKIND = (update(ENTITIES).where(ENTITIES.c.id == bindparam("key"))
            .values(kind=bindparam("kind"), kind_guessed=False))
 
@@ -267,13 +272,12 @@ def upsert_entities(conn: Connection, entities: Iterable[EntityValue]) -> tuple[
     # parents before children, then by id: every ingest locks new entities in one order
     new = sorted((key for key in batch if key not in stored), key=lambda key: (_depth(key, batch), key))
     known = set(stored) | set(batch)
-    rows = [dict(id=e.key, name=e.name[:255], name_norm=norm_name(e.name)[:255], kind=e.kind,
-                 geonames_id=e.geonames_id, country_code=e.country_code, latitude=e.latitude, longitude=e.longitude,
-                 population=e.population, parent_id=e.parent_key if e.parent_key in known else None, curated=False,
-                 kind_guessed=e.kind_guessed, event_count=0, span_classes=0) for e in map(batch.get, new)]
-    for chunk in _chunks(rows, 1000):  # one multi-row statement: a child may name a parent in it
-        conn.execute(insert_ignoring_conflicts(conn, ENTITIES).values(chunk))
-    if new:
+    if new:  # one executemany, parents first (each row's foreign key is checked as it goes in)
+        conn.execute(insert_ignoring_conflicts(conn, ENTITIES), [dict(
+            id=e.key, name=e.name[:255], name_norm=_norm(e.name), kind=e.kind, geonames_id=e.geonames_id,
+            country_code=e.country_code, latitude=e.latitude, longitude=e.longitude, population=e.population,
+            parent_id=e.parent_key if e.parent_key in known else None, curated=False, kind_guessed=e.kind_guessed,
+            event_count=0, span_classes=0) for e in map(batch.get, new)])
         index_names(conn, [(e.key, e.name, _index_kind(e.kind, e.kind_guessed), False) for e in map(batch.get, new)])
     rekinded = [key for key, row in stored.items() if not row.curated and row.kind_guessed
                 and not batch[key].kind_guessed and batch[key].kind != row.kind]
@@ -287,7 +291,7 @@ def upsert_entities(conn: Connection, entities: Iterable[EntityValue]) -> tuple[
         refs[key] = EntityRef(key, e.name[:255], e.kind, e.latitude, e.longitude)
     kinds = {key: _index_kind(row.kind, row.kind_guessed) for key, row in stored.items() if key not in rekinded}
     kinds |= {key: _index_kind(batch[key].kind, batch[key].kind_guessed) for key in new}
-    names = {key: row.name_norm for key, row in stored.items()} | {key: norm_name(batch[key].name)[:255] for key in new}
+    names = {key: row.name_norm for key, row in stored.items()} | {key: _norm(batch[key].name) for key in new}
     _add_learnt_aliases(conn, batch, names, kinds)
     return refs, new, rekinded
 
@@ -299,7 +303,7 @@ def _add_learnt_aliases(conn: Connection, batch: dict[str, EntityValue], names: 
     wanted = {}
     for e in batch.values():
         for alias in e.aliases:
-            n = norm_name(alias)[:255]
+            n = _norm(alias)
             if n and n != names.get(e.key):
                 wanted.setdefault((e.key, n), dict(entity_id=e.key, alias=alias[:255], alias_norm=n))
     if not wanted:
@@ -316,7 +320,7 @@ def _add_learnt_aliases(conn: Connection, batch: dict[str, EntityValue], names: 
 
 # ---------------------------------------------------------------- articles and mentions
 
-_INSERT_ARTICLE = insert(ARTICLES).returning(ARTICLES.c.id)
+_INSERT_ARTICLE = insert(ARTICLES)
 
 
 def insert_article(conn: Connection, *, url: str | None, external_id: str | None, content_hash: str,
@@ -325,7 +329,12 @@ def insert_article(conn: Connection, *, url: str | None, external_id: str | None
     fields = dict(url=url, external_id=external_id, content_hash=content_hash, title=title, source=source,
                   language=language, published_at=published_at, published_offset=published_offset, text=text,
                   created_at=created_at)
-    article_id = conn.execute(_INSERT_ARTICLE, fields).scalar_one()
+    if conn.dialect.name == "postgresql":
+        (article_id,) = allocate_ids(conn, ARTICLES, 1)
+    else:  # the insert takes the write lock: only then is the highest id this transaction's to follow
+        article_id = conn.execute(_INSERT_ARTICLE.returning(ARTICLES.c.id), fields).scalar_one()
+        return ArticleRecord(id=article_id, **fields)
+    conn.execute(_INSERT_ARTICLE, dict(fields, id=article_id))
     return ArticleRecord(id=article_id, **fields)
 
 
@@ -339,47 +348,71 @@ def insert_mentions(conn: Connection, article_id: int, mentions: Iterable[tuple[
 
 # ---------------------------------------------------------------- events, sources, links
 
-_INSERT_EVENTS = insert(EVENTS).returning(EVENTS.c.id, sort_by_parameter_order=True)
-_INSERT_SOURCES = insert(SOURCES).returning(SOURCES.c.id, sort_by_parameter_order=True)
+def allocate_ids(conn: Connection, table: Table, n: int) -> list[int]:
+    """``n`` new ids for ``table``, ascending, so that rows are inserted with their ids by one
+    executemany (a multi-row insert that returns ids in order is one row per statement on
+    SQLite). PostgreSQL: from the table's sequence. SQLite: after the highest id, which is
+    safe because the transaction already holds the database's one write lock (the article
+    was inserted first) and SQLite itself would give max + 1."""
+    if n <= 0:
+        return []
+    if conn.dialect.name == "postgresql":
+        return sorted(conn.execute(_NEXTVAL[table.name], {"n": n}).scalars())
+    first = conn.execute(_MAX_ID[table.name]).scalar_one() + 1
+    return list(range(first, first + n))
+
+
+_MAX_ID = {t.name: select(func.coalesce(func.max(t.c.id), 0)) for t in (ARTICLES, EVENTS, SOURCES)}
+_NEXTVAL = {t.name: text(f"SELECT nextval(pg_get_serial_sequence('{t.name}', 'id')) FROM generate_series(1, :n)")
+            for t in (ARTICLES, EVENTS, SOURCES)}
+_INSERT_EVENTS = insert(EVENTS)
+_INSERT_SOURCES = insert(SOURCES)
+_INSERT_SOURCE_ACTORS = insert(SOURCE_ACTORS)
+_INSERT_SOURCE_LOCATIONS = insert(SOURCE_LOCATIONS)
 
 
 def insert_events(conn: Connection, events: list[EventRecord], created_at: dt.datetime) -> None:
-    """Insert events (their ``id`` is set from the database)."""
+    """Insert events; their ``id`` is set (ascending, in the order given)."""
     if not events:
         return
-    ids = conn.execute(_INSERT_EVENTS, [dict({f: getattr(e, f) for f in EVENT_FIELDS}, created_at=created_at)
-                                        for e in events]).scalars().all()
-    for event, event_id in zip(events, ids, strict=True):
+    for event, event_id in zip(events, allocate_ids(conn, EVENTS, len(events)), strict=True):
         event.id = event_id
+    conn.execute(_INSERT_EVENTS, [dict({f: getattr(e, f) for f in EVENT_FIELDS}, id=e.id, created_at=created_at)
+                                  for e in events])
 
 
 def insert_sources(conn: Connection, sources: list[tuple[int, SourceRecord, Sequence[str],
                                                          Sequence[tuple[str, bool, str | None]]]]) -> None:
-    """Insert (event id, source, actor ids, (place id, direct, qualifier)...) rows with their links
-    (each source's ``id`` is set from the database)."""
+    """Insert (event id, source, actor ids, (place id, direct, qualifier)...) rows with their links;
+    each source's ``id`` is set (ascending, in the order given)."""
     if not sources:
         return
-    ids = conn.execute(_INSERT_SOURCES, [dict(
-        {f: getattr(s, f) for f in SOURCE_DATE_FIELDS}, event_id=event_id, article_id=s.article_id, start=s.start,
-        end=s.end, quote=s.quote) for event_id, s, _, _ in sources]).scalars().all()
-    actors, places = [], []
-    for (_, source, actor_ids, locations), source_id in zip(sources, ids, strict=True):
+    actors, places, rows = [], [], []
+    for (event_id, source, actor_ids, locations), source_id in zip(
+            sources, allocate_ids(conn, SOURCES, len(sources)), strict=True):
         source.id = source_id
+        rows.append(dict({f: getattr(source, f) for f in SOURCE_DATE_FIELDS}, id=source_id, event_id=event_id,
+                         article_id=source.article_id, start=source.start, end=source.end, quote=source.quote))
         actors.extend(dict(source_id=source_id, entity_id=key) for key in dict.fromkeys(actor_ids))
         places.extend(dict(source_id=source_id, entity_id=key, direct=direct, qualifier=qualifier)
                       for key, direct, qualifier in {loc[0]: loc for loc in locations}.values())
+    conn.execute(_INSERT_SOURCES, rows)
     if actors:
-        conn.execute(insert(SOURCE_ACTORS), actors)
+        conn.execute(_INSERT_SOURCE_ACTORS, actors)
     if places:
-        conn.execute(insert(SOURCE_LOCATIONS), places)
+        conn.execute(_INSERT_SOURCE_LOCATIONS, places)
+
+
+_INSERT_EVENT_ACTORS = insert(EVENT_ACTORS)
+_INSERT_EVENT_LOCATIONS = insert(EVENT_LOCATIONS)
 
 
 def insert_event_links(conn: Connection, actors: list[tuple[int, str]],
                        places: list[tuple[int, str, bool, str | None]]) -> None:
     if actors:
-        conn.execute(insert(EVENT_ACTORS), [dict(event_id=e, entity_id=k) for e, k in actors])
+        conn.execute(_INSERT_EVENT_ACTORS, [dict(event_id=e, entity_id=k) for e, k in actors])
     if places:
-        conn.execute(insert(EVENT_LOCATIONS), [dict(event_id=e, entity_id=k, direct=d, qualifier=q)
+        conn.execute(_INSERT_EVENT_LOCATIONS, [dict(event_id=e, entity_id=k, direct=d, qualifier=q)
                                                for e, k, d, q in places])
 
 
@@ -408,18 +441,19 @@ def update_events(conn: Connection, events: Iterable[EventRecord]) -> None:
 # ---------------------------------------------------------------- events another article reported
 
 _LOCK_EVENTS = select(*(EVENTS.c[f] for f in ("id", *EVENT_FIELDS))).where(
-    EVENTS.c.id.in_(_ids())).order_by(EVENTS.c.id).with_for_update()
+    any_of(EVENTS.c.id, "ids")).order_by(EVENTS.c.id).with_for_update()
 _SOURCES_OF = (select(SOURCES.c.event_id, SOURCES.c.id, SOURCES.c.article_id, SOURCES.c.start, SOURCES.c.end,
                       SOURCES.c.quote, *(SOURCES.c[f] for f in SOURCE_DATE_FIELDS), ARTICLES.c.url, ARTICLES.c.title,
                       ARTICLES.c.published_at, ARTICLES.c.published_offset)
                .join(ARTICLES, ARTICLES.c.id == SOURCES.c.article_id)
-               .where(SOURCES.c.event_id.in_(_ids())).order_by(SOURCES.c.id))
+               .where(any_of(SOURCES.c.event_id, "ids")).order_by(SOURCES.c.id))
 _ENTITY_REF = (ENTITIES.c.id, ENTITIES.c.name, ENTITIES.c.kind, ENTITIES.c.latitude, ENTITIES.c.longitude)
 _ACTORS_OF = (select(EVENT_ACTORS.c.event_id, *_ENTITY_REF).join(ENTITIES, ENTITIES.c.id == EVENT_ACTORS.c.entity_id)
-              .where(EVENT_ACTORS.c.event_id.in_(_ids())).order_by(EVENT_ACTORS.c.event_id, EVENT_ACTORS.c.entity_id))
+              .where(any_of(EVENT_ACTORS.c.event_id, "ids"))
+              .order_by(EVENT_ACTORS.c.event_id, EVENT_ACTORS.c.entity_id))
 _PLACES_OF = (select(EVENT_LOCATIONS.c.event_id, EVENT_LOCATIONS.c.direct, EVENT_LOCATIONS.c.qualifier, *_ENTITY_REF)
               .join(ENTITIES, ENTITIES.c.id == EVENT_LOCATIONS.c.entity_id)
-              .where(EVENT_LOCATIONS.c.event_id.in_(_ids()))
+              .where(any_of(EVENT_LOCATIONS.c.event_id, "ids"))
               .order_by(EVENT_LOCATIONS.c.event_id, EVENT_LOCATIONS.c.entity_id))
 
 
@@ -447,8 +481,8 @@ def lock_events(conn: Connection, event_ids: Sequence[int]) -> dict[int, EventRe
     return events
 
 
-_WORDS = select(EVENTS.c.id, EVENTS.c.words).where(EVENTS.c.id.in_(_ids()))
-_QUOTES = select(SOURCES.c.event_id, SOURCES.c.quote).where(SOURCES.c.event_id.in_(_ids()))
+_WORDS = select(EVENTS.c.id, EVENTS.c.words).where(any_of(EVENTS.c.id, "ids"))
+_QUOTES = select(SOURCES.c.event_id, SOURCES.c.quote).where(any_of(SOURCES.c.event_id, "ids"))
 
 
 def event_words(conn: Connection, event_ids: Sequence[int]) -> tuple[dict[int, str], dict[int, list[str]]]:
