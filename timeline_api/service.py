@@ -511,8 +511,7 @@ def _same_happenings(conn, views: list[MergeView]) -> list[tuple[int, MergeDecis
     spans = {span.event_id: span for candidates in found for span in candidates}
     if not spans:
         return [None] * len(views)
-    keys = merge_index.keys_of(conn, list(spans))
-    stored_words, quotes = writer.event_words(conn, list(spans))
+    keys, stored_words, quotes = writer.candidate_details(conn, list(spans))
     candidate_views = {}
     for event_id, span in spans.items():
         words = (frozenset(stored_words[event_id].split()) if event_id in stored_words

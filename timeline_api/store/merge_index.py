@@ -17,11 +17,11 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, delete, func, insert, select, text, update
+from sqlalchemy import bindparam, delete, func, select, text, update
 from sqlalchemy.engine import Connection
 
 from timeline_api.store.models import SPAN_CLASS_DAYS, WIDEST_SPAN_CLASS, Entity, MergeKey, span_class
-from timeline_api.store.sql import any_of
+from timeline_api.store.sql import any_of, insert_rows, sqlite_time
 
 MERGE_INDEX = MergeKey.__table__
 ENTITIES = Entity.__table__
@@ -55,16 +55,9 @@ class Probe:
     entity_ids: frozenset[str]
 
 
-def _sqlite_time(moment: dt.datetime) -> str:
-    # SQLAlchemy's storage format for DateTime on SQLite, which string comparison orders
-    return (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} "
-            f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}.{moment.microsecond:06d}")
-
-
 _EARLIEST = dt.datetime(1, 1, 1)
 _CLASSES = range(WIDEST_SPAN_CLASS + 1)
 # lo{k}: the earliest start an interval of span class k overlapping the window can have
-_LOWEST = ", ".join(f"lo{k}" for k in _CLASSES)
 _LOWEST_OF_CLASS = "CASE c.k " + " ".join(f"WHEN {k} THEN p.lo{k}" for k in _CLASSES) + " END"
 _CLASS_ROWS = " UNION ALL ".join(f"SELECT {k} AS k" for k in _CLASSES)
 
@@ -87,8 +80,9 @@ _SQLITE_PROBE = text(
     "WITH p AS MATERIALIZED (SELECT json_extract(value, '$[0]') AS n, json_extract(value, '$[1]') AS entity_id, "
     "json_extract(value, '$[2]') AS pivot, json_extract(value, '$[3]') AS hi, json_extract(value, '$[4]') AS ws, "
     + ", ".join(f"json_extract(value, '$[{5 + k}]') AS lo{k}" for k in _CLASSES) + " FROM json_each(:probes)) "
-    f"SELECT p.n, (SELECT {_ROWS_AS_JSON} FROM (SELECT {_SPAN_COLUMNS} {_SCAN_UP})), "
-    f"(SELECT {_ROWS_AS_JSON} FROM (SELECT {_SPAN_COLUMNS} {_SCAN_DOWN})) "
+    # one JSON document for the whole probe: [[scan, [rows up], [rows down]], ...], read at once
+    f"SELECT json_group_array(json_array(p.n, json((SELECT {_ROWS_AS_JSON} FROM (SELECT {_SPAN_COLUMNS} {_SCAN_UP}))), "
+    f"json((SELECT {_ROWS_AS_JSON} FROM (SELECT {_SPAN_COLUMNS} {_SCAN_DOWN}))))) "
     f"FROM p JOIN entities e ON e.id = p.entity_id JOIN ({_CLASS_ROWS}) c ON (e.span_classes >> c.k) & 1 = 1")
 
 
@@ -130,13 +124,14 @@ def candidates(conn: Connection, probes: Sequence[Probe], *, keep: Callable[[int
         def stamp(moment: dt.datetime) -> str:
             value = times.get(moment)
             if value is None:
-                value = times[moment] = _sqlite_time(moment)
+                value = times[moment] = sqlite_time(moment)
             return value
 
         payload = json.dumps([[i, key[0], *map(stamp, key[1:])] for i, key in enumerate(scans)])
         parse = dt.datetime.fromisoformat
-        for i, up, down in conn.execute(_SQLITE_PROBE, {"probes": payload, "rows": PROBE_ROWS}):
-            for event_id, start, end, rank, inferred in (*json.loads(up), *json.loads(down)):
+        found_rows = json.loads(conn.execute(_SQLITE_PROBE, {"probes": payload, "rows": PROBE_ROWS}).scalar_one())
+        for i, up, down in found_rows:
+            for event_id, start, end, rank, inferred in (*up, *down):
                 span = None
                 for n in asking[i]:
                     if event_id not in found[n]:
@@ -196,12 +191,12 @@ class Counts:
 _COUNT_UPDATE = (update(ENTITIES).where(ENTITIES.c.id == bindparam("key"))
                  .values(event_count=ENTITIES.c.event_count + bindparam("delta"),
                          span_classes=ENTITIES.c.span_classes.op("|")(bindparam("bits"))))
-_INSERT = insert(MERGE_INDEX)
+_COLUMNS = ("event_id", "entity_id", "span_class", "date_start", "date_end", "granularity_rank", "inferred")
 
 
 def add(conn: Connection, new_rows: list[dict], counts: Counts) -> None:
     if new_rows:
-        conn.execute(_INSERT, new_rows)
+        insert_rows(conn, MERGE_INDEX, _COLUMNS, [tuple(row[c] for c in _COLUMNS) for row in new_rows])
         for row in new_rows:
             counts.add([row["entity_id"]], Interval(row["date_start"], row["date_end"], 0, False))
 

@@ -35,10 +35,11 @@ from timeline_api.store.models import (
     EventActor,
     EventLocation,
     EventSource,
+    MergeKey,
     SourceActor,
     SourceLocation,
 )
-from timeline_api.store.sql import any_of
+from timeline_api.store.sql import any_of, insert_rows
 
 ARTICLES: Table = Article.__table__
 EVENTS: Table = Event.__table__
@@ -51,6 +52,7 @@ ENTITIES: Table = Entity.__table__
 ALIASES: Table = EntityAlias.__table__
 NAMES: Table = EntityName.__table__
 MENTIONS: Table = EntityMention.__table__
+MERGE_INDEX: Table = MergeKey.__table__
 
 
 _on_conflict_cache: dict[tuple[str, str], object] = {}
@@ -251,7 +253,8 @@ def index_names(conn: Connection, names: Iterable[tuple[str, str, str | None, bo
         conn.execute(insert_ignoring_conflicts(conn, NAMES), [dict(entity_id=e, key=k, form=f) for e, k, f in rows])
 
 
-_HAVE_ALIASES = select(ALIASES.c.entity_id, ALIASES.c.alias_norm).where(any_of(ALIASES.c.entity_id, "ids"))
+_HAVE_ALIASES = select(ALIASES.c.entity_id, ALIASES.c.alias_norm).where(
+    any_of(ALIASES.c.entity_id, "ids"), any_of(ALIASES.c.alias_norm, "norms"))
 _REKIND = (update(ENTITIES).where(ENTITIES.c.id == bindparam("key"))
            .values(kind=bindparam("kind"), kind_guessed=False))
 
@@ -308,7 +311,8 @@ def _add_learnt_aliases(conn: Connection, batch: dict[str, EntityValue], names: 
                 wanted.setdefault((e.key, n), dict(entity_id=e.key, alias=alias[:255], alias_norm=n))
     if not wanted:
         return
-    have = {tuple(row) for row in conn.execute(_HAVE_ALIASES, {"ids": sorted({key for key, _ in wanted})})}
+    have = {tuple(row) for row in conn.execute(_HAVE_ALIASES, {"ids": sorted({key for key, _ in wanted}),
+                                                                "norms": sorted({n for _, n in wanted})})}
     rows = [row for pair, row in wanted.items() if pair not in have]
     if not rows:
         return
@@ -340,10 +344,9 @@ def insert_article(conn: Connection, *, url: str | None, external_id: str | None
 
 def insert_mentions(conn: Connection, article_id: int, mentions: Iterable[tuple[str, int, int, str, str]]) -> None:
     """Where the article names its entities: (entity id, start, end, text, link)."""
-    rows = [dict(entity_id=entity_id, article_id=article_id, start=start, end=end, text=surface[:255], link=link)
-            for entity_id, start, end, surface, link in mentions]
-    if rows:
-        conn.execute(insert(MENTIONS), rows)
+    insert_rows(conn, MENTIONS, ("entity_id", "article_id", "start", "end", "text", "link"),
+                [(entity_id, article_id, start, end, surface[:255], link)
+                 for entity_id, start, end, surface, link in mentions])
 
 
 # ---------------------------------------------------------------- events, sources, links
@@ -365,10 +368,8 @@ def allocate_ids(conn: Connection, table: Table, n: int) -> list[int]:
 _MAX_ID = {t.name: select(func.coalesce(func.max(t.c.id), 0)) for t in (ARTICLES, EVENTS, SOURCES)}
 _NEXTVAL = {t.name: text(f"SELECT nextval(pg_get_serial_sequence('{t.name}', 'id')) FROM generate_series(1, :n)")
             for t in (ARTICLES, EVENTS, SOURCES)}
-_INSERT_EVENTS = insert(EVENTS)
-_INSERT_SOURCES = insert(SOURCES)
-_INSERT_SOURCE_ACTORS = insert(SOURCE_ACTORS)
-_INSERT_SOURCE_LOCATIONS = insert(SOURCE_LOCATIONS)
+_EVENT_COLUMNS = ("id", *EVENT_FIELDS, "created_at")
+_SOURCE_COLUMNS = ("id", "event_id", "article_id", "start", "end", "quote", *SOURCE_DATE_FIELDS)
 
 
 def insert_events(conn: Connection, events: list[EventRecord], created_at: dt.datetime) -> None:
@@ -377,8 +378,8 @@ def insert_events(conn: Connection, events: list[EventRecord], created_at: dt.da
         return
     for event, event_id in zip(events, allocate_ids(conn, EVENTS, len(events)), strict=True):
         event.id = event_id
-    conn.execute(_INSERT_EVENTS, [dict({f: getattr(e, f) for f in EVENT_FIELDS}, id=e.id, created_at=created_at)
-                                  for e in events])
+    insert_rows(conn, EVENTS, _EVENT_COLUMNS,
+                [(e.id, *(getattr(e, f) for f in EVENT_FIELDS), created_at) for e in events])
 
 
 def insert_sources(conn: Connection, sources: list[tuple[int, SourceRecord, Sequence[str],
@@ -391,29 +392,20 @@ def insert_sources(conn: Connection, sources: list[tuple[int, SourceRecord, Sequ
     for (event_id, source, actor_ids, locations), source_id in zip(
             sources, allocate_ids(conn, SOURCES, len(sources)), strict=True):
         source.id = source_id
-        rows.append(dict({f: getattr(source, f) for f in SOURCE_DATE_FIELDS}, id=source_id, event_id=event_id,
-                         article_id=source.article_id, start=source.start, end=source.end, quote=source.quote))
-        actors.extend(dict(source_id=source_id, entity_id=key) for key in dict.fromkeys(actor_ids))
-        places.extend(dict(source_id=source_id, entity_id=key, direct=direct, qualifier=qualifier)
+        rows.append((source_id, event_id, source.article_id, source.start, source.end, source.quote,
+                     *(getattr(source, f) for f in SOURCE_DATE_FIELDS)))
+        actors.extend((source_id, key) for key in dict.fromkeys(actor_ids))
+        places.extend((source_id, key, direct, qualifier)
                       for key, direct, qualifier in {loc[0]: loc for loc in locations}.values())
-    conn.execute(_INSERT_SOURCES, rows)
-    if actors:
-        conn.execute(_INSERT_SOURCE_ACTORS, actors)
-    if places:
-        conn.execute(_INSERT_SOURCE_LOCATIONS, places)
-
-
-_INSERT_EVENT_ACTORS = insert(EVENT_ACTORS)
-_INSERT_EVENT_LOCATIONS = insert(EVENT_LOCATIONS)
+    insert_rows(conn, SOURCES, _SOURCE_COLUMNS, rows)
+    insert_rows(conn, SOURCE_ACTORS, ("source_id", "entity_id"), actors)
+    insert_rows(conn, SOURCE_LOCATIONS, ("source_id", "entity_id", "direct", "qualifier"), places)
 
 
 def insert_event_links(conn: Connection, actors: list[tuple[int, str]],
                        places: list[tuple[int, str, bool, str | None]]) -> None:
-    if actors:
-        conn.execute(_INSERT_EVENT_ACTORS, [dict(event_id=e, entity_id=k) for e, k in actors])
-    if places:
-        conn.execute(_INSERT_EVENT_LOCATIONS, [dict(event_id=e, entity_id=k, direct=d, qualifier=q)
-                                               for e, k, d, q in places])
+    insert_rows(conn, EVENT_ACTORS, ("event_id", "entity_id"), actors)
+    insert_rows(conn, EVENT_LOCATIONS, ("event_id", "entity_id", "direct", "qualifier"), places)
 
 
 _MAKE_DIRECT = (update(EVENT_LOCATIONS)
@@ -481,21 +473,27 @@ def lock_events(conn: Connection, event_ids: Sequence[int]) -> dict[int, EventRe
     return events
 
 
-_WORDS = select(EVENTS.c.id, EVENTS.c.words).where(any_of(EVENTS.c.id, "ids"))
+_KEYS_AND_WORDS = (select(MERGE_INDEX.c.event_id, MERGE_INDEX.c.entity_id, EVENTS.c.words)
+                   .join(EVENTS, EVENTS.c.id == MERGE_INDEX.c.event_id)
+                   .where(any_of(MERGE_INDEX.c.event_id, "ids")))
 _QUOTES = select(SOURCES.c.event_id, SOURCES.c.quote).where(any_of(SOURCES.c.event_id, "ids"))
 
 
-def event_words(conn: Connection, event_ids: Sequence[int]) -> tuple[dict[int, str], dict[int, list[str]]]:
-    """The stored words of these events, and the quotes of those stored without them."""
-    words = {}
-    missing = []
-    for event_id, value in conn.execute(_WORDS, {"ids": list(event_ids)}):
+def candidate_details(conn: Connection, event_ids: Sequence[int]
+                      ) -> tuple[dict[int, set[str]], dict[int, str], dict[int, list[str]]]:
+    """What merging compares of these events, in one statement: the entities each is found by,
+    and its stored words; and the quotes of those stored without words (before migration 0006)."""
+    keys: dict[int, set[str]] = {event_id: set() for event_id in event_ids}
+    words: dict[int, str] = {}
+    missing = set()
+    for event_id, entity_id, value in conn.execute(_KEYS_AND_WORDS, {"ids": list(event_ids)}):
+        keys[event_id].add(entity_id)
         if value is None:
-            missing.append(event_id)
+            missing.add(event_id)
         else:
             words[event_id] = value
     quotes: dict[int, list[str]] = {}
     if missing:
-        for event_id, quote in conn.execute(_QUOTES, {"ids": missing}):
+        for event_id, quote in conn.execute(_QUOTES, {"ids": sorted(missing)}):
             quotes.setdefault(event_id, []).append(quote)
-    return words, quotes
+    return keys, words, quotes
