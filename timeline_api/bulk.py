@@ -32,7 +32,8 @@ from sqlalchemy.orm import Session
 from timeline_api.entities import EntityMatcher
 from timeline_api.pipeline import AnalysisTooLong, ArticleAnalysis, Budget, analyse_article, clock
 from timeline_api.pipeline.markup import html_to_text, looks_like_markup, timeml_to_text
-from timeline_api.service import ArticleInput, find_existing, write_batch
+from timeline_api.service import ArticleInput, article_keys, find_existing, write_batch
+from timeline_api.store import repository
 from timeline_api.store.db import dispose_all
 
 ARTICLE_SUFFIXES = frozenset((".jsonl", ".json", ".html", ".htm", ".tml", ".txt", ".text", ".md"))
@@ -201,13 +202,16 @@ def ingest_records(session: Session, records: Iterable[Record | Rejected], *, lo
 def _not_stored(session: Session, jobs: list[_Job], summary: Summary, progress) -> list[_Job]:
     """The jobs whose article is not stored yet; the others count as existing, with why."""
     fresh = []
-    for job in jobs:
-        existing = find_existing(session, job.data)
-        if existing is None:
-            fresh.append(job)
-        else:
-            summary.existing.append((job.origin, existing.article.id, existing.reason))
-            progress(summary)
+    for first in range(0, len(jobs), 500):  # one query per 500 articles; a lookup each only for repeats
+        chunk = jobs[first:first + 500]
+        stored = repository.stored_article_keys(session, [job.data for job in chunk])
+        for job in chunk:
+            existing = find_existing(session, job.data) if stored & set(article_keys(job.data)) else None
+            if existing is None:
+                fresh.append(job)
+            else:
+                summary.existing.append((job.origin, existing.article.id, existing.reason))
+                progress(summary)
     session.rollback()  # only reads: end them, so that the writes to come meet no stale snapshot
     return fresh
 

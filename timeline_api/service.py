@@ -136,7 +136,7 @@ def write_batch(session: Session, items: Sequence[tuple[ArticleInput, ArticleAna
         seen: dict[tuple[str, str], ArticleRecord] = {}
         stored = repository.stored_article_keys(session, [data for data, _ in items])
         for n, (data, analysis) in enumerate(items):
-            keys = _article_keys(data)
+            keys = article_keys(data)
             earlier = next((seen[k] for k in keys if k in seen), None)
             if earlier is not None:
                 results[n] = (earlier, False)
@@ -158,7 +158,7 @@ def write_batch(session: Session, items: Sequence[tuple[ArticleInput, ArticleAna
     return results  # type: ignore[return-value]
 
 
-def _article_keys(data: ArticleInput) -> list[tuple[str, str]]:
+def article_keys(data: ArticleInput) -> list[tuple[str, str]]:
     """What makes an article the same as another: its url, external_id, and text."""
     keys = [("content_hash", data.content_hash)]
     if data.url:
