@@ -14,6 +14,7 @@ cost nothing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 
 from sqlalchemy import Boolean, DateTime, Table, bindparam, func
@@ -51,6 +52,7 @@ def _equals_any_array(element: _AnyOf, compiler, **kw) -> str:
     return compiler.process(element.column == func.any(values), **kw)
 
 
+@functools.lru_cache(maxsize=4096)  # an article's rows share a few dates
 def sqlite_time(moment: dt.datetime) -> str:
     """A datetime as SQLAlchemy stores it on SQLite (text that sorts as the times do)."""
     return (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} "
@@ -75,6 +77,12 @@ def insert_rows(conn: Connection, table: Table, columns: Sequence[str], rows: li
             times if conn.dialect.name == "sqlite" else ())
     sql, times = prepared
     if times:
-        rows = [tuple(sqlite_time(v) if i in times and v is not None else v for i, v in enumerate(row))
-                for row in rows]
+        converted = []
+        for row in rows:
+            row = list(row)
+            for i in times:
+                if row[i] is not None:
+                    row[i] = sqlite_time(row[i])
+            converted.append(tuple(row))
+        rows = converted
     conn.exec_driver_sql(sql, rows)
