@@ -32,7 +32,14 @@ from timeline_api.pipeline import (
     summarise,
 )
 from timeline_api.pipeline.budget import UNLIMITED
-from timeline_api.pipeline.merging import MergeDecision, MergeView, best_match, date_relation, signature
+from timeline_api.pipeline.merging import (
+    MergeDecision,
+    MergeView,
+    best_match,
+    date_bounds,
+    date_relation,
+    signature,
+)
 from timeline_api.registry import matcher_for, value_of
 from timeline_api.store import merge_index, repository, writer
 from timeline_api.store.models import Article, Event, EventSource, utcnow
@@ -58,8 +65,9 @@ class ArticleInput:
 
 
 def ingest_article(session: Session, data: ArticleInput, matcher: EntityMatcher | None = None,
-                   budget: Budget = UNLIMITED) -> tuple[Article, bool]:
-    """Store the article and its events; return (article, created). Without a
+                   budget: Budget = UNLIMITED) -> tuple[Article | ArticleRecord, bool]:
+    """Store the article and its events; return (article, created): a created article as written
+    (``ArticleRecord``, with its events as they stand after it), an existing one as stored. Without a
     matcher, the registry's (gazetteers plus curated entities) is used. Raises
     ``AnalysisTooLong`` (nothing stored) when the analysis outgrows ``budget``."""
     existing = find_existing(session, data)
@@ -292,8 +300,15 @@ def _sources_view(sources: list[EventSource]) -> MergeView:
     return MergeView(date.start, date.end, date.granularity_rank, keys, words, date.source != "explicit")
 
 
-def _probe(view: MergeView) -> merge_index.Probe:
-    return merge_index.Probe(view.start, view.end, view.search_window, view.entity_keys)
+def _probe(view: MergeView, agreeing: bool = False) -> merge_index.Probe:
+    """What the merge index is asked for a report: with ``agreeing``, only events whose dates may
+    agree with its (pipeline.merging.date_bounds)."""
+    if not agreeing:
+        return merge_index.Probe(view.start, view.end, view.search_window, view.entity_keys)
+    bounds = date_bounds(view)
+    return merge_index.Probe(view.start, view.end, view.search_window, view.entity_keys,
+                             within=(bounds.within_from, bounds.within_to),
+                             around=(bounds.starts_by, bounds.ends_from))
 
 
 def _link_to_stored(session: Session, drafts: list[EventDraft], mentions: list[Mention]) -> list[Mention]:
@@ -501,7 +516,7 @@ def _same_happenings(conn, views: list[MergeView]) -> list[tuple[int, MergeDecis
     batched probe of the merge index for the whole article (candidates closest first, those
     whose dates cannot agree left out before anything else is read), then their words and
     entities, then the pipeline's rule, draft by draft."""
-    probes = [_probe(view) for view in views]
+    probes = [_probe(view, agreeing=True) for view in views]
 
     def dates_agree(n: int, span: merge_index.Span) -> bool:
         return date_relation(views[n], MergeView(span.start, span.end, span.granularity_rank, frozenset(),

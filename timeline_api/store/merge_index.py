@@ -28,7 +28,7 @@ ENTITIES = Entity.__table__
 
 # rows each direction of each (entity, span class) scan may return: the closest dates first, so
 # the happening a report repeats (the same day, the month around it) is among them
-PROBE_ROWS = 16
+PROBE_ROWS = 8
 # candidates of one draft compared with it at most, closest first
 CANDIDATES = 50
 
@@ -47,15 +47,21 @@ class Span:
 @dataclass(frozen=True, slots=True)
 class Probe:
     """What one draft looks for: events of these entities overlapping ``window``, ranked by
-    the distance of their interval from [start, end)."""
+    the distance of their interval from [start, end). Optionally only those whose interval lies
+    within ``within`` (from, to), or starts by ``around[0]`` and ends at ``around[1]`` or later:
+    the caller's loose bounds for dates that can agree, checked in the index, so the rows each
+    scan may return are spent on candidates that can be compared."""
 
     start: dt.datetime
     end: dt.datetime
     window: tuple[dt.datetime, dt.datetime]
     entity_ids: frozenset[str]
+    within: tuple[dt.datetime, dt.datetime] | None = None
+    around: tuple[dt.datetime, dt.datetime] | None = None
 
 
 _EARLIEST = dt.datetime(1, 1, 1)
+_LATEST = dt.datetime(9999, 12, 31)
 _CLASSES = range(WIDEST_SPAN_CLASS + 1)
 # lo{k}: the earliest start an interval of span class k overlapping the window can have
 _LOWEST_OF_CLASS = "CASE c.k " + " ".join(f"WHEN {k} THEN p.lo{k}" for k in _CLASSES) + " END"
@@ -64,22 +70,27 @@ _CLASS_ROWS = " UNION ALL ".join(f"SELECT {k} AS k" for k in _CLASSES)
 # Per (entity, window) of a probe and span class the entity has rows of: the rows closest to
 # the pivot (the draft's start), up to PROBE_ROWS starting at or after it, PROBE_ROWS before.
 _SPAN_COLUMNS = "event_id, date_start, date_end, granularity_rank, inferred"
+_AGREE = "((date_start >= p.wf AND date_end <= p.wt) OR (date_start <= p.sb AND date_end >= p.ef))"
 _SCAN_UP = ("FROM merge_index WHERE entity_id = p.entity_id AND span_class = c.k "
-            "AND date_start >= p.pivot AND date_start < p.hi AND date_end > p.ws ORDER BY date_start LIMIT :rows")
+            f"AND date_start >= p.pivot AND date_start < p.hi AND date_end > p.ws AND {_AGREE} "
+            "ORDER BY date_start LIMIT :rows")
 _SCAN_DOWN = (f"FROM merge_index WHERE entity_id = p.entity_id AND span_class = c.k "
-              f"AND date_start >= {_LOWEST_OF_CLASS} AND date_start < p.pivot AND date_end > p.ws "
+              f"AND date_start >= {_LOWEST_OF_CLASS} AND date_start < p.pivot AND date_end > p.ws AND {_AGREE} "
               f"ORDER BY date_start DESC LIMIT :rows")
+_BOUNDS = ("wf", "wt", "sb", "ef")
 _POSTGRES_PROBE = text(
     f"SELECT p.n, m.event_id, m.date_start, m.date_end, m.granularity_rank, m.inferred "
     f"FROM jsonb_to_recordset(CAST(:probes AS jsonb)) AS p(n int, entity_id varchar, pivot timestamp, "
-    f"hi timestamp, ws timestamp, {', '.join(f'lo{k} timestamp' for k in _CLASSES)}) "
+    f"hi timestamp, ws timestamp, {', '.join(f'{b} timestamp' for b in _BOUNDS)}, "
+    f"{', '.join(f'lo{k} timestamp' for k in _CLASSES)}) "
     f"JOIN entities e ON e.id = p.entity_id JOIN ({_CLASS_ROWS}) c ON (e.span_classes >> c.k) & 1 = 1 "
     f"CROSS JOIN LATERAL ((SELECT {_SPAN_COLUMNS} {_SCAN_UP}) UNION ALL (SELECT {_SPAN_COLUMNS} {_SCAN_DOWN})) m")
 _ROWS_AS_JSON = f"json_group_array(json_array({_SPAN_COLUMNS}))"
 _SQLITE_PROBE = text(
     "WITH p AS MATERIALIZED (SELECT json_extract(value, '$[0]') AS n, json_extract(value, '$[1]') AS entity_id, "
     "json_extract(value, '$[2]') AS pivot, json_extract(value, '$[3]') AS hi, json_extract(value, '$[4]') AS ws, "
-    + ", ".join(f"json_extract(value, '$[{5 + k}]') AS lo{k}" for k in _CLASSES) + " FROM json_each(:probes)) "
+    + ", ".join(f"json_extract(value, '$[{5 + i}]') AS {b}" for i, b in enumerate(_BOUNDS)) + ", "
+    + ", ".join(f"json_extract(value, '$[{9 + k}]') AS lo{k}" for k in _CLASSES) + " FROM json_each(:probes)) "
     # one JSON document for the whole probe: [[scan, [rows up], [rows down]], ...], read at once
     f"SELECT json_group_array(json_array(p.n, json((SELECT {_ROWS_AS_JSON} FROM (SELECT {_SPAN_COLUMNS} {_SCAN_UP}))), "
     f"json((SELECT {_ROWS_AS_JSON} FROM (SELECT {_SPAN_COLUMNS} {_SCAN_DOWN}))))) "
@@ -87,16 +98,19 @@ _SQLITE_PROBE = text(
 
 
 def _scans(probes: Sequence[Probe]) -> dict[tuple, list[int]]:
-    """{(entity, pivot, highest start, window start, lowest start per class): the probes asking}:
-    drafts of one article often look at one window for one entity (those dated by its day)."""
+    """{(entity, pivot, highest start, window start, the four bounds, lowest start per class): the
+    probes asking}: drafts of one article often look at one window for one entity (those dated by
+    its day)."""
     scans: dict[tuple, list[int]] = {}
     for n, probe in enumerate(probes):
         ws, we = probe.window
         pivot = min(max(probe.start, ws), we)
+        within = probe.within or (_EARLIEST, _LATEST)
+        around = probe.around or (_LATEST, _EARLIEST)
         lows = tuple(max(ws - dt.timedelta(days=SPAN_CLASS_DAYS[k]), _EARLIEST) if k < WIDEST_SPAN_CLASS
                      else _EARLIEST for k in _CLASSES)
         for entity_id in probe.entity_ids:
-            scans.setdefault((entity_id, pivot, we, ws, *lows), []).append(n)
+            scans.setdefault((entity_id, pivot, we, ws, *within, *around, *lows), []).append(n)
     return scans
 
 
@@ -111,7 +125,8 @@ def candidates(conn: Connection, probes: Sequence[Probe], *, keep: Callable[[int
     asking = list(scans.values())
     if conn.dialect.name == "postgresql":
         payload = json.dumps([dict(n=i, entity_id=key[0], pivot=key[1].isoformat(), hi=key[2].isoformat(),
-                                   ws=key[3].isoformat(), **{f"lo{k}": key[4 + k].isoformat() for k in _CLASSES})
+                                   ws=key[3].isoformat(), **{b: key[4 + j].isoformat() for j, b in enumerate(_BOUNDS)},
+                                   **{f"lo{k}": key[8 + k].isoformat() for k in _CLASSES})
                               for i, key in enumerate(scans)])
         for i, event_id, start, end, rank, inferred in conn.execute(_POSTGRES_PROBE,
                                                                       {"probes": payload, "rows": PROBE_ROWS}):
