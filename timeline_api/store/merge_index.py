@@ -4,7 +4,8 @@ the links of every event, with each entity's event count (models.MergeKey).
 
 A probe asks, for one draft: the events that share one of its entities and overlap its search
 window. Per (entity, span class) it is two range scans of ``ix_merge_index_probe`` from the
-draft's start, one up and one down, each stopping after ``PROBE_ROWS`` rows, so that an entity
+draft's start, one up and one down, each stopping after a few rows (``NEAR_ROWS`` in the shortest
+class, ``FAR_ROWS`` in the longer ones) that may agree in date, so that an entity
 in a fifth of a million events costs what a rare one does; the candidates come back closest
 first (by how far their interval is from the draft's). All the probes of an article are one
 statement: a lateral join on PostgreSQL, correlated subqueries on SQLite (which has no
@@ -26,9 +27,10 @@ from timeline_api.store.sql import any_of, insert_rows, sqlite_time
 MERGE_INDEX = MergeKey.__table__
 ENTITIES = Entity.__table__
 
-# rows each direction of each (entity, span class) scan may return: the closest dates first, so
-# the happening a report repeats (the same day, the month around it) is among them
-PROBE_ROWS = 8
+# rows each direction of each (entity, span class) scan may return, the closest dates first: in
+# the shortest class (a report's own day and week), and in each longer one
+NEAR_ROWS = 32
+FAR_ROWS = 8
 # candidates of one draft compared with it at most, closest first
 CANDIDATES = 50
 
@@ -68,32 +70,45 @@ _LOWEST_OF_CLASS = "CASE c.k " + " ".join(f"WHEN {k} THEN p.lo{k}" for k in _CLA
 _CLASS_ROWS = " UNION ALL ".join(f"SELECT {k} AS k" for k in _CLASSES)
 
 # Per (entity, window) of a probe and span class the entity has rows of: the rows closest to
-# the pivot (the draft's start), up to PROBE_ROWS starting at or after it, PROBE_ROWS before.
+# the pivot (the draft's start), up to a budget starting at or after it and as many before: the
+# shortest class (days, weeks: where a report's happening is) gets NEAR_ROWS, as a busy entity
+# can have many events on one day; the longer ones (months to centuries, which can only contain
+# a day's report) FAR_ROWS.
 _SPAN_COLUMNS = "event_id, date_start, date_end, granularity_rank, inferred"
 _AGREE = "((date_start >= p.wf AND date_end <= p.wt) OR (date_start <= p.sb AND date_end >= p.ef))"
-_SCAN_UP = ("FROM merge_index WHERE entity_id = p.entity_id AND span_class = c.k "
-            f"AND date_start >= p.pivot AND date_start < p.hi AND date_end > p.ws AND {_AGREE} "
-            "ORDER BY date_start LIMIT :rows")
-_SCAN_DOWN = (f"FROM merge_index WHERE entity_id = p.entity_id AND span_class = c.k "
-              f"AND date_start >= {_LOWEST_OF_CLASS} AND date_start < p.pivot AND date_end > p.ws AND {_AGREE} "
-              f"ORDER BY date_start DESC LIMIT :rows")
+_UP = ("FROM merge_index WHERE entity_id = p.entity_id AND span_class = c.k "
+       f"AND date_start >= p.pivot AND date_start < p.hi AND date_end > p.ws AND {_AGREE}{{only}} "
+       "ORDER BY date_start LIMIT {rows}")
+_DOWN = (f"FROM merge_index WHERE entity_id = p.entity_id AND span_class = c.k "
+         f"AND date_start >= {_LOWEST_OF_CLASS} AND date_start < p.pivot AND date_end > p.ws AND {_AGREE}{{only}} "
+         "ORDER BY date_start DESC LIMIT {rows}")
 _BOUNDS = ("wf", "wt", "sb", "ef")
+_POSTGRES_SCANS = " UNION ALL ".join(
+    f"(SELECT {_SPAN_COLUMNS} {scan.format(rows=rows, only=' AND ' + shortest)})"
+    for scan in (_UP, _DOWN) for rows, shortest in ((":near", "c.k = 0"), (":far", "c.k > 0")))
 _POSTGRES_PROBE = text(
     f"SELECT p.n, m.event_id, m.date_start, m.date_end, m.granularity_rank, m.inferred "
     f"FROM jsonb_to_recordset(CAST(:probes AS jsonb)) AS p(n int, entity_id varchar, pivot timestamp, "
     f"hi timestamp, ws timestamp, {', '.join(f'{b} timestamp' for b in _BOUNDS)}, "
     f"{', '.join(f'lo{k} timestamp' for k in _CLASSES)}) "
     f"JOIN entities e ON e.id = p.entity_id JOIN ({_CLASS_ROWS}) c ON (e.span_classes >> c.k) & 1 = 1 "
-    f"CROSS JOIN LATERAL ((SELECT {_SPAN_COLUMNS} {_SCAN_UP}) UNION ALL (SELECT {_SPAN_COLUMNS} {_SCAN_DOWN})) m")
+    f"CROSS JOIN LATERAL ({_POSTGRES_SCANS}) m")
 _ROWS_AS_JSON = f"json_group_array(json_array({_SPAN_COLUMNS}))"
+
+
+def _sqlite_scan(scan: str) -> str:
+    return (f"json(CASE WHEN c.k = 0 THEN (SELECT {_ROWS_AS_JSON} FROM (SELECT {_SPAN_COLUMNS} "
+            f"{scan.format(rows=':near', only='')})) ELSE (SELECT {_ROWS_AS_JSON} FROM (SELECT {_SPAN_COLUMNS} "
+            f"{scan.format(rows=':far', only='')})) END)")
+
+
 _SQLITE_PROBE = text(
     "WITH p AS MATERIALIZED (SELECT json_extract(value, '$[0]') AS n, json_extract(value, '$[1]') AS entity_id, "
     "json_extract(value, '$[2]') AS pivot, json_extract(value, '$[3]') AS hi, json_extract(value, '$[4]') AS ws, "
     + ", ".join(f"json_extract(value, '$[{5 + i}]') AS {b}" for i, b in enumerate(_BOUNDS)) + ", "
     + ", ".join(f"json_extract(value, '$[{9 + k}]') AS lo{k}" for k in _CLASSES) + " FROM json_each(:probes)) "
     # one JSON document for the whole probe: [[scan, [rows up], [rows down]], ...], read at once
-    f"SELECT json_group_array(json_array(p.n, json((SELECT {_ROWS_AS_JSON} FROM (SELECT {_SPAN_COLUMNS} {_SCAN_UP}))), "
-    f"json((SELECT {_ROWS_AS_JSON} FROM (SELECT {_SPAN_COLUMNS} {_SCAN_DOWN}))))) "
+    f"SELECT json_group_array(json_array(p.n, {_sqlite_scan(_UP)}, {_sqlite_scan(_DOWN)})) "
     f"FROM p JOIN entities e ON e.id = p.entity_id JOIN ({_CLASS_ROWS}) c ON (e.span_classes >> c.k) & 1 = 1")
 
 
@@ -114,6 +129,10 @@ def _scans(probes: Sequence[Probe]) -> dict[tuple, list[int]]:
     return scans
 
 
+def _budget(payload: str) -> dict:
+    return {"probes": payload, "near": NEAR_ROWS, "far": FAR_ROWS}
+
+
 def candidates(conn: Connection, probes: Sequence[Probe], *, keep: Callable[[int, Span], bool] | None = None,
                limit: int = CANDIDATES) -> list[list[Span]]:
     """For each probe, the events it finds (each once), closest first, at most ``limit``, among
@@ -128,8 +147,7 @@ def candidates(conn: Connection, probes: Sequence[Probe], *, keep: Callable[[int
                                    ws=key[3].isoformat(), **{b: key[4 + j].isoformat() for j, b in enumerate(_BOUNDS)},
                                    **{f"lo{k}": key[8 + k].isoformat() for k in _CLASSES})
                               for i, key in enumerate(scans)])
-        for i, event_id, start, end, rank, inferred in conn.execute(_POSTGRES_PROBE,
-                                                                      {"probes": payload, "rows": PROBE_ROWS}):
+        for i, event_id, start, end, rank, inferred in conn.execute(_POSTGRES_PROBE, _budget(payload)):
             span = Span(event_id, start, end, rank, bool(inferred))
             for n in asking[i]:
                 found[n].setdefault(event_id, span)
@@ -144,7 +162,7 @@ def candidates(conn: Connection, probes: Sequence[Probe], *, keep: Callable[[int
 
         payload = json.dumps([[i, key[0], *map(stamp, key[1:])] for i, key in enumerate(scans)])
         parse = dt.datetime.fromisoformat
-        found_rows = json.loads(conn.execute(_SQLITE_PROBE, {"probes": payload, "rows": PROBE_ROWS}).scalar_one())
+        found_rows = json.loads(conn.execute(_SQLITE_PROBE, _budget(payload)).scalar_one())
         for i, up, down in found_rows:
             for event_id, start, end, rank, inferred in (*up, *down):
                 span = None
