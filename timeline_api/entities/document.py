@@ -124,6 +124,7 @@ class Document:
     headline: set[int] = field(default_factory=set)  # tokens of title-case lines
     cap_mid: set[str] = field(default_factory=set)  # words capitalised where capitals are not forced
     cap_count: dict[str, int] = field(default_factory=dict)
+    lower_words: set[str] = field(default_factory=set)  # words written in lower case somewhere
     runs: list[NameRun] = field(default_factory=list)
     solo: set[str] = field(default_factory=set)  # words standing alone as a name somewhere
     heads: dict[str, set[tuple[str, ...]]] = field(default_factory=dict)  # first word -> longer names

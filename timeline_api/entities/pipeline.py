@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 
-from . import aliases, anaphora, build, context, kinds, lookup, roles, runs
+from . import aliases, anaphora, build, context, headlines, kinds, lookup, roles, runs
 from .document import Document
 
 
@@ -41,6 +41,7 @@ COMPONENTS: tuple[Component, ...] = (
     Component("aliases", partial(aliases.link_candidates, short_forms=True),
               "within-article short forms: surnames, acronyms, suffixes, variants, possessors",
               fallback=partial(aliases.link_candidates, short_forms=False)),
+    Component("headlines", headlines.link_headlines, "the article's names in title-case headline lines"),
     Component("roles", roles.assign_roles, "actor or place, qualifiers, affiliations, metonymy",
               fallback=roles.default_roles),
     Component("build", build.build_mentions, "entities and mentions built", optional=False),

@@ -26,11 +26,15 @@ _CONTRACTION = re.compile(r"['’](?:ve|re|ll|d|m|t)$", re.I)
 
 
 def capitals(doc: Document) -> None:
-    """Headline lines, and the words the article capitalises where capitals are not forced
-    (mid-sentence, outside headlines): what tells a name from a sentence's first word."""
+    """Headline lines, the words the article capitalises where capitals are not forced
+    (mid-sentence, outside headlines), and those it writes in lower case: what tells a name
+    from a sentence's first word."""
     doc.headline = headline_tokens(doc)
     headline = doc.headline
+    lower = doc.lower_words
     for k, t in enumerate(doc.tokens):
+        if t.text[:1].islower():
+            lower.add(t.text)
         if t.text[:1].isupper() and k not in headline:
             doc.cap_count[t.text] = doc.cap_count.get(t.text, 0) + 1
             if not t.initial:
@@ -161,7 +165,7 @@ def _clean_run(doc: Document, i: int, j: int) -> list[NameRun]:
     # unless an organisation word follows ("Boeing Co.", "Siemens Energy"); a word alone is
     # left to the linker, which knows the article's short forms so far ("Boeing said")
     if toks[i].initial and j - i > 1 and not confirmed(doc, toks[i]) \
-            and toks[i + 1].text not in L.PERSON_TITLES:
+            and toks[i + 1].text not in L.PERSON_TITLES and toks[i].text.lower() in doc.lower_words:
         org_follows = False
         for t in toks[i + 1:j]:
             if t.text in L.PERSON_TITLES:
@@ -249,7 +253,13 @@ def find_candidates(doc: Document) -> None:
         if len(inside) != len(near):
             continue  # a gazetteer name crossing the run ("the Kremlin"): the gazetteer wins
         if len(inside) == 1 and inside[0].i == i and inside[0].j == j:
-            continue  # exactly a gazetteer name: handled as a span
+            if inside[0].chosen is not None:
+                continue  # exactly a gazetteer name: handled as a span
+            # a gazetteer name the context ruled out ("Obama" the Japanese town, "Lindsay"):
+            # the run is read as a name of its own
+            covered.update(range(i, j))
+            items.append(Candidate(i, j, None, hint))
+            continue
         inside = [sp for sp in inside if sp.chosen is not None]
         inner = set()
         for sp in inside:
