@@ -78,6 +78,16 @@ def link_candidates(doc: Document, *, short_forms: bool = True) -> None:
             ent.add_alias(acr)
 
 
+def roles_of(ent: ArticleEntity) -> frozenset[str]:
+    """Landmarks and areas are places; an organisation named after its site is an actor and a
+    place ("Promises Treatment Center", "Wasilla Bible Church"); the rest are actors."""
+    if ent.kind in ("landmark", "region"):
+        return frozenset({LOCATION})
+    if ent.kind == "organization" and ent.name.rsplit(" ", 1)[-1] in L.FACILITY_WORDS:
+        return frozenset({ACTOR, LOCATION})
+    return frozenset({ACTOR})
+
+
 def is_descriptor(w: str) -> bool:
     """A lower-case common noun right before a name ("label", "retailer", "studio")."""
     return (len(w) >= 4 and w.isalpha() and w.islower() and w not in L.NOT_DESCRIPTORS
@@ -138,7 +148,7 @@ class _Linker:
         if hit is not None:
             self._note_model(hit[0], words, toks[it.i].sent)
             how = "alias" if " ".join(words) != hit[0].name else "name"
-            return Link(it, hit[0], it.i, it.j - 1, how, actor)
+            return Link(it, hit[0], it.i, it.j - 1, how, roles_of(hit[0]))
         if len(words) == 1:
             w = words[0]
             if w.isdigit():
@@ -168,7 +178,7 @@ class _Linker:
         else:
             ent.add_alias(doc.surface(it.i, it.j))
             self.aliases.register(words, ent, EXPLICIT)
-        roles = frozenset({LOCATION}) if ent.kind in ("landmark", "region") else actor
+        roles = roles_of(ent)
         self._note_model(ent, words, toks[it.i].sent)
         how = "name" if ent.name == doc.surface(it.i, it.j) else "alias"
         return Link(it, ent, it.i, it.j - 1, how, roles)

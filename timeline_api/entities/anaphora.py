@@ -21,6 +21,8 @@ from .document import ACTOR, Document
 from .types import Entity, Mention
 
 _IT_KINDS = frozenset(("product", "organization", "group"))
+# inside a description's modifiers: "the 26 - year - old actress", "The `` American Pie '' actress"
+_MODIFIER_PUNCTUATION = frozenset(("-", "`", "``", "''", "'", '"', "“", "”", "‘", "’"))
 
 
 def resolve_anaphora(doc: Document, *, pronouns: bool = True, descriptions: bool = True) -> None:
@@ -39,6 +41,7 @@ def resolve_anaphora(doc: Document, *, pronouns: bool = True, descriptions: bool
     n = len(toks)
     words = L.GENDERED_PRONOUNS | {"the", "The", "It"}
     described: dict[str, Entity] = {noun: doc.entity_of(ent) for noun, ent in doc.aliases.descriptors.items()}
+    salient = _salient_person(mentions)
     first_of: dict[int, tuple[int, Mention]] = {}  # sentence -> (token offset in it, first mention)
     sents = [t.sent for t in toks]  # non-decreasing
     actor = frozenset({ACTOR})
@@ -92,6 +95,32 @@ def resolve_anaphora(doc: Document, *, pronouns: bool = True, descriptions: bool
             continue
         if not descriptions or k + 1 >= n:
             continue
+        # "the actress", "the 36-year-old climber": the latest person who fits, named in this
+        # sentence before it or in the two before (not "the actress Tara Reid": a name follows)
+        q = k + 1
+        while q < min(k + 7, n - 1) and toks[q].text not in L.PERSON_NOUNS and (
+                toks[q].text[:1].isalnum() or toks[q].text in _MODIFIER_PUNCTUATION) and toks[q].text not in words:
+            q += 1
+        person_gender = L.PERSON_NOUNS.get(toks[q].text) if q < n else None
+        if person_gender is not None and not (q + 1 < n and toks[q + 1].text[:1].isupper()):
+            fits = None
+            for s_, m in reversed(people):
+                if s_ < sent - 2:
+                    break
+                g_ = gender.get(m.entity.key)
+                if person_gender == "-" or g_ is None or g_ == person_gender:
+                    fits = m.entity
+                    break
+            if fits is None and salient is not None and person_gender in (gender.get(salient.key) or person_gender, "-"):
+                # no one fits nearby: the person the article is about ("The actress, 33, checked
+                # in ..." above "Tara Reid ...")
+                fits = salient
+            if fits is not None:
+                pm = Mention(entity=fits, start=t.start, end=toks[q].end, text=text[t.start:toks[q].end],
+                             roles=actor, link="anaphor")
+                extra.append(pm)
+                people.append((sent, pm))
+            continue
         noun = toks[k + 1].text
         if not noun.islower() or (k + 2 < n and toks[k + 2].text[:1].isupper()):
             continue
@@ -123,3 +152,22 @@ def resolve_anaphora(doc: Document, *, pronouns: bool = True, descriptions: bool
                 break
     if extra:
         doc.mentions = sorted(mentions + extra, key=lambda m: m.start)
+
+
+# a person named this many times, and more than any other, is the one the article is about
+SALIENT_MENTIONS = 3
+
+
+def _salient_person(mentions: list[Mention]) -> Entity | None:
+    counts: dict[str, int] = {}
+    by_key: dict[str, Entity] = {}
+    for m in mentions:
+        if m.entity.kind == "person":
+            counts[m.entity.key] = counts.get(m.entity.key, 0) + 1
+            by_key[m.entity.key] = m.entity
+    if not counts:
+        return None
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if ranked[0][1] < SALIENT_MENTIONS or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return by_key[ranked[0][0]]

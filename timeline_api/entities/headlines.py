@@ -9,7 +9,8 @@ over one of them wins ("Paris Hilton" over Paris).
 """
 from __future__ import annotations
 
-from .document import ACTOR, LOCATION, SUFFIX, ArticleEntity, Candidate, Document, Link
+from .aliases import roles_of
+from .document import SUFFIX, ArticleEntity, Candidate, Document, Link
 
 
 def link_headlines(doc: Document) -> None:
@@ -53,7 +54,7 @@ def link_headlines(doc: Document) -> None:
             continue
         ent, size, over = hit
         replaced |= over
-        roles = frozenset({LOCATION}) if ent.kind in ("landmark", "region") else frozenset({ACTOR})
+        roles = roles_of(ent)
         how = "name" if doc.surface(i, i + size) == ent.name else "alias"
         added.append(Link(Candidate(i, i + size, kind=ent.kind), ent, i, i + size - 1, how, roles))
         k += size
