@@ -226,7 +226,21 @@ class _Linker:
         self.aliases.register(words, ent, EXPLICIT)
         if self.short_forms:
             self._short_forms(ent, words, kind)
+            self._without_place(ent, it, kind)
         return ent
+
+    def _without_place(self, ent: ArticleEntity, it: Candidate, kind: str) -> None:
+        """A team, firm or site named with its town goes by the rest of its name in the same
+        article ("Indianapolis Colts" ... "the Colts", "Malibu Promises Treatment Center" ...
+        "Promises Treatment Center"); never a person's ("Paris Hilton"), nor one generic word."""
+        if kind == "person" or it.place_head is None:
+            return
+        rest = self.doc.words(it.place_head, it.j)
+        caps = [w for w in rest if w[:1].isupper()]
+        if not caps or (len(rest) == 1 and (rest[0] in L.ORG_WORDS or rest[0] in L.NOT_NAMES)):
+            return
+        self.aliases.register(rest, ent, SUFFIX)
+        ent.add_alias(self.doc.surface(it.place_head, it.j))
 
     def _proxy(self, e: Entity, it: Candidate, words: tuple[str, ...]) -> None:
         """A gazetteer or registry actor named in full ("Tim Cook", "Wall Street Journal"): its

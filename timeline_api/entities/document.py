@@ -54,6 +54,7 @@ class Candidate:
     titled: bool = False
     places: tuple[str, ...] = ()
     kind: str | None = None
+    place_head: int | None = None  # end token of a place opening the name ("Indianapolis Colts")
 
 
 @dataclass

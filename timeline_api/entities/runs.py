@@ -276,7 +276,9 @@ def find_candidates(doc: Document) -> None:
                 continue
             places = tuple(sp.chosen.key for sp in inside if a <= sp.i and sp.j <= b
                            and doc.gazetteer.entities[sp.chosen.key].is_place)
-            items.append(Candidate(a, b, None, h, places))
+            head = next((sp.j for sp in inside if sp.i == a and sp.j < b
+                         and doc.gazetteer.entities[sp.chosen.key].is_place), None)
+            items.append(Candidate(a, b, None, h, places, place_head=head))
             covered.update(range(a, b))
     for sp in spans:
         if sp.i in covered:
