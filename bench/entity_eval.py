@@ -89,7 +89,7 @@ def sentence_of(spans, pos):
 def system_sentences(docs, gold_names, baseline=False):
     from timeline_api.entities import EntityMatcher
 
-    out = {g: set() for g in gold_names}
+    out: dict[str, set] = {g: set() for g in gold_names}
     t0 = time.perf_counter()
     matcher = None if baseline else EntityMatcher.default()
     t1 = time.perf_counter()
@@ -124,7 +124,17 @@ def main() -> None:
     ap.add_argument("--fast", action="store_true",
                     help="ecbplus: the pipeline alone with an in-memory stand-in for the store (seconds, not "
                          "minutes; a development aid), and where recall and precision are lost, by cause")
+    ap.add_argument("--without", action="append", default=[], metavar="COMPONENT",
+                    help="switch an optional matcher component off (repeatable; timeline_api/entities/pipeline.py)")
+    ap.add_argument("--ablation", action="store_true",
+                    help="ecbplus --fast and trial: the figures with each optional component switched off in turn")
     args = ap.parse_args()
+    if args.without:
+        from timeline_api.entities import EntityMatcher
+
+        EntityMatcher.set_default(EntityMatcher.default().without(args.without))
+    if args.ablation:
+        return ablation()
     if args.corpus == "ecbplus" and args.fast:
         return ecbplus_fast(args.errors)
     if args.corpus == "ecbplus":
@@ -297,6 +307,34 @@ def _gold_form(article, k: int) -> str:
     if len(words) <= 2 and words[-1] in _PRONOUNS:
         return "pronoun"
     return "description"
+
+
+def ablation() -> None:
+    """What each optional component gains: ECB+ (--fast) and trial figures with it switched off."""
+    import contextlib
+    import io
+
+    from timeline_api.entities import EntityMatcher
+    from timeline_api.entities.pipeline import COMPONENTS
+
+    full = EntityMatcher.default()
+    docs, gold = load_docs(), load_gold()
+    print("| switched off | ECB+ recall | precision | hits | trial recall | precision |")
+    print("|---|---|---|---|---|---|")
+    for c in (None, *(c for c in COMPONENTS if c.optional)):
+        EntityMatcher.set_default(full.without([c.name]) if c else full)
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            ecbplus_fast(0)
+        line = next(x for x in out.getvalue().splitlines() if x.startswith("sentences:"))
+        r, p = re.search(r"recall ([\d.]+), precision ([\d.]+)", line).groups()
+        hits = re.search(r"hits (\d+)", line).group(1)
+        sysout = system_sentences(docs, list(gold))[0]
+        th = sum(len(gold[g] & sysout[g]) for g in gold)
+        tr, tp = sum(map(len, gold.values())), sum(map(len, sysout.values()))
+        print(f"| {c.name if c else '(nothing: all on)'} | {r} | {p} | {hits} | {100 * th / tr:.1f} | "
+              f"{100 * th / max(tp, 1):.1f} |")
+    EntityMatcher.set_default(full)
 
 
 def ecbplus_fast(errors: int) -> None:

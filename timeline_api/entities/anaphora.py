@@ -42,6 +42,7 @@ def resolve_anaphora(doc: Document, *, pronouns: bool = True, descriptions: bool
     words = L.GENDERED_PRONOUNS | {"the", "The", "It"}
     described: dict[str, Entity] = {noun: doc.entity_of(ent) for noun, ent in doc.aliases.descriptors.items()}
     salient = _salient_person(mentions)
+    mention_starts = [m.start for m in mentions]
     first_of: dict[int, tuple[int, Mention]] = {}  # sentence -> (token offset in it, first mention)
     sents = [t.sent for t in toks]  # non-decreasing
     actor = frozenset({ACTOR})
@@ -102,7 +103,8 @@ def resolve_anaphora(doc: Document, *, pronouns: bool = True, descriptions: bool
                 toks[q].text[:1].isalnum() or toks[q].text in _MODIFIER_PUNCTUATION) and toks[q].text not in words:
             q += 1
         person_gender = L.PERSON_NOUNS.get(toks[q].text) if q < n else None
-        if person_gender is not None and not (q + 1 < n and toks[q + 1].text[:1].isupper()):
+        if person_gender is not None and not (q + 1 < n and toks[q + 1].text[:1].isupper()) \
+                and not _holds_mention(mention_starts, t.start, toks[q].end):
             fits = None
             for s_, m in reversed(people):
                 if s_ < sent - 2:
@@ -171,3 +173,9 @@ def _salient_person(mentions: list[Mention]) -> Entity | None:
     if ranked[0][1] < SALIENT_MENTIONS or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
         return None
     return by_key[ranked[0][0]]
+
+
+def _holds_mention(starts: list[int], start: int, end: int) -> bool:
+    """A mention starts inside [start, end) ("The American Pie actress" holds "American Pie")."""
+    k = bisect.bisect_left(starts, start)
+    return k < len(starts) and starts[k] < end
