@@ -113,7 +113,8 @@ def resolve_anaphora(doc: Document, *, pronouns: bool = True, descriptions: bool
                 if person_gender == "-" or g_ is None or g_ == person_gender:
                     fits = m.entity
                     break
-            if fits is None and salient is not None and person_gender in (gender.get(salient.key) or person_gender, "-"):
+            if fits is None and salient is not None \
+                    and person_gender in (gender.get(salient.key) or person_gender, "-"):
                 # no one fits nearby: the person the article is about ("The actress, 33, checked
                 # in ..." above "Tara Reid ...")
                 fits = salient
