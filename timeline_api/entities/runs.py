@@ -253,10 +253,10 @@ def find_candidates(doc: Document) -> None:
         if len(inside) != len(near):
             continue  # a gazetteer name crossing the run ("the Kremlin"): the gazetteer wins
         if len(inside) == 1 and inside[0].i == i and inside[0].j == j:
-            if inside[0].chosen is not None:
+            if inside[0].chosen is not None or not hint:
                 continue  # exactly a gazetteer name: handled as a span
-            # a gazetteer name the context ruled out ("Obama" the Japanese town, "Lindsay"):
-            # the run is read as a name of its own
+            # a gazetteer name the context ruled out after a person's title ("President Obama",
+            # not the Japanese town): the run is read as a name of its own
             covered.update(range(i, j))
             items.append(Candidate(i, j, None, hint))
             continue
