@@ -128,6 +128,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # needs a ".", a "/" or an "f" ("iframe", "spotify", ".pdf", "imgur.com/", "/maps/@"), so a
 # quote with those as character references (the same text once parsed) stays a blockquote.
 _MEDIA_TYPE_TRIGGERS = re.compile(r"[./f]")
+_SPACE = re.compile(r"\s")  # str.isspace's characters
 
 
 @dataclass(frozen=True)
@@ -298,7 +299,7 @@ def _safe_url(url: str | None) -> str | None:
         parts = urlsplit(url)
     except ValueError:
         return None
-    if parts.scheme.lower() in ("http", "https") and parts.netloc and not any(c.isspace() for c in url):
+    if parts.scheme.lower() in ("http", "https") and parts.netloc and not _SPACE.search(url):
         return url
     return None
 
