@@ -629,6 +629,7 @@ def measure(url: str, facts: Facts, clients: int, requests: int, memory_requests
                 break
             time.sleep(0.1)
         results["workers"] = len(workers)
+        results["rss_start_mb"] = max(_memory(pid)[0] for pid in workers)
         kinds = query_kinds(facts, {"paths": _deep_paths(probe, facts)})
         rng = random.Random(seed)
         local = threading.local()
@@ -738,9 +739,9 @@ def main() -> None:
         facts = store_facts(url)
         results = measure(url, facts, args.clients, args.requests, args.memory_requests)
         results["load"] = load_line()
-        print(f"workers: {results['workers']}, after {results['served']:,} requests: max RSS "
-              f"{results['rss_mb']:.0f} MB, private {results['private_mb']:.0f} MB; load {results['load']}",
-              file=sys.stderr)
+        print(f"workers: {results['workers']}, max RSS {results['rss_start_mb']:.0f} MB at the start; after "
+              f"{results['served']:,} requests: max RSS {results['rss_mb']:.0f} MB, private "
+              f"{results['private_mb']:.0f} MB; load {results['load']}", file=sys.stderr)
         print(json.dumps(results))
         if args.json:
             with open(args.json, "a") as out:
