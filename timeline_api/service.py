@@ -37,7 +37,7 @@ from timeline_api.store import repository
 from timeline_api.store.models import Article, Event, EventSource
 from timeline_api.store.models import Entity as EntityRow
 from timeline_api.store.retry import ATTEMPTS as STORE_ATTEMPTS
-from timeline_api.store.retry import is_transient
+from timeline_api.store.retry import is_transient, retry_transaction
 
 
 @dataclass(frozen=True)
@@ -123,11 +123,18 @@ def store_analysed(session: Session, data: ArticleInput, analysis: ArticleAnalys
 
 
 def delete_article(session: Session, article_id: int) -> bool:
+    """Delete an article (see _delete_article); a deadlock with a concurrent ingest, split or
+    delete touching the same events rolls back and tries again, as ingest does."""
+    return retry_transaction(session, lambda: _delete_article(session, article_id))
+
+
+def _delete_article(session: Session, article_id: int) -> bool:
     """Delete an article; events it alone reported go, the others are recomputed from
     their remaining sources. A merge the article made possible is undone: every report that
     came after it, in the events it left and in the events those could have joined instead,
     is offered again, article by article in the order they came, to the events as they stood
     then (_rejoin). One hop: a report that rejoins elsewhere does not set off another replay."""
+    repository.lock_for_curation(session)
     survivors = repository.delete_article(session, article_id)
     if survivors is None:
         return False
@@ -203,7 +210,12 @@ class SourceRef:
 
 def split_event(session: Session, event_id: int, refs: list[SourceRef]) -> tuple[Event, Event] | None:
     """Move the sources ``refs`` name out of an event into a new one (a merge that was wrong);
-    returns (the event, the new event), or None when there is no such event."""
+    returns (the event, the new event), or None when there is no such event. Retried, as
+    delete_article is, when it deadlocks with a concurrent writer."""
+    return retry_transaction(session, lambda: _split_event(session, event_id, refs))
+
+
+def _split_event(session: Session, event_id: int, refs: list[SourceRef]) -> tuple[Event, Event] | None:
     event = repository.get_event(session, event_id)
     if event is None:
         return None
@@ -378,6 +390,7 @@ def _absorb_short_forms(session: Session, new: list[EntityValue], in_article: se
 
 
 def _store(session: Session, article: Article, analysis: ArticleAnalysis) -> None:
+    repository.lock_for_ingest(session)
     repository.bump_store_version(session)
     drafts = analysis.events
     mentions = _link_to_stored(session, drafts, analysis.mentions)

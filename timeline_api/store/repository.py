@@ -622,6 +622,27 @@ def lock_merge_keys(session: Session, names: Iterable[str]) -> None:
                         {"keys": keys})
 
 
+_CURATION_LOCK = "curation"
+
+
+def lock_for_ingest(session: Session) -> None:
+    """Ingests run side by side, but never beside a curation (lock_for_curation)."""
+    _advisory(session, "pg_advisory_xact_lock_shared")
+
+
+def lock_for_curation(session: Session) -> None:
+    """A delete or a split rewires events that concurrent ingests may be joining, from
+    sources it has to read first: it runs alone, first thing in its transaction, so what it
+    reads stays true until it commits. Curation is rare and short; ingests wait for it. On
+    SQLite the single writer already takes turns (a stale read fails and is retried)."""
+    _advisory(session, "pg_advisory_xact_lock")
+
+
+def _advisory(session: Session, function: str) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"SELECT {function}(:key)"), {"key": _lock_key(_CURATION_LOCK)})
+
+
 def _lock_key(name: str) -> int:
     digest = hashlib.blake2b(b"timeline-merge:" + name.encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
