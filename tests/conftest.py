@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.engine import make_url
 
 from timeline_api import create_app
@@ -70,9 +71,28 @@ def database_url(request, tmp_path, sqlite_template) -> str:
     engine = create_engine(url)
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        # a transaction an earlier test left open would block this for ever: name it instead
+        conn.execute(text("SET LOCAL lock_timeout = '20s'"))
+        try:
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        except OperationalError:
+            engine.dispose()
+            pytest.fail(f"a test left a transaction open: {_open_transactions(url)}", pytrace=False)
     engine.dispose()
-    return url
+    # each test's connections carry its name, so a transaction it leaves open is traceable
+    return make_url(url).update_query_dict({"application_name": request.node.name[:63]}).render_as_string(
+        hide_password=False)
+
+
+def _open_transactions(url: str) -> list[str]:
+    admin = _admin_engine()
+    with admin.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT application_name, state, left(query, 120) FROM pg_stat_activity "
+            "WHERE datname = :name AND state LIKE 'idle in transaction%'"), {"name": make_url(url).database})
+        found = [" | ".join(map(str, row)) for row in rows]
+    admin.dispose()
+    return found
 
 
 @pytest.fixture

@@ -32,9 +32,14 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 def when_ready(server):
     # build the gazetteers and compile the grammar once, in the master, before the workers
     # fork: they share the memory copy-on-write and no request pays for the build
+    import gc
+
     from timeline_api.app import warm_up
 
     warm_up()
+    # what the master built is kept for good: out of the collector's sight, so that a
+    # worker's collections do not write to (and so copy) every page the workers share
+    gc.freeze()
 
 
 def post_fork(server, worker):

@@ -45,8 +45,8 @@ from timeline_api.store import merge_index, repository, writer
 from timeline_api.store.models import Article, Event, EventSource, utcnow
 from timeline_api.store.models import Entity as EntityRow
 from timeline_api.store.retry import ATTEMPTS as STORE_ATTEMPTS
-from timeline_api.store.retry import is_transient
-from timeline_api.store.writer import ArticleRecord, EventRecord, LinkRecord, SourceRecord
+from timeline_api.store.retry import is_transient, retry_transaction
+from timeline_api.store.writer import WrittenArticle, WrittenEvent, WrittenLink, WrittenSource
 
 
 @dataclass(frozen=True)
@@ -65,9 +65,9 @@ class ArticleInput:
 
 
 def ingest_article(session: Session, data: ArticleInput, matcher: EntityMatcher | None = None,
-                   budget: Budget = UNLIMITED) -> tuple[Article | ArticleRecord, bool]:
+                   budget: Budget = UNLIMITED) -> tuple[Article | WrittenArticle, bool]:
     """Store the article and its events; return (article, created): a created article as written
-    (``ArticleRecord``, with its events as they stand after it), an existing one as stored. Without a
+    (``WrittenArticle``, with its events as they stand after it), an existing one as stored. Without a
     matcher, the registry's (gazetteers plus curated entities) is used. Raises
     ``AnalysisTooLong`` (nothing stored) when the analysis outgrows ``budget``."""
     existing = find_existing(session, data)
@@ -101,13 +101,14 @@ def find_existing(session: Session, data: ArticleInput) -> ExistingArticle | Non
     return ExistingArticle(article, reason)
 
 
-def store_analysed(session: Session, data: ArticleInput, analysis: ArticleAnalysis) -> tuple[Article | ArticleRecord,
+def store_analysed(session: Session, data: ArticleInput, analysis: ArticleAnalysis) -> tuple[Article | WrittenArticle,
                                                                                          bool]:
     """Store an article analysed elsewhere (a worker process of the bulk ingest), in one
     transaction; return (article, created), as ingest_article does: a created article comes back
-    as written (``ArticleRecord``, with its events), an existing one as stored."""
+    as written (``WrittenArticle``, with its events), an existing one as stored."""
     for attempt in range(1, STORE_ATTEMPTS + 1):
         try:
+            repository.lock_for_ingest(session)
             repository.bump_store_version(session)
             record = _write(session, data, analysis)
             session.commit()
@@ -130,7 +131,7 @@ def store_analysed(session: Session, data: ArticleInput, analysis: ArticleAnalys
 
 
 def write_batch(session: Session, items: Sequence[tuple[ArticleInput, ArticleAnalysis]]
-                ) -> list[tuple[Article | ArticleRecord, bool]]:
+                ) -> list[tuple[Article | WrittenArticle, bool]]:
     """Store articles analysed elsewhere, in order, in one transaction: the bulk writer of
     ``timeline-api ingest`` and of synthetic stores (bench/). Each article is written as
     ``store_analysed`` writes it, merging with the events of those before it in the batch too;
@@ -138,10 +139,11 @@ def write_batch(session: Session, items: Sequence[tuple[ArticleInput, ArticleAna
     as that article with created False. Returns (article, created) per item. Should the batch
     lose a race to a concurrent writer, it is rolled back and its articles are stored one at a
     time, each in its own transaction with its own retries."""
-    results: list[tuple[Article | ArticleRecord, bool] | None] = [None] * len(items)
+    results: list[tuple[Article | WrittenArticle, bool] | None] = [None] * len(items)
     try:
+        repository.lock_for_ingest(session)
         repository.bump_store_version(session)
-        seen: dict[tuple[str, str], ArticleRecord] = {}
+        seen: dict[tuple[str, str], WrittenArticle] = {}
         stored = repository.stored_article_keys(session, [data for data, _ in items])
         for n, (data, analysis) in enumerate(items):
             keys = article_keys(data)
@@ -177,11 +179,18 @@ def article_keys(data: ArticleInput) -> list[tuple[str, str]]:
 
 
 def delete_article(session: Session, article_id: int) -> bool:
+    """Delete an article (see _delete_article); a deadlock with a concurrent ingest, split or
+    delete touching the same events rolls back and tries again, as ingest does."""
+    return retry_transaction(session, lambda: _delete_article(session, article_id))
+
+
+def _delete_article(session: Session, article_id: int) -> bool:
     """Delete an article; events it alone reported go, the others are recomputed from
     their remaining sources. A merge the article made possible is undone: every report that
     came after it, in the events it left and in the events those could have joined instead,
     is offered again, article by article in the order they came, to the events as they stood
     then (_rejoin). One hop: a report that rejoins elsewhere does not set off another replay."""
+    repository.lock_for_curation(session)
     counts = merge_index.Counts()
     survivors = repository.delete_article(session, article_id, counts)
     if survivors is None:
@@ -256,7 +265,12 @@ class SourceRef:
 
 def split_event(session: Session, event_id: int, refs: list[SourceRef]) -> tuple[Event, Event] | None:
     """Move the sources ``refs`` name out of an event into a new one (a merge that was wrong);
-    returns (the event, the new event), or None when there is no such event."""
+    returns (the event, the new event), or None when there is no such event. Retried, as
+    delete_article is, when it deadlocks with a concurrent writer."""
+    return retry_transaction(session, lambda: _split_event(session, event_id, refs))
+
+
+def _split_event(session: Session, event_id: int, refs: list[SourceRef]) -> tuple[Event, Event] | None:
     event = repository.get_event(session, event_id)
     if event is None:
         return None
@@ -440,10 +454,11 @@ def _absorb_short_forms(session: Session, new: list[EntityValue], in_article: se
             repository.merge_entities(session, rows[holder.entity_id], rows[full.key])
 
 
-def _write(session: Session, data: ArticleInput, analysis: ArticleAnalysis) -> ArticleRecord:
+def _write(session: Session, data: ArticleInput, analysis: ArticleAnalysis) -> WrittenArticle:
     """Write one article and its events in the transaction under way (store/writer.py): the
     entities it names, the article and its mentions, then each draft as a new event or as sources
-    of the stored event it is the same happening as. Returns what it wrote."""
+    of the stored event it is the same happening as. Returns what it wrote. The transaction has
+    taken repository.lock_for_ingest first thing."""
     conn = session.connection()
     drafts = analysis.events
     mentions = _link_to_stored(session, drafts, analysis.mentions)
@@ -466,7 +481,7 @@ def _write(session: Session, data: ArticleInput, analysis: ArticleAnalysis) -> A
     joined = writer.lock_events(conn, [found[0] for found in decisions if found is not None])
     before = {event_id: (_keys_of(event), _interval_of(event)) for event_id, event in joined.items()}
     source = article.ref()
-    created: list[EventRecord] = []
+    created: list[WrittenEvent] = []
     sources = []
     for draft, found in zip(drafts, decisions, strict=True):
         if found is None:
@@ -507,7 +522,7 @@ def _write(session: Session, data: ArticleInput, analysis: ArticleAnalysis) -> A
     writer.make_places_direct(conn, made_direct)
     writer.update_events(conn, [joined[event_id] for event_id in sorted(joined)])
     counts.write(conn)  # last: the rows of entities many articles name are locked only until commit
-    article.events = sorted([*created, *joined.values()], key=EventRecord.timeline_key)
+    article.events = sorted([*created, *joined.values()], key=WrittenEvent.timeline_key)
     return article
 
 
@@ -555,7 +570,7 @@ def _interval_of(event) -> merge_index.Interval:
                                 event.date_source != "explicit")
 
 
-def _words(event: EventRecord, new: list[frozenset[str]]) -> str:
+def _words(event: WrittenEvent, new: list[frozenset[str]]) -> str:
     """The event's words after new sources: those stored (from the quotes when there are none)
     and theirs."""
     if event.words is not None:
@@ -569,7 +584,7 @@ def _stored_words(words: frozenset[str]) -> str:
     return " ".join(sorted(words))
 
 
-def _join_links(event: EventRecord, new_sources: list[tuple[SourceRecord, Evidence]], refs):
+def _join_links(event: WrittenEvent, new_sources: list[tuple[WrittenSource, Evidence]], refs):
     """The links a stored event gains from new sources (an event's links are the union of its
     sources', a place named directly by any winning over one only enclosing): actors and places
     to add, and enclosing places now named. The event's own link lists are updated."""
@@ -584,15 +599,15 @@ def _join_links(event: EventRecord, new_sources: list[tuple[SourceRecord, Eviden
         for key, direct, qualifier in {loc[0]: loc for loc in _locations(evidence.locations, evidence.scope)}.values():
             link = places.get(key)
             if link is None:
-                places[key] = LinkRecord(refs[key], direct, qualifier)
+                places[key] = WrittenLink(refs[key], direct, qualifier)
                 added_places[key] = (key, direct, qualifier)
             elif direct and not link.direct:
-                places[key] = LinkRecord(link.entity, True, qualifier)
+                places[key] = WrittenLink(link.entity, True, qualifier)
                 if key in added_places:
                     added_places[key] = (key, True, qualifier)
                 else:
                     made_direct[key] = qualifier
-    event.actor_links = sorted([*event.actor_links, *(LinkRecord(refs[key]) for key in added_actors)],
+    event.actor_links = sorted([*event.actor_links, *(WrittenLink(refs[key]) for key in added_actors)],
                                key=lambda link: link.entity_id)
     event.location_links = sorted(places.values(), key=lambda link: link.entity_id)
     return sorted(added_actors), sorted(added_places.values()), sorted(made_direct.items())
@@ -621,27 +636,28 @@ def _record_merge(event, decision: MergeDecision) -> None:
         event.merge_score, event.merge_reason = decision.score, decision.reason
 
 
-def _new_event(draft: EventDraft, article: ArticleRecord, refs: dict[str, writer.EntityRef]) -> EventRecord:
+def _new_event(draft: EventDraft, article: WrittenArticle, refs: dict[str, writer.EntityRef]) -> WrittenEvent:
     """A draft as a new event (written later, when its id is known), with its links."""
     date = draft.date
     places: dict[str, tuple[str, bool, str | None]] = {}
     for key, direct, qualifier in _locations(draft.locations, draft.location_scope):
         if key not in places or (direct and not places[key][1]):
             places[key] = (key, direct, qualifier)
-    return EventRecord(
+    return WrittenEvent(
         id=0, date_value=date.value, date_start=date.start, date_end=date.end, granularity=date.granularity,
         granularity_rank=date.granularity_rank, date_text=_clip(date.text), date_source=date.source,
         date_mod=date.mod, date_offset=article.published_offset, summary=draft.summary, status=draft.status,
         confidence=corroborated(draft.confidence, 1), first_published_at=article.published_at,
         words=_stored_words(frozenset().union(*(e.words for e in draft.evidence))),
-        actor_links=[LinkRecord(refs[key]) for key in sorted({a.key for a in draft.actors})],
-        location_links=[LinkRecord(refs[key], direct, qualifier) for key, direct, qualifier in sorted(places.values())],
+        actor_links=[WrittenLink(refs[key]) for key in sorted({a.key for a in draft.actors})],
+        location_links=[WrittenLink(refs[key], direct, qualifier)
+                        for key, direct, qualifier in sorted(places.values())],
     )
 
 
-def _evidence_source(evidence: Evidence, article: writer.ArticleRef) -> SourceRecord:
+def _evidence_source(evidence: Evidence, article: writer.ArticleRef) -> WrittenSource:
     d = evidence.date
-    return SourceRecord(
+    return WrittenSource(
         id=0, article_id=article.id, article=article, start=evidence.start, end=evidence.end, quote=evidence.quote,
         date_value=d.value, date_start=d.start, date_end=d.end, granularity=d.granularity, date_text=_clip(d.text),
         date_source=d.source, date_mod=d.mod, status=evidence.status, confidence=evidence.confidence)

@@ -12,7 +12,7 @@ from timeline_api.pipeline import ArticleAnalysis, EventDate, EventDraft, Eviden
 from timeline_api.pipeline.merging import signature
 from timeline_api.service import ArticleInput, ingest_article, write_batch
 from timeline_api.store.db import Database
-from timeline_api.store.models import span_class
+from timeline_api.store.models import merge_span
 
 # Our own reports: one bombing told three ways, an arrest the same day and place, a strike.
 BOMBING = [
@@ -54,7 +54,7 @@ def _invariants(database_url: str) -> None:
     assert {(e, k, _time(s), _time(end), r, bool(i)) for e, k, _, s, end, r, i in indexed} == {
         (e, k, _time(s), _time(end), r, bool(i)) for e, k, s, end, r, i in linked}
     for _, entity_id, cls, start, end, _, _ in indexed:
-        assert cls == span_class(_time(start), _time(end))
+        assert cls == merge_span(_time(start), _time(end))
         assert classes[entity_id] >> cls & 1, (entity_id, cls)  # a probe of its class is not skipped
 
 

@@ -148,3 +148,22 @@ def test_export_pages_link_to_the_next_page(client, post_article):
     second = client.get(next_url.replace("http://localhost", ""))
     rows = second.data.decode().splitlines()[1:]
     assert len(rows) == 2 and "2022-03-03" in rows[0]
+
+
+def test_a_page_is_sent_as_its_schema_would_dump_it(client, post_article):
+    """The view builds the contract's dicts and sends them as they are (one serialisation): they
+    must already be what TimelineSchema dumps, datetimes as ISO text with their offset."""
+    from timeline_api.api.events import EventSchema
+    from timeline_api.api.timeline import TimelineSchema
+
+    post_article(REPORT, published_at="2023-06-05T23:45:00-05:00", title="Drones", url="https://example.test/a")
+    post_article("Floods hit Lagos on 2 February 2024.", published_at="2024-02-03")
+    body = client.get("/v1/timeline?actor=Ukraine&location=Kharkiv&location=Lagos").get_json()
+    assert body["events"] and body["resolved"]
+    assert TimelineSchema().dump(body) == body
+    assert body["events"][0]["sources"][0]["published_at"] == "2023-06-05T23:45:00-05:00"
+    every = client.get("/v1/timeline").get_json()
+    assert TimelineSchema().dump(every) == every
+    assert {s["published_at"] for e in every["events"] for s in e["sources"]} >= {"2024-02-03T00:00:00Z"}
+    one = client.get(f"/v1/events/{every['events'][0]['id']}").get_json()
+    assert EventSchema().dump(one) == one

@@ -151,8 +151,8 @@ def test_ics_has_geo_deployment_uids_and_the_export_time(client, post_article, a
     # the deployment's uid (one per database): the same whatever host name the calendar is read by
     other_host = client.get("/v1/timeline.ics?location=Moscow", base_url="https://timelines.example.org").data
     assert str(icalendar.Calendar.from_ical(other_host).walk("VEVENT")[0]["UID"]) == str(vevent["UID"])
-    with app.app_context():
-        uid = repository.deployment(app.extensions["timeline_db"].sessionmaker()).uid
+    with app.extensions["timeline_db"].sessionmaker() as session:
+        uid = repository.deployment(session).uid
     assert str(vevent["UID"]) == f"event-{vevent_id(vevent)}-{uid}@timeline-api"
     assert vevent["GEO"].latitude == pytest.approx(55.75, abs=0.1)
     assert vevent["GEO"].longitude == pytest.approx(37.62, abs=0.1)

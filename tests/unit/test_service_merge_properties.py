@@ -8,9 +8,11 @@ import uuid
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from timeline_api.service import ArticleInput, delete_article, ingest_article
 from timeline_api.store.db import Database
+from timeline_api.store.models import Article
 from timeline_api.store.repository import TimelineQuery
 
 # Our own reports: one bombing told four ways (one of them bridges the others' wording), an
@@ -32,10 +34,11 @@ POOL = [
 
 def _events(session) -> list[tuple]:
     events, _ = TimelineQuery(limit=1000).run(session)
+    hashes = dict(session.execute(select(Article.id, Article.content_hash)).all())
     shape = []
     for event in events:
-        sources = sorted((s.article.content_hash, s.start) for s in event.sources)
-        shape.append((event.date_value, tuple(sources), tuple(sorted(link.entity_id for link in event.actor_links))))
+        sources = sorted((hashes[s.article_id], s.start) for s in event.sources)
+        shape.append((event.date_value, tuple(sources), tuple(sorted(actor.entity_id for actor in event.actors))))
     return sorted(shape)
 
 

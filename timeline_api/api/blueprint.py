@@ -45,6 +45,11 @@ IF_MATCH = {"name": "If-Match", "in": "header", "required": False, "schema": {"t
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = JsonBodyParser()
 
+    def arguments(self, schema, *args, **kwargs):
+        """flask-smorest's, with one schema instance per view: given a class, webargs would
+        make an instance (copying every field) on each request."""
+        return super().arguments(schema() if isinstance(schema, type) else schema, *args, **kwargs)
+
     def etag_from_store(self):
         """Decorate a GET view, innermost (just above ``def``): ETag from the store version,
         304 for a client that holds it (api/caching.py); the OpenAPI document says so."""

@@ -6,7 +6,7 @@ import re
 from importlib.metadata import version
 
 import marshmallow as ma
-from flask import current_app, g
+from flask import Response, current_app, g
 from flask_smorest import abort
 from sqlalchemy.orm import Session
 
@@ -166,6 +166,13 @@ def require_text_within_limit(text: str) -> None:
     if len(text) > limit:
         abort(422, message=f"Text is longer than {limit} characters.",
               errors={"text": [f"Longer than the limit of {limit} characters."]})
+
+
+def dumped(body: dict) -> Response:
+    """The JSON response of a body already in the form its schema dumps (the view's
+    ``@blp.response`` still documents the schema, and passes a Response through untouched):
+    a page is serialised once, not built and then dumped again."""
+    return current_app.json.response(body)
 
 
 def page_limit(args: dict) -> int:

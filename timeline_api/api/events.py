@@ -2,6 +2,8 @@
 POST /v1/events/{id}/split."""
 from __future__ import annotations
 
+import datetime as dt
+
 import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import abort
@@ -13,7 +15,7 @@ from timeline_api.pipeline.events import STATUSES, TIMELINE_GRANULARITIES
 from timeline_api.registry import KINDS
 from timeline_api.service import SourceRef, SplitError, split_event
 from timeline_api.store import repository
-from timeline_api.store.models import Event
+from timeline_api.store.repository import EventRecord, SourceRow
 
 blp = Blueprint("events", __name__, url_prefix="/v1/events", description="Dated events and their evidence")
 
@@ -78,14 +80,16 @@ class EventSchema(ResponseSchema):
         "description": "Why the reports of several articles are this one event; null for one article's"})
 
 
-def event_to_dict(event: Event) -> dict:
-    """The contract's event shape from a loaded ORM event (relations eagerly loaded)."""
+def event_to_dict(event: EventRecord) -> dict:
+    """The contract's event, as EventSchema dumps it (strings for dates, rounded scores), so the
+    views send it as it is, without a second pass through the schema."""
+    offset = event.date_offset
     return {
         "id": event.id,
         "date": {
             "value": event.date_value,
-            "start": clock.iso_wall_clock(event.date_start, event.date_offset),
-            "end": clock.iso_wall_clock(event.date_end, event.date_offset),
+            "start": _wall_clock(event.date_start, offset),
+            "end": _wall_clock(event.date_end, offset),
             "granularity": event.granularity,
             "text": event.date_text,
             "source": event.date_source,
@@ -93,17 +97,15 @@ def event_to_dict(event: Event) -> dict:
         },
         "summary": event.summary,
         "status": event.status,
-        "actors": [{"id": link.entity.id, "name": link.entity.name, "kind": link.entity.kind}
-                   for link in event.actor_links],
-        "locations": [{"id": link.entity.id, "name": link.entity.name, "kind": link.entity.kind,
-                       "qualifier": link.qualifier, "latitude": link.entity.latitude,
-                       "longitude": link.entity.longitude}
-                      for link in event.location_links if link.direct],
+        "actors": [{"id": a.entity_id, "name": a.name, "kind": a.kind} for a in event.actors],
+        "locations": [{"id": p.entity_id, "name": p.name, "kind": p.kind, "qualifier": p.qualifier,
+                       "latitude": p.latitude, "longitude": p.longitude}
+                      for p in event.places if p.direct],
         "sources": [{
             "article_id": source.article_id,
-            "url": source.article.url,
-            "title": source.article.title,
-            "published_at": source.article.published_at_with_offset,
+            "url": source.url,
+            "title": source.title,
+            "published_at": _published_at(source),
             "start": source.start,
             "end": source.end,
             "quote": source.quote,
@@ -114,6 +116,19 @@ def event_to_dict(event: Event) -> dict:
     }
 
 
+def _wall_clock(moment: dt.datetime, offset: int | None) -> str:
+    # clock.iso_wall_clock, without making an aware datetime for the usual case of UTC
+    return moment.isoformat() + "Z" if not offset else clock.iso_wall_clock(moment, offset)
+
+
+def _published_at(source: SourceRow) -> str:
+    """When the source's article was published, on the publisher's clock, as FlexibleDateTime
+    writes it (``2025-11-02T23:45:00-05:00``; ``Z`` for UTC)."""
+    if not source.published_offset:
+        return source.published_at.isoformat() + "Z"
+    return clock.from_utc(source.published_at, source.published_offset).isoformat()
+
+
 @blp.route("/<int(max=2147483647):event_id>")
 class EventResource(MethodView):
     @blp.response(200, EventSchema)
@@ -121,7 +136,7 @@ class EventResource(MethodView):
     @blp.etag_from_store()
     def get(self, event_id: int):
         """One event with every source that reports it"""
-        event = repository.get_event(db_session(), event_id)
+        event = repository.event_record(db_session(), event_id)
         if event is None:
             abort(404, message=f"No event with id {event_id}.")
         return event_to_dict(event)
@@ -169,5 +184,5 @@ class EventSplit(MethodView):
         if result is None:
             abort(404, message=f"No event with id {event_id}.")
         event, new = result
-        return {"event": event_to_dict(repository.get_event(session, event.id)),
-                "split": event_to_dict(repository.get_event(session, new.id))}
+        return {"event": event_to_dict(repository.event_record(session, event.id)),
+                "split": event_to_dict(repository.event_record(session, new.id))}

@@ -121,13 +121,14 @@ _MOD_WORDS = {
     "LESS_THAN": "less than", "MORE_THAN": "more than", "EQUAL_OR_LESS": "at most", "EQUAL_OR_MORE": "at least",
     "START": "early", "MID": "mid", "END": "late", "APPROX": "about",
 }
-_EVENT_SCHEMA = EventSchema()
+_EVENT_FIELDS = frozenset(EventSchema().fields)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # TimelineJS picks a slide's media type by matching patterns against media.url, in order;
 # every pattern it tries before "blockquote" that is not anchored at the start of the URL
 # needs a ".", a "/" or an "f" ("iframe", "spotify", ".pdf", "imgur.com/", "/maps/@"), so a
 # quote with those as character references (the same text once parsed) stays a blockquote.
 _MEDIA_TYPE_TRIGGERS = re.compile(r"[./f]")
+_SPACE = re.compile(r"\s")  # str.isspace's characters
 
 
 @dataclass(frozen=True)
@@ -298,7 +299,7 @@ def _safe_url(url: str | None) -> str | None:
         parts = urlsplit(url)
     except ValueError:
         return None
-    if parts.scheme.lower() in ("http", "https") and parts.netloc and not any(c.isspace() for c in url):
+    if parts.scheme.lower() in ("http", "https") and parts.netloc and not _SPACE.search(url):
         return url
     return None
 
@@ -554,9 +555,18 @@ def to_csv(events: Iterable[dict], context: ExportContext) -> Iterator[str]:
 # ------------------------------------------------------------------ JSON lines
 
 def to_jsonl(events: Iterable[dict], context: ExportContext) -> Iterator[str]:
-    """Each event as the JSON format's schema writes it (so not the view's ``group``)."""
+    """Each event as the JSON format's schema writes it (so not the view's ``group``). The
+    view's dicts are in that form already; a datetime (a caller's own dicts) is written as the
+    schema writes it."""
     for event in events:
-        yield _dumps(_EVENT_SCHEMA.dump(event)) + "\n"
+        yield json.dumps({key: value for key, value in event.items() if key in _EVENT_FIELDS},
+                         ensure_ascii=False, separators=(",", ":"), default=_iso_datetime) + "\n"
+
+
+def _iso_datetime(value: Any) -> str:
+    if not isinstance(value, dt.datetime):
+        raise TypeError(f"{type(value).__name__} is not JSON serializable")
+    return _rfc3339(value)
 
 
 # ------------------------------------------------------------------ iCalendar

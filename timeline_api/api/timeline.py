@@ -26,6 +26,7 @@ from timeline_api.api.common import (
     RequestSchema,
     ResponseSchema,
     db_session,
+    dumped,
     page_limit,
     settings,
 )
@@ -83,6 +84,9 @@ class ExportArgs(TimelineArgs):
 class FormatAlias(RequestSchema):
     # not in the OpenAPI document: generated clients call the export operations instead
     format = ma.fields.String(load_default="json", validate=ma.validate.OneOf(("json", *EXPORT_FORMATS)))
+
+
+FORMAT_ALIAS = FormatAlias()
 
 
 class ResolvedEntitySchema(ResponseSchema):
@@ -181,7 +185,7 @@ class Timeline(MethodView):
         (`?format=` with one of those names answers as that operation, for URLs handed out
         before they existed.)
         """
-        fmt = blp.ARGUMENTS_PARSER.parse(FormatAlias(), location="query")["format"]
+        fmt = blp.ARGUMENTS_PARSER.parse(FORMAT_ALIAS, location="query")["format"]
         if fmt != "json":
             return export(fmt, args)
         session = db_session()
@@ -194,7 +198,7 @@ class Timeline(MethodView):
         warnings = _warnings(asked)
         if warnings:
             body["warnings"] = warnings
-        return body
+        return dumped(body)
 
 
 def _export_view(fmt: str) -> type[MethodView]:
@@ -271,9 +275,9 @@ def _lanes(asked: list[AskedEntity]) -> list[Lane]:
     return []
 
 
-def _lane_of(event, lanes: list[Lane]) -> str | None:
-    # location links include the places that enclose the named one, as the filter does
-    linked = {link.entity_id for link in event.actor_links} | {link.entity_id for link in event.location_links}
+def _lane_of(event: repository.EventRecord, lanes: list[Lane]) -> str | None:
+    # the places include those that enclose the named one, as the filter matches them
+    linked = {a.entity_id for a in event.actors} | {p.entity_id for p in event.places}
     return next((lane.group.id for lane in lanes if lane.entity_ids & linked), None)
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, delete, func, select, text, update
 from sqlalchemy.engine import Connection
 
-from timeline_api.store.models import SPAN_CLASS_DAYS, WIDEST_SPAN_CLASS, Entity, MergeKey, span_class
+from timeline_api.store.models import MERGE_SPAN_DAYS, WIDEST_MERGE_SPAN, Entity, MergeKey, merge_span
 from timeline_api.store.sql import any_of, insert_rows, sqlite_time
 
 MERGE_INDEX = MergeKey.__table__
@@ -64,7 +64,7 @@ class Probe:
 
 _EARLIEST = dt.datetime(1, 1, 1)
 _LATEST = dt.datetime(9999, 12, 31)
-_CLASSES = range(WIDEST_SPAN_CLASS + 1)
+_CLASSES = range(WIDEST_MERGE_SPAN + 1)
 # lo{k}: the earliest start an interval of span class k overlapping the window can have
 _LOWEST_OF_CLASS = "CASE c.k " + " ".join(f"WHEN {k} THEN p.lo{k}" for k in _CLASSES) + " END"
 _CLASS_ROWS = " UNION ALL ".join(f"SELECT {k} AS k" for k in _CLASSES)
@@ -122,7 +122,7 @@ def _scans(probes: Sequence[Probe]) -> dict[tuple, list[int]]:
         pivot = min(max(probe.start, ws), we)
         within = probe.within or (_EARLIEST, _LATEST)
         around = probe.around or (_LATEST, _EARLIEST)
-        lows = tuple(max(ws - dt.timedelta(days=SPAN_CLASS_DAYS[k]), _EARLIEST) if k < WIDEST_SPAN_CLASS
+        lows = tuple(max(ws - dt.timedelta(days=MERGE_SPAN_DAYS[k]), _EARLIEST) if k < WIDEST_MERGE_SPAN
                      else _EARLIEST for k in _CLASSES)
         for entity_id in probe.entity_ids:
             scans.setdefault((entity_id, pivot, we, ws, *within, *around, *lows), []).append(n)
@@ -192,7 +192,7 @@ class Interval:
 
 
 def rows(event_id: int, entity_ids: Iterable[str], interval: Interval) -> list[dict]:
-    cls = span_class(interval.start, interval.end)
+    cls = merge_span(interval.start, interval.end)
     return [dict(event_id=event_id, entity_id=entity_id, span_class=cls, date_start=interval.start,
                  date_end=interval.end, granularity_rank=interval.granularity_rank, inferred=interval.inferred)
             for entity_id in sorted(entity_ids)]
@@ -205,7 +205,7 @@ class Counts:
         self.deltas: dict[str, list[int]] = {}  # entity id -> [count delta, span class bits]
 
     def add(self, entity_ids: Iterable[str], interval: Interval | None, delta: int = 1) -> None:
-        bits = 0 if interval is None else 1 << span_class(interval.start, interval.end)
+        bits = 0 if interval is None else 1 << merge_span(interval.start, interval.end)
         for entity_id in entity_ids:
             entry = self.deltas.setdefault(entity_id, [0, 0])
             entry[0] += delta
@@ -254,7 +254,7 @@ def sync(conn: Connection, event_id: int, keys: set[str], interval: Interval, ol
         conn.execute(_DROP, [dict(event=event_id, key=key) for key in sorted(gone)])
         counts.add(gone, None, -1)
     if kept and old_interval != interval:
-        conn.execute(_MOVE, dict(event=event_id, span_class=span_class(interval.start, interval.end),
+        conn.execute(_MOVE, dict(event=event_id, span_class=merge_span(interval.start, interval.end),
                                  date_start=interval.start, date_end=interval.end,
                                  granularity_rank=interval.granularity_rank, inferred=interval.inferred))
         counts.add(kept, interval, 0)

@@ -10,6 +10,7 @@ import datetime as dt
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Computed,
     DateTime,
     Float,
     ForeignKey,
@@ -21,8 +22,11 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    literal_column,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.functions import FunctionElement
 
 from timeline_api.pipeline import clock
 
@@ -42,6 +46,53 @@ def utcnow() -> dt.datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+# How long an event's interval lasts, in classes: class c holds the intervals that last at most
+# SPAN_LIMITS[c] (an hour; a day; a week; a month; a quarter; a year of 365 days, of 366; a
+# decade; a century), and the last class, SPAN_CLASSES - 1, the longer ones. A time window
+# [from, to) can only overlap an event of class c < SPAN_CLASSES - 1 that starts after
+# from - SPAN_LIMITS[c], so an index on (class, start) gives each class's part of a window
+# as one range bounded at both ends, however long the store's history (TimelineQuery).
+# The limits sit on the calendar's own lengths so that the unit before a window's start (the
+# year before a window from 1 January) falls outside its class's range.
+SPAN_LIMITS = tuple(dt.timedelta(days=days) for days in (1 / 24, 1, 7, 31, 92, 365, 366, 3660, 36600))
+SPAN_CLASSES = len(SPAN_LIMITS) + 1
+# SQLite computes the length in floating-point days (julianday): a class takes intervals up to
+# this much longer than its limit, and every bound a query derives from a limit is this wider
+SPAN_SLACK = dt.timedelta(seconds=1)
+
+
+class span_class(FunctionElement):
+    """The class (SPAN_LIMITS) of the interval [start, end): a generated column's expression."""
+
+    type = SmallInteger()
+    name = "span_class"
+    inherit_cache = True
+
+
+@compiles(span_class, "postgresql")
+def _span_class_postgresql(element, compiler, **kw):
+    start, end = (compiler.process(arg, **kw) for arg in element.clauses)
+    cases = " ".join(f"WHEN {end} - {start} <= INTERVAL '{int(limit.total_seconds())} seconds' THEN {c}"
+                     for c, limit in enumerate(SPAN_LIMITS))
+    return f"CASE {cases} ELSE {len(SPAN_LIMITS)} END"
+
+
+@compiles(span_class, "sqlite")
+def _span_class_sqlite(element, compiler, **kw):
+    start, end = (compiler.process(arg, **kw) for arg in element.clauses)
+    seconds = f"(julianday({end}) - julianday({start})) * 86400"
+    slack = SPAN_SLACK.total_seconds()
+    cases = " ".join(f"WHEN {seconds} <= {limit.total_seconds() + slack:.0f} THEN {c}"
+                     for c, limit in enumerate(SPAN_LIMITS))
+    return f"CASE {cases} ELSE {len(SPAN_LIMITS)} END"
+
+
+def _span_column() -> Computed:
+    # stored on PostgreSQL (it requires it), virtual on SQLite (ALTER TABLE can add no other):
+    # the migration writes each database's DDL
+    return Computed(span_class(literal_column("date_start"), literal_column("date_end")))
 
 
 class Article(Base):
@@ -99,9 +150,11 @@ class Event(Base):
     merge_score: Mapped[float | None] = mapped_column(Float)
     # the content words of its sources' quotes (pipeline.merging.signature), space-separated: what
     # merging compares, kept so that a candidate costs no quotes to read and tokenise. None for
-    # events stored before migration 0006 (merging computes them from the quotes then)
+    # events stored before migration 0007 (merging computes them from the quotes then)
     words: Mapped[str | None] = mapped_column(Text, deferred=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # the class of the interval's length (SPAN_LIMITS), computed by the database
+    span: Mapped[int] = mapped_column(SmallInteger, _span_column())
 
     sources: Mapped[list[EventSource]] = relationship(
         back_populates="event", cascade="all, delete-orphan", passive_deletes=True,
@@ -119,6 +172,9 @@ class Event(Base):
         # the timeline's keyset order
         Index("ix_events_timeline_order", "date_start", "granularity_rank", "first_published_at", "id"),
         Index("ix_events_date_end", "date_end"),
+        # time windows: each class of length is a range of starts, bounded at both ends; the end
+        # rides along so the overlap is checked in the index
+        Index("ix_events_window", "span", "date_start", "granularity_rank", "first_published_at", "id", "date_end"),
     )
 
 
@@ -193,7 +249,7 @@ class Entity(Base):
     kind_guessed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # the events it is an actor or a named place of (its rows in merge_index), kept by every write
     # that changes them, so that listings and searches read it instead of counting links.
-    # Deferred: the ORM's users never need it, and migrations before 0006 run these models.
+    # Deferred: the ORM's users never need it, and migrations before 0007 run these models.
     event_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0", deferred=True)
     # bit i set: it may have merge_index rows of span class i (set as rows come, never cleared),
     # so a merge-candidate probe skips the classes it has none of, and a new entity costs none
@@ -264,17 +320,36 @@ class EntityMention(Base):
     __table_args__ = (Index("ix_entity_mentions_entity_page", "entity_id", "article_id", "start", "id"),)
 
 
-class EventActor(Base):
+class TimelinePosition:
+    """Copies of the event's timeline sort key, interval and its class on a link row, so that
+    an entity's timeline is a walk of one index in timeline order (entity, class, start, ...):
+    a page costs the same for an actor of ten events and one of a hundred thousand. The
+    database keeps them (migration 0006r's triggers): a link inserted without them takes its
+    event's, and changing an event's sort key or interval changes its links'."""
+
+    date_start: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    date_end: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    granularity_rank: Mapped[int | None] = mapped_column(SmallInteger)
+    first_published_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    span: Mapped[int | None] = mapped_column(SmallInteger, _span_column())
+
+
+def _timeline_index(table: str) -> Index:
+    return Index(f"ix_{table}_timeline", "entity_id", "span", "date_start", "granularity_rank", "first_published_at",
+                 "event_id", "date_end")
+
+
+class EventActor(TimelinePosition, Base):
     __tablename__ = "event_actors"
 
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
     entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True)
     entity: Mapped[Entity] = relationship()
 
-    __table_args__ = (Index("ix_event_actors_entity_event", "entity_id", "event_id"),)
+    __table_args__ = (Index("ix_event_actors_entity_event", "entity_id", "event_id"), _timeline_index("event_actors"))
 
 
-class EventLocation(Base):
+class EventLocation(TimelinePosition, Base):
     """Where an event happened. Besides the place named (``direct``), every
     enclosing place is linked too, so ``location=Russia`` is one indexed lookup
     that also finds events in Moscow."""
@@ -287,7 +362,8 @@ class EventLocation(Base):
     qualifier: Mapped[str | None] = mapped_column(String(64))
     entity: Mapped[Entity] = relationship()
 
-    __table_args__ = (Index("ix_event_locations_entity_event", "entity_id", "event_id"),)
+    __table_args__ = (Index("ix_event_locations_entity_event", "entity_id", "event_id"),
+                      _timeline_index("event_locations"))
 
 
 # ---------------------------------------------------------------- the merge index
@@ -297,14 +373,15 @@ class EventLocation(Base):
 # interval's length is bounded: so each row carries its length's class, and a window probes
 # each class from (window start - the class's longest interval). Changing these bounds needs a
 # migration that recomputes merge_index.span_class.
-SPAN_CLASS_DAYS = (8, 93, 367, 3654)  # a day or a week; a month or quarter; a year; a decade; longer
-WIDEST_SPAN_CLASS = len(SPAN_CLASS_DAYS)
+MERGE_SPAN_DAYS = (8, 93, 367, 3654)  # a day or a week; a month or quarter; a year; a decade; longer
+WIDEST_MERGE_SPAN = len(MERGE_SPAN_DAYS)
 
 
-def span_class(start: dt.datetime, end: dt.datetime) -> int:
-    """The class of an interval's length: the first of SPAN_CLASS_DAYS it fits, else the widest."""
+def merge_span(start: dt.datetime, end: dt.datetime) -> int:
+    """The merge index's class of an interval's length: the first of MERGE_SPAN_DAYS it fits, else
+    the widest. (Coarser than SPAN_LIMITS, the timeline's classes: a probe scans each class.)"""
     days = (end - start).total_seconds() / 86400
-    return next((i for i, bound in enumerate(SPAN_CLASS_DAYS) if days <= bound), WIDEST_SPAN_CLASS)
+    return next((i for i, bound in enumerate(MERGE_SPAN_DAYS) if days <= bound), WIDEST_MERGE_SPAN)
 
 
 class MergeKey(Base):

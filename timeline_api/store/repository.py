@@ -11,7 +11,30 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import String, and_, bindparam, delete, exists, func, or_, select, text, tuple_, union_all
+from sqlalchemy import (
+    JSON,
+    Row,
+    DateTime,
+    Float,
+    Integer,
+    String,
+    and_,
+    any_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    text,
+    tuple_,
+    union,
+    union_all,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, load_only, selectinload
@@ -46,6 +69,9 @@ from timeline_api.store.models import (
     EventActor,
     EventLocation,
     EventSource,
+    SPAN_CLASSES,
+    SPAN_LIMITS,
+    SPAN_SLACK,
     MergeKey,
     RegistryVersion,
     SourceActor,
@@ -331,7 +357,7 @@ def event_counts(session: Session, entity_ids: Sequence[str]) -> dict[str, int]:
 
 def linked_event_counts(session: Session, entity_ids: Sequence[str]) -> dict[str, int]:
     """The same, counted from the links (what the counters must equal; and the only count before
-    migration 0006, which the migrations before it rely on)."""
+    migration 0007, which the migrations before it rely on)."""
     ids = list(dict.fromkeys(entity_ids))
     if not ids:
         return {}
@@ -533,6 +559,27 @@ def lock_merge_keys(session: Session, names: Iterable[str]) -> None:
                         {"keys": keys})
 
 
+_CURATION_LOCK = "curation"
+
+
+def lock_for_ingest(session: Session) -> None:
+    """Ingests run side by side, but never beside a curation (lock_for_curation)."""
+    _advisory(session, "pg_advisory_xact_lock_shared")
+
+
+def lock_for_curation(session: Session) -> None:
+    """A delete or a split rewires events that concurrent ingests may be joining, from
+    sources it has to read first: it runs alone, first thing in its transaction, so what it
+    reads stays true until it commits. Curation is rare and short; ingests wait for it. On
+    SQLite the single writer already takes turns (a stale read fails and is retried)."""
+    _advisory(session, "pg_advisory_xact_lock")
+
+
+def _advisory(session: Session, function: str) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"SELECT {function}(:key)"), {"key": _lock_key(_CURATION_LOCK)})
+
+
 def _lock_key(name: str) -> int:
     digest = hashlib.blake2b(b"timeline-merge:" + name.encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
@@ -657,17 +704,237 @@ def _event_loading():
 
 
 def get_event(session: Session, event_id: int) -> Event | None:
+    """The event as an ORM object with its sources and links, for the writes that change it
+    (reads take ``event_record``)."""
     return session.scalars(select(Event).where(Event.id == event_id).options(*_event_loading())).first()
 
 
-def _sort_key(event: Event) -> list:
-    return [event.date_start.isoformat(), event.granularity_rank,
-            event.first_published_at.isoformat(), event.id]
+# The rows a read gives an event (load_events): plain rows, read by name.
+#   a source: event_id, article_id, url, title, published_at (naive UTC), published_offset, start,
+#     end, quote
+#   an actor or a place: event_id, place (False: an actor), entity_id, name, kind, direct (False
+#     for a place that only encloses one a source names, Russia for Moscow: the filters match it,
+#     timelines do not show it), qualifier, latitude, longitude
+SourceRow = Row
+LinkRow = Row
+
+
+@dataclass(slots=True)
+class EventRecord:
+    """An event as reads show it, read in plain rows: its columns, its actors, its places (the
+    enclosing ones too), its sources in the order they came."""
+
+    id: int
+    date_value: str
+    date_start: dt.datetime
+    date_end: dt.datetime
+    date_offset: int | None
+    granularity: str
+    granularity_rank: int
+    date_text: str | None
+    date_source: str
+    date_mod: str | None
+    summary: str
+    status: str
+    confidence: float
+    first_published_at: dt.datetime
+    merge_reason: str | None
+    merge_score: float | None
+    actors: list[LinkRow] = field(default_factory=list)
+    places: list[LinkRow] = field(default_factory=list)
+    sources: list[SourceRow] = field(default_factory=list)
+
+
+def _among_ids(column, dialect: str):
+    return _among(column, "ids", dialect, Integer)
+
+
+@functools.cache
+def _page_statements(dialect: str) -> tuple:
+    """What a page loads, built once per database kind: the events with the ids ``ids``, their
+    sources (with their articles) in the order they came, their actors and places (enclosing
+    places too), by event and entity id."""
+    events = select(
+        Event.id, Event.date_value, Event.date_start, Event.date_end, Event.date_offset, Event.granularity,
+        Event.granularity_rank, Event.date_text, Event.date_source, Event.date_mod, Event.summary, Event.status,
+        Event.confidence, Event.first_published_at, Event.merge_reason, Event.merge_score,
+    ).where(_among_ids(Event.id, dialect))
+    sources = (
+        select(EventSource.event_id, EventSource.article_id, Article.url, Article.title, Article.published_at,
+               Article.published_offset, EventSource.start, EventSource.end, EventSource.quote)
+        .join(Article, Article.id == EventSource.article_id)
+        .where(_among_ids(EventSource.event_id, dialect)).order_by(EventSource.id))
+    entities = union_all(
+        select(EventActor.event_id, literal(False).label("place"), Entity.id.label("entity_id"), Entity.name,
+               Entity.kind, literal(True).label("direct"), null().label("qualifier"), null().label("latitude"),
+               null().label("longitude"))
+        .join(Entity, Entity.id == EventActor.entity_id).where(_among_ids(EventActor.event_id, dialect)),
+        select(EventLocation.event_id, literal(True), Entity.id, Entity.name, Entity.kind, EventLocation.direct,
+               EventLocation.qualifier, Entity.latitude, Entity.longitude)
+        .join(Entity, Entity.id == EventLocation.entity_id).where(_among_ids(EventLocation.event_id, dialect)),
+    ).order_by(literal_column("event_id"), literal_column("entity_id"))
+    return events, sources, entities
+
+
+def load_events(session: Session, event_ids: Sequence[int]) -> list[EventRecord]:
+    """The events with these ids, in that order, with their links and sources: three statements
+    whatever their number, plain rows, no ORM objects (reading them was most of a page's work)."""
+    ids = list(dict.fromkeys(event_ids))
+    if not ids:
+        return []
+    connection = session.connection()
+    events, sources, entities = _page_statements(connection.dialect.name)
+    # all(), not the result's iterator: it fetches rows one call at a time
+    records = {row[0]: EventRecord(*row) for row in connection.execute(events, {"ids": ids}).all()}
+    for source in connection.execute(sources, {"ids": ids}).all():
+        records[source.event_id].sources.append(source)
+    for link in connection.execute(entities, {"ids": ids}).all():
+        record = records[link.event_id]
+        (record.places if link.place else record.actors).append(link)
+    return [records[i] for i in ids if i in records]
+
+
+def event_record(session: Session, event_id: int) -> EventRecord | None:
+    found = load_events(session, [event_id])
+    return found[0] if found else None
+
+
+# A filter by more entities than this reads each class of interval length for all of them at
+# once and sorts what it finds, rather than walking each entity's timeline on its own (an
+# ambiguous name can stand for dozens, and SQLite allows 500 terms in a compound SELECT).
+WALKED_ENTITIES = 8
+# Links counted at most, to choose which of an actor and a place filter leads a query.
+DRIVER_PROBE = 2_000
+_LINKS = {"actor": EventActor, "place": EventLocation}
+
+
+def _among(column, name: str, dialect: str, item_type=String):
+    """``column`` is one of the values bound as ``name``, in one parameter: an array on
+    PostgreSQL, a JSON array on SQLite. A list of bound values (IN (?, ?, ...)) is rendered
+    anew for each length, which cost a page more than the database's own work."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(item_type)))
+    return column.in_(text(f"SELECT value FROM json_each(:{name})").bindparams(bindparam(name, type_=JSON)))
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What the SQL of a timeline statement depends on; the values are bound, so each shape is
+    built once (building a statement of a dozen walks cost more than running it)."""
+
+    dialect: str
+    lead: str | None  # the links the walk follows: "actor", "place", or None (the events)
+    walked: int  # entities walked one by one, bound as entity_0...; 0: all at once, as "entities"
+    probes: tuple[str, ...]  # the other roles asked for, checked per event, bound as <role>_ids
+    filters: tuple  # which of the event's own filters are set (and how many words)
+    since: bool  # from
+    until: bool  # to
+    after: bool  # a cursor
+    order: str
+    count: bool  # count the matches rather than list them
+
+
+def _event_filter_clauses(filters: tuple) -> list:
+    article, sources, confidence, date_sources, statuses, granularities, words = filters
+    clauses = []
+    if article:
+        clauses.append(Event.id.in_(select(EventSource.event_id)
+                                    .where(EventSource.article_id == bindparam("article_id", type_=Integer))))
+    if sources:
+        clauses.append(exists().where(EventSource.event_id == Event.id, EventSource.article_id == Article.id,
+                                      func.lower(Article.source).in_(bindparam("sources", expanding=True))))
+    if confidence:
+        clauses.append(Event.confidence >= bindparam("min_confidence", type_=Float))
+    for wanted, column, name in ((date_sources, Event.date_source, "date_sources"), (statuses, Event.status, "statuses"),
+                                 (granularities, Event.granularity, "granularities")):
+        if wanted:
+            clauses.append(column.in_(bindparam(name, expanding=True)))
+    clauses += [func.lower(Event.summary).like(bindparam(f"word_{i}", type_=String), escape="\\")
+                for i in range(words)]
+    return clauses
+
+
+@functools.lru_cache(maxsize=512)
+def _timeline_statement(shape: _Shape):
+    """The statement of (id, date_start, granularity_rank, first_published_at) of the events a
+    query of this shape matches from its cursor on, in timeline order, at most ``limit``; or
+    their count."""
+    table = Event if shape.lead is None else _LINKS[shape.lead]
+    event_id = Event.id if shape.lead is None else table.event_id
+    walk = select(event_id.label("id"), table.date_start, table.granularity_rank, table.first_published_at)
+    for role in shape.probes:
+        other = _LINKS[role]
+        walk = walk.where(exists().where(other.event_id == event_id,
+                                         _among(other.entity_id, f"{role}_ids", shape.dialect)))
+    filters = _event_filter_clauses(shape.filters)
+    if filters:
+        if shape.lead is not None:
+            walk = walk.join(Event, Event.id == table.event_id)
+        walk = walk.where(*filters)
+    order = (table.date_start, table.granularity_rank, table.first_published_at, event_id)
+    if shape.after:
+        cursor = tuple_(*(bindparam(f"after_{i}", type_=column.type) for i, column in enumerate(order)))
+        walk = walk.where(tuple_(*order) > cursor if shape.order == "asc" else tuple_(*order) < cursor)
+    if shape.until:  # interval overlap with the half-open [from, to)
+        walk = walk.where(table.date_start < bindparam("to", type_=DateTime))
+    if shape.since:
+        walk = walk.where(table.date_end > bindparam("from", type_=DateTime))
+    if shape.lead is None:
+        groups = [walk]
+    elif shape.walked:
+        groups = [walk.where(table.entity_id == bindparam(f"entity_{i}", type_=String)) for i in range(shape.walked)]
+    else:
+        groups = [walk.where(_among(table.entity_id, "entities", shape.dialect))]
+    walks = groups
+    if shape.lead is not None or shape.since:  # a walk per class of length, bounded by the window
+        walks = []
+        for group in groups:
+            for span in range(SPAN_CLASSES):
+                part = group.where(table.span == span)
+                if shape.since and span < len(SPAN_LIMITS):
+                    part = part.where(table.date_start > bindparam(f"since_{span}", type_=DateTime))
+                walks.append(part)
+    distinct = shape.lead is not None and shape.walked != 1  # an event of two of the entities asked for
+    if shape.count:
+        if len(walks) > 1 or distinct:
+            merged = union_all(*walks).subquery() if not distinct else union(*walks).subquery()
+            return select(func.count()).select_from(merged)
+        return select(func.count()).select_from(walks[0].subquery())
+    ordering = order if shape.order == "asc" else tuple(column.desc() for column in order)
+    limit = bindparam("limit", type_=Integer)
+    walks = [w.order_by(*ordering).limit(limit) for w in walks]
+    if len(walks) == 1:
+        return walks[0]
+    merged = union_all(*(select(w.subquery()) for w in walks)).subquery()
+    keys = (merged.c.id, merged.c.date_start, merged.c.granularity_rank, merged.c.first_published_at)
+    stmt = select(*keys).group_by(*keys) if distinct else select(*keys)
+    order = (merged.c.date_start, merged.c.granularity_rank, merged.c.first_published_at, merged.c.id)
+    return stmt.order_by(*(order if shape.order == "asc" else tuple(c.desc() for c in order))).limit(limit)
+
+
+@functools.lru_cache(maxsize=8)
+def _links_counted(role: str, dialect: str):
+    """How many links the entities bound as ``ids`` have in ``role``, counted up to DRIVER_PROBE."""
+    link = _LINKS[role]
+    some = select(link.event_id).where(_among(link.entity_id, "ids", dialect)).limit(DRIVER_PROBE).subquery()
+    return select(func.count()).select_from(some)
+
+
+def _earlier(moment: dt.datetime, delta: dt.timedelta) -> dt.datetime:
+    return moment - delta if moment - dt.datetime.min > delta else dt.datetime.min
 
 
 @dataclass
 class TimelineQuery:
-    """A page of the timeline: filters, order and keyset position."""
+    """A page of the timeline: filters, order and keyset position.
+
+    The plans (docs/architecture.md, "Timeline queries"): a page first finds the sort keys of
+    its events, in an index that holds the timeline order, then loads those events
+    (``load_events``). Without an actor or place, the walk is over the events' timeline index;
+    filtered by entities, over the links' copies of the sort key (entity, length class, start,
+    ...), one walk per entity and class, merged: the cost of a page does not depend on how many
+    events the entity has, nor on the store's size. A time window bounds each class's walk at
+    both ends (models.SPAN_LIMITS)."""
 
     actors: list[str] = field(default_factory=list)  # entity ids, already resolved
     locations: list[str] = field(default_factory=list)
@@ -690,63 +957,84 @@ class TimelineQuery:
                       self.article_id, self.min_confidence, sorted(self.date_sources), sorted(self.statuses),
                       sorted(self.granularities), self.words, sorted(self.sources), self.order)
 
-    def statement(self, session: Session):
-        stmt = select(Event)
-        if self.actors:
-            stmt = stmt.where(exists().where(
-                EventActor.event_id == Event.id, EventActor.entity_id.in_(self.actors)))
-        if self.locations:
-            stmt = stmt.where(exists().where(
-                EventLocation.event_id == Event.id, EventLocation.entity_id.in_(self.locations)))
-        if self.article_id is not None:
-            stmt = stmt.where(exists().where(
-                EventSource.event_id == Event.id, EventSource.article_id == self.article_id))
-        if self.sources:
-            stmt = stmt.where(exists().where(
-                EventSource.event_id == Event.id, EventSource.article_id == Article.id,
-                func.lower(Article.source).in_([s.lower() for s in self.sources])))
-        if self.min_confidence is not None:
-            stmt = stmt.where(Event.confidence >= self.min_confidence)
-        if self.date_sources:
-            stmt = stmt.where(Event.date_source.in_(self.date_sources))
-        if self.statuses:
-            stmt = stmt.where(Event.status.in_(self.statuses))
-        if self.granularities:
-            stmt = stmt.where(Event.granularity.in_(self.granularities))
-        for word in self.words:
-            escaped = word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            stmt = stmt.where(func.lower(Event.summary).like(f"%{escaped}%", escape="\\"))
-        # interval overlap with the half-open [from, to)
-        if self.date_from is not None:
-            stmt = stmt.where(Event.date_end > self.date_from)
-        if self.date_to is not None:
-            stmt = stmt.where(Event.date_start < self.date_to)
-        order_cols = (Event.date_start, Event.granularity_rank, Event.first_published_at, Event.id)
-        if self.cursor:
-            key = tuple_(*decode_cursor(self.cursor, (keyset.timestamp, keyset.integer(0, 2**15 - 1),
-                                                      keyset.timestamp, keyset.ROW_ID),
-                                        **_signing(session, self.scope())))
-            cols = tuple_(*order_cols)
-            stmt = stmt.where(cols > key if self.order == "asc" else cols < key)
-        ordering = order_cols if self.order == "asc" else tuple(c.desc() for c in order_cols)
-        return stmt.order_by(*ordering).limit(self.limit + 1).options(*_event_loading())
-
-    def run(self, session: Session) -> tuple[list[Event], str | None]:
-        rows = list(session.scalars(self.statement(session)))
-        page = rows[: self.limit]
-        next_cursor = (encode_cursor(_sort_key(page[-1]), **_signing(session, self.scope()))
-                       if len(rows) > self.limit else None)
-        return page, next_cursor
+    def run(self, session: Session) -> tuple[list[EventRecord], str | None]:
+        keys = session.connection().execute(*self.statement(session, limit=self.limit + 1)).all()
+        page = keys[: self.limit]
+        next_cursor = (encode_cursor(_cursor_key(page[-1]), **_signing(session, self.scope()))
+                       if len(keys) > self.limit else None)
+        return load_events(session, [key.id for key in page]), next_cursor
 
     def count(self, session: Session) -> int:
         """How many events match, from the cursor on, whatever the page size."""
-        matching = self.statement(session).limit(None).order_by(None).subquery()
-        return session.scalar(select(func.count()).select_from(matching))
+        return session.connection().scalar(*self.statement(session, count=True))
 
     def cursor_after(self, session: Session, n: int) -> str | None:
         """The cursor of the events that follow the first ``n``; None when none follow."""
-        rows = list(session.scalars(replace(self, limit=1).statement(session).offset(n - 1)))
-        return encode_cursor(_sort_key(rows[0]), **_signing(session, self.scope())) if len(rows) > 1 else None
+        keys = session.connection().execute(*self.statement(session, limit=n + 1)).all()
+        return encode_cursor(_cursor_key(keys[n - 1]), **_signing(session, self.scope())) if len(keys) > n else None
+
+    def statement(self, session: Session, limit: int | None = None, count: bool = False) -> tuple:
+        """(statement, parameters): the sort keys (id, date_start, granularity_rank,
+        first_published_at) of the matching events from the cursor on, in timeline order, at
+        most ``limit``; or (``count``) how many match."""
+        dialect = session.get_bind().dialect.name
+        params: dict = {}
+        if self.cursor:
+            after = decode_cursor(self.cursor, (keyset.timestamp, keyset.integer(0, 2**15 - 1), keyset.timestamp,
+                                                keyset.ROW_ID), **_signing(session, self.scope()))
+            params.update({f"after_{i}": value for i, value in enumerate(after)})
+        roles = {role: list(dict.fromkeys(ids)) for role, ids in (("actor", self.actors), ("place", self.locations))
+                 if ids}
+        lead = self._leading(session, roles)
+        walked = 0
+        if lead is not None:
+            ids = roles.pop(lead)
+            walked = len(ids) if len(ids) <= WALKED_ENTITIES else 0
+            params.update({f"entity_{i}": entity_id for i, entity_id in enumerate(ids)} if walked
+                          else {"entities": ids})
+        params.update({f"{role}_ids": ids for role, ids in roles.items()})
+        if self.date_from is not None:
+            params["from"] = self.date_from
+            params.update({f"since_{span}": _earlier(self.date_from, limit_ + SPAN_SLACK)
+                           for span, limit_ in enumerate(SPAN_LIMITS)})
+        if self.date_to is not None:
+            params["to"] = self.date_to
+        if limit is not None:
+            params["limit"] = limit
+        shape = _Shape(dialect=dialect, lead=lead, walked=walked, probes=tuple(sorted(roles)),
+                       filters=self._filters(params), since=self.date_from is not None,
+                       until=self.date_to is not None, after=bool(self.cursor), order=self.order, count=count)
+        return _timeline_statement(shape), params
+
+    def _filters(self, params: dict) -> tuple:
+        """Which of the event's own filters are set (a _Shape's ``filters``); their values go to ``params``."""
+        if self.article_id is not None:
+            params["article_id"] = self.article_id
+        if self.sources:
+            params["sources"] = [s.lower() for s in self.sources]
+        if self.min_confidence is not None:
+            params["min_confidence"] = self.min_confidence
+        for name in ("date_sources", "statuses", "granularities"):
+            if getattr(self, name):
+                params[name] = list(getattr(self, name))
+        for i, word in enumerate(self.words):
+            escaped = word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            params[f"word_{i}"] = f"%{escaped}%"
+        return (self.article_id is not None, bool(self.sources), self.min_confidence is not None,
+                bool(self.date_sources), bool(self.statuses), bool(self.granularities), len(self.words))
+
+    def _leading(self, session: Session, roles: dict[str, list[str]]) -> str | None:
+        """Which entity filter the walk follows: none, the only one, or of an actor and a place
+        filter the one with fewer links (counted up to DRIVER_PROBE); the other is checked per event."""
+        if len(roles) < 2:
+            return next(iter(roles), None)
+        dialect = session.get_bind().dialect.name
+        connection = session.connection()
+        return min(roles, key=lambda role: connection.scalar(_links_counted(role, dialect), {"ids": roles[role]}))
+
+
+def _cursor_key(row) -> list:
+    return [row.date_start.isoformat(), row.granularity_rank, row.first_published_at.isoformat(), row.id]
 
 
 # ---------------------------------------------------------------- the entity registry
@@ -943,5 +1231,9 @@ def bump_store_version(session: Session) -> None:
 _store_version_bumps: dict[str, object] = {}
 
 
+_STORE_VERSION = select(func.coalesce(func.sum(StoreVersion.version), 0))
+
+
 def store_version(session: Session) -> int:
-    return int(session.scalar(select(func.coalesce(func.sum(StoreVersion.version), 0))))  # a Decimal on PostgreSQL
+    # read before every GET (its ETag): through the connection, without the ORM's overhead
+    return int(session.connection().scalar(_STORE_VERSION))  # a Decimal on PostgreSQL

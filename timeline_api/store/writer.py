@@ -4,7 +4,7 @@ An article is a handful of statements whatever its size: the entities it names u
 (``ON CONFLICT DO NOTHING``, in id order), the article, its mentions, its new events and their
 sources as multi-row inserts that return their ids, the links as executemany, and the events it
 joins locked and read in four. No ORM unit of work: an ingest writes rows, and the records it
-returns (``EventRecord``...) are what it wrote, with the attribute names the ORM models have, so
+returns (``WrittenEvent``...) are what it wrote, with the attribute names the ORM models have, so
 the HTTP layer renders them as it renders events read back.
 
 The rules (which draft joins which event, what an event's date is) are the service's; this module
@@ -94,7 +94,9 @@ class EntityRef:
 
 
 @dataclass(frozen=True, slots=True)
-class LinkRecord:
+class WrittenLink:
+    """An actor or a place of an event, as reads give it too (entity_id, name, kind, ...)."""
+
     entity: EntityRef
     direct: bool = True
     qualifier: str | None = None
@@ -102,6 +104,22 @@ class LinkRecord:
     @property
     def entity_id(self) -> str:
         return self.entity.id
+
+    @property
+    def name(self) -> str:
+        return self.entity.name
+
+    @property
+    def kind(self) -> str:
+        return self.entity.kind
+
+    @property
+    def latitude(self) -> float | None:
+        return self.entity.latitude
+
+    @property
+    def longitude(self) -> float | None:
+        return self.entity.longitude
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +138,7 @@ class ArticleRef:
 
 
 @dataclass(slots=True)
-class ArticleRecord:
+class WrittenArticle:
     """An article as written, and the events it reports, as they stand after it (timeline order)."""
 
     id: int
@@ -134,7 +152,7 @@ class ArticleRecord:
     published_offset: int | None
     text: str
     created_at: dt.datetime
-    events: list[EventRecord] = field(default_factory=list)
+    events: list[WrittenEvent] = field(default_factory=list)
 
     @property
     def published_at_with_offset(self) -> dt.datetime:
@@ -145,7 +163,7 @@ class ArticleRecord:
 
 
 @dataclass(slots=True)
-class SourceRecord:
+class WrittenSource:
     """A row of event_sources, with its article and the entities it names."""
 
     id: int
@@ -164,9 +182,26 @@ class SourceRecord:
     status: str
     confidence: float
 
+    # what a read's source row gives of its article (api.events.event_to_dict reads these)
+    @property
+    def url(self) -> str | None:
+        return self.article.url
+
+    @property
+    def title(self) -> str | None:
+        return self.article.title
+
+    @property
+    def published_at(self) -> dt.datetime:
+        return self.article.published_at
+
+    @property
+    def published_offset(self) -> int | None:
+        return self.article.published_offset
+
 
 @dataclass(slots=True)
-class EventRecord:
+class WrittenEvent:
     """A row of events with its sources (by id) and links (by entity id)."""
 
     id: int
@@ -186,12 +221,21 @@ class EventRecord:
     merge_reason: str | None = None
     merge_score: float | None = None
     words: str | None = None
-    sources: list[SourceRecord] = field(default_factory=list)
-    actor_links: list[LinkRecord] = field(default_factory=list)
-    location_links: list[LinkRecord] = field(default_factory=list)
+    sources: list[WrittenSource] = field(default_factory=list)
+    actor_links: list[WrittenLink] = field(default_factory=list)
+    location_links: list[WrittenLink] = field(default_factory=list)
 
     def timeline_key(self) -> tuple:
         return self.date_start, self.granularity_rank, self.first_published_at, self.id
+
+    # the names a read's record (repository.EventRecord) gives them
+    @property
+    def actors(self) -> list[WrittenLink]:
+        return self.actor_links
+
+    @property
+    def places(self) -> list[WrittenLink]:
+        return self.location_links
 
 
 EVENT_FIELDS = ("date_value", "date_start", "date_end", "granularity", "granularity_rank", "date_text",
@@ -329,7 +373,7 @@ _INSERT_ARTICLE = insert(ARTICLES)
 
 def insert_article(conn: Connection, *, url: str | None, external_id: str | None, content_hash: str,
                    title: str | None, source: str | None, language: str, published_at: dt.datetime,
-                   published_offset: int | None, text: str, created_at: dt.datetime) -> ArticleRecord:
+                   published_offset: int | None, text: str, created_at: dt.datetime) -> WrittenArticle:
     fields = dict(url=url, external_id=external_id, content_hash=content_hash, title=title, source=source,
                   language=language, published_at=published_at, published_offset=published_offset, text=text,
                   created_at=created_at)
@@ -337,9 +381,9 @@ def insert_article(conn: Connection, *, url: str | None, external_id: str | None
         (article_id,) = allocate_ids(conn, ARTICLES, 1)
     else:  # the insert takes the write lock: only then is the highest id this transaction's to follow
         article_id = conn.execute(_INSERT_ARTICLE.returning(ARTICLES.c.id), fields).scalar_one()
-        return ArticleRecord(id=article_id, **fields)
+        return WrittenArticle(id=article_id, **fields)
     conn.execute(_INSERT_ARTICLE, dict(fields, id=article_id))
-    return ArticleRecord(id=article_id, **fields)
+    return WrittenArticle(id=article_id, **fields)
 
 
 def insert_mentions(conn: Connection, article_id: int, mentions: Iterable[tuple[str, int, int, str, str]]) -> None:
@@ -372,7 +416,7 @@ _EVENT_COLUMNS = ("id", *EVENT_FIELDS, "created_at")
 _SOURCE_COLUMNS = ("id", "event_id", "article_id", "start", "end", "quote", *SOURCE_DATE_FIELDS)
 
 
-def insert_events(conn: Connection, events: list[EventRecord], created_at: dt.datetime) -> None:
+def insert_events(conn: Connection, events: list[WrittenEvent], created_at: dt.datetime) -> None:
     """Insert events; their ``id`` is set (ascending, in the order given)."""
     if not events:
         return
@@ -382,7 +426,7 @@ def insert_events(conn: Connection, events: list[EventRecord], created_at: dt.da
                 [(e.id, *(getattr(e, f) for f in EVENT_FIELDS), created_at) for e in events])
 
 
-def insert_sources(conn: Connection, sources: list[tuple[int, SourceRecord, Sequence[str],
+def insert_sources(conn: Connection, sources: list[tuple[int, WrittenSource, Sequence[str],
                                                          Sequence[tuple[str, bool, str | None]]]]) -> None:
     """Insert (event id, source, actor ids, (place id, direct, qualifier)...) rows with their links;
     each source's ``id`` is set (ascending, in the order given)."""
@@ -424,7 +468,7 @@ _UPDATE_EVENT = (update(EVENTS).where(EVENTS.c.id == bindparam("event"))
                  .values({f: bindparam(f) for f in EVENT_FIELDS}))
 
 
-def update_events(conn: Connection, events: Iterable[EventRecord]) -> None:
+def update_events(conn: Connection, events: Iterable[WrittenEvent]) -> None:
     rows = [dict({f: getattr(e, f) for f in EVENT_FIELDS}, event=e.id) for e in events]
     if rows:
         conn.execute(_UPDATE_EVENT, rows)
@@ -449,27 +493,27 @@ _PLACES_OF = (select(EVENT_LOCATIONS.c.event_id, EVENT_LOCATIONS.c.direct, EVENT
               .order_by(EVENT_LOCATIONS.c.event_id, EVENT_LOCATIONS.c.entity_id))
 
 
-def lock_events(conn: Connection, event_ids: Sequence[int]) -> dict[int, EventRecord]:
+def lock_events(conn: Connection, event_ids: Sequence[int]) -> dict[int, WrittenEvent]:
     """The events, locked until commit in id order (concurrent ingests joining one take turns)
     and read afresh after the lock, with all their sources and links: another ingest may just
     have added some."""
     ids = sorted(set(event_ids))
     if not ids:
         return {}
-    events = {row.id: EventRecord(**row._mapping) for row in conn.execute(_LOCK_EVENTS, {"ids": ids})}
+    events = {row.id: WrittenEvent(**row._mapping) for row in conn.execute(_LOCK_EVENTS, {"ids": ids})}
     articles: dict[int, ArticleRef] = {}
     for row in conn.execute(_SOURCES_OF, {"ids": ids}):
         article = articles.get(row.article_id)
         if article is None:
             article = articles[row.article_id] = ArticleRef(row.article_id, row.url, row.title, row.published_at,
                                                             row.published_offset)
-        events[row.event_id].sources.append(SourceRecord(
+        events[row.event_id].sources.append(WrittenSource(
             id=row.id, article_id=row.article_id, article=article, start=row.start, end=row.end, quote=row.quote,
             **{f: getattr(row, f) for f in SOURCE_DATE_FIELDS}))
     for event_id, *entity in conn.execute(_ACTORS_OF, {"ids": ids}):
-        events[event_id].actor_links.append(LinkRecord(EntityRef(*entity)))
+        events[event_id].actor_links.append(WrittenLink(EntityRef(*entity)))
     for event_id, direct, qualifier, *entity in conn.execute(_PLACES_OF, {"ids": ids}):
-        events[event_id].location_links.append(LinkRecord(EntityRef(*entity), bool(direct), qualifier))
+        events[event_id].location_links.append(WrittenLink(EntityRef(*entity), bool(direct), qualifier))
     return events
 
 
@@ -482,7 +526,7 @@ _QUOTES = select(SOURCES.c.event_id, SOURCES.c.quote).where(any_of(SOURCES.c.eve
 def candidate_details(conn: Connection, event_ids: Sequence[int]
                       ) -> tuple[dict[int, set[str]], dict[int, str], dict[int, list[str]]]:
     """What merging compares of these events, in one statement: the entities each is found by,
-    and its stored words; and the quotes of those stored without words (before migration 0006)."""
+    and its stored words; and the quotes of those stored without words (before migration 0007)."""
     keys: dict[int, set[str]] = {event_id: set() for event_id in event_ids}
     words: dict[int, str] = {}
     missing = set()

@@ -1,8 +1,8 @@
 #!/bin/sh
-# Prerequisites of tests/e2e/test_timelinejs_browser.py on a fresh machine;
+# Prerequisites of tests/e2e/test_widgets_browser.py on a fresh machine;
 # idempotent, cheap when everything is already in place.
 #   - Debian's chromium (the test drives /usr/bin/chromium; no browser download)
-#   - node_modules from package-lock.json (TimelineJS3 dist build, playwright-core),
+#   - node_modules from package-lock.json (TimelineJS3 and vis-timeline dist builds, playwright-core),
 #     reinstalled with `npm ci` only when missing or older than the lock file.
 set -eu
 cd "$(dirname "$0")"

@@ -1,29 +1,30 @@
 """the merge index (entity, interval), entity event counts, event words
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006r
 Create Date: 2026-12-02 04:00:00
 
 ``merge_index`` holds one row per (event, entity it is found by when merging: its actors and
 named places) with the event's interval and the class of its length, so that the merge
 candidates of a window are a few range scans of ``ix_merge_index_probe`` (docs/architecture.md,
 "The write path"). It is filled from the links stored; ``entities.event_count`` then counts each
-entity's rows, and ``entities.span_classes`` says which span classes it has rows of. ``events.words`` stays empty for the events stored before: merging computes their
-words from the quotes, as it always did.
+entity's rows, and ``entities.span_classes`` says which span classes it has rows of.
+``events.words`` stays empty for the events stored before: merging computes their words from
+the quotes, as it always did.
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0006'
-down_revision = '0005'
+revision = '0007'
+down_revision = '0006r'
 branch_labels = None
 depends_on = None
 
-# models.SPAN_CLASS_DAYS when this migration was written (a later change of the bounds needs a
+# models.MERGE_SPAN_DAYS when this migration was written (a later change of the bounds needs a
 # migration of its own)
-_SPAN_CLASS_DAYS = (8, 93, 367, 3654)
+_MERGE_SPAN_DAYS = (8, 93, 367, 3654)
 
 
 def upgrade() -> None:
@@ -59,10 +60,10 @@ def _fill_index() -> None:
         days = 'EXTRACT(EPOCH FROM (e.date_end - e.date_start)) / 86400.0'
     else:
         days = 'julianday(e.date_end) - julianday(e.date_start)'
-    classes = ' '.join(f'WHEN {days} <= {bound} THEN {i}' for i, bound in enumerate(_SPAN_CLASS_DAYS))
+    classes = ' '.join(f'WHEN {days} <= {bound} THEN {i}' for i, bound in enumerate(_MERGE_SPAN_DAYS))
     op.execute(
         'INSERT INTO merge_index (event_id, entity_id, span_class, date_start, date_end, granularity_rank, inferred) '
-        f'SELECT e.id, k.entity_id, CASE {classes} ELSE {len(_SPAN_CLASS_DAYS)} END, e.date_start, e.date_end, '
+        f'SELECT e.id, k.entity_id, CASE {classes} ELSE {len(_MERGE_SPAN_DAYS)} END, e.date_start, e.date_end, '
         "e.granularity_rank, e.date_source != 'explicit' FROM events e JOIN ("
         'SELECT event_id, entity_id FROM event_actors UNION '
         'SELECT event_id, entity_id FROM event_locations WHERE direct) k ON k.event_id = e.id')
