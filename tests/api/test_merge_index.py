@@ -11,6 +11,7 @@ from timeline_api.entities import EntityMatcher
 from timeline_api.pipeline import ArticleAnalysis, EventDate, EventDraft, Evidence, PlaceLink, analyse_article
 from timeline_api.pipeline.merging import signature
 from timeline_api.service import ArticleInput, ingest_article, write_batch
+from timeline_api.store import merge_index
 from timeline_api.store.db import Database
 from timeline_api.store.models import merge_span
 
@@ -86,6 +87,16 @@ def test_counters_and_index_follow_ingest_merge_delete_split_and_entity_merge(cl
     found = client.get("/v1/entities?q=Kirkuk").get_json()["entities"]
     assert next(e for e in found if e["id"] == kirkuk)["event_count"] == len(
         client.get("/v1/timeline?location=Kirkuk").get_json()["events"])
+
+    # a store loaded without the writer gets the same index and counts from its links
+    engine = create_engine(database_url)
+    with engine.begin() as conn:
+        before = set(conn.execute(text("SELECT * FROM merge_index")).all())
+        conn.execute(text("UPDATE entities SET event_count = 0, span_classes = 0"))
+        merge_index.rebuild(conn)
+        assert set(conn.execute(text("SELECT * FROM merge_index")).all()) == before
+    engine.dispose()
+    _invariants(database_url)
 
 
 def _month_report(n: int, kirkuk, published: dt.datetime) -> tuple[ArticleInput, ArticleAnalysis]:

@@ -307,3 +307,24 @@ def stored_counts(conn: Connection, entity_ids: Sequence[str]) -> Mapping[str, i
 
 
 _COUNTS = select(ENTITIES.c.id, ENTITIES.c.event_count).where(any_of(ENTITIES.c.id, "ids"))
+
+
+def rebuild(conn: Connection) -> None:
+    """Fill the merge index and the entities' counts again from the events' links: for stores
+    written without the writer (a bulk loader of synthetic rows, bench/scale.py)."""
+    if conn.dialect.name == "postgresql":
+        days = "EXTRACT(EPOCH FROM (e.date_end - e.date_start)) / 86400.0"
+    else:
+        days = "julianday(e.date_end) - julianday(e.date_start)"
+    classes = " ".join(f"WHEN {days} <= {bound} THEN {i}" for i, bound in enumerate(MERGE_SPAN_DAYS))
+    conn.execute(text("DELETE FROM merge_index"))
+    conn.execute(text(
+        "INSERT INTO merge_index (event_id, entity_id, span_class, date_start, date_end, granularity_rank, inferred) "
+        f"SELECT e.id, k.entity_id, CASE {classes} ELSE {WIDEST_MERGE_SPAN} END, e.date_start, e.date_end, "
+        "e.granularity_rank, e.date_source != 'explicit' FROM events e JOIN ("
+        "SELECT event_id, entity_id FROM event_actors UNION "
+        "SELECT event_id, entity_id FROM event_locations WHERE direct) k ON k.event_id = e.id"))
+    conn.execute(text(
+        "UPDATE entities SET event_count = (SELECT count(*) FROM merge_index m WHERE m.entity_id = entities.id), "
+        "span_classes = (SELECT coalesce(sum(DISTINCT 1 << m.span_class), 0) FROM merge_index m "
+        "WHERE m.entity_id = entities.id)"))
