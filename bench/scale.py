@@ -471,6 +471,9 @@ def build_store(url: str, n_events: int, seed: int = 14, batch_events: int = 20_
                                   f"(SELECT max(id) FROM {table}))"))
         conn.execute(models.StoreVersion.__table__.delete())
         conn.execute(models.StoreVersion.__table__.insert().values(shard=0, version=ids.article))
+        # what the writer keeps beside the links: the merge index and the entities' event counts
+        from timeline_api.store import merge_index
+        merge_index.rebuild(conn)
     analyse(url)
     engine.dispose()
     print(f"  built in {time.perf_counter() - started:.0f} s", file=sys.stderr)

@@ -2,8 +2,10 @@
 stored in order by this one.
 
 The analysis is pure CPU and needs no database, so it runs in worker processes (one per
-core by default); the store is written by the parent alone, article by article, in the
-order the files give them, with the same transactions, locks and retries as the API. A bad
+core by default); the store is written by the parent alone, in the order the files give the
+articles, in batches of one transaction each (``service.write_batch``: each article as the
+API writes it, with the same locks; a batch that loses a race is stored again article by
+article, each with the API's retries). A bad
 record is reported with where it is (``file:line``) and skipped; it never rejects its file.
 
 Files: ``.jsonl`` (one article per line), ``.json`` (an article or a list), ``.html`` /
@@ -19,6 +21,7 @@ import glob
 import json
 import multiprocessing
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +32,8 @@ from sqlalchemy.orm import Session
 from timeline_api.entities import EntityMatcher
 from timeline_api.pipeline import AnalysisTooLong, ArticleAnalysis, Budget, analyse_article, clock
 from timeline_api.pipeline.markup import html_to_text, looks_like_markup, timeml_to_text
-from timeline_api.service import ArticleInput, find_existing, store_analysed
+from timeline_api.service import ArticleInput, article_keys, find_existing, write_batch
+from timeline_api.store import repository
 from timeline_api.store.db import dispose_all
 
 ARTICLE_SUFFIXES = frozenset((".jsonl", ".json", ".html", ".htm", ".tml", ".txt", ".text", ".md"))
@@ -198,30 +202,56 @@ def ingest_records(session: Session, records: Iterable[Record | Rejected], *, lo
 def _not_stored(session: Session, jobs: list[_Job], summary: Summary, progress) -> list[_Job]:
     """The jobs whose article is not stored yet; the others count as existing, with why."""
     fresh = []
-    for job in jobs:
-        existing = find_existing(session, job.data)
-        if existing is None:
-            fresh.append(job)
-        else:
-            summary.existing.append((job.origin, existing.article.id, existing.reason))
-            progress(summary)
+    for first in range(0, len(jobs), 500):  # one query per 500 articles; a lookup each only for repeats
+        chunk = jobs[first:first + 500]
+        stored = repository.stored_article_keys(session, [job.data for job in chunk])
+        for job in chunk:
+            existing = find_existing(session, job.data) if stored & set(article_keys(job.data)) else None
+            if existing is None:
+                fresh.append(job)
+            else:
+                summary.existing.append((job.origin, existing.article.id, existing.reason))
+                progress(summary)
     session.rollback()  # only reads: end them, so that the writes to come meet no stale snapshot
     return fresh
 
 
+# An article's transaction is mostly its commit: articles are written in batches, one
+# transaction each, of up to BATCH_ARTICLES or what arrived within BATCH_SECONDS, so that the
+# write lock (SQLite has one for the whole file) is never held long enough to make an API
+# request writing beside the bulk ingest wait past its busy timeout.
+BATCH_ARTICLES = 200
+BATCH_SECONDS = 0.5
+
+
 def _store_in_order(session: Session, jobs: list[_Job], analyses: Iterable, summary: Summary, progress) -> None:
+    batch: list[tuple[_Job, ArticleAnalysis]] = []
+    started = time.monotonic()
     for job, analysis in zip(jobs, analyses, strict=True):
         if isinstance(analysis, AnalysisTooLong):
             summary.rejected.append(Rejected(job.origin, f"{analysis}; ANALYSIS_BUDGET_SECONDS sets the limit"))
-        else:
-            article, created = store_analysed(session, job.data, analysis)
-            if created:
-                summary.created += 1
-            else:  # it repeats an article stored earlier in this run
-                existing = find_existing(session, job.data)
-                reason = existing.reason if existing is not None else "same article"
-                summary.existing.append((job.origin, article.id, f"{reason}, stored earlier in this run"))
-        progress(summary)
+            progress(summary)
+            continue
+        batch.append((job, analysis))
+        if len(batch) >= BATCH_ARTICLES or time.monotonic() - started >= BATCH_SECONDS:
+            _write(session, batch, summary, progress)
+            batch, started = [], time.monotonic()
+    _write(session, batch, summary, progress)
+
+
+def _write(session: Session, batch: list[tuple[_Job, ArticleAnalysis]], summary: Summary, progress) -> None:
+    if not batch:
+        return
+    results = write_batch(session, [(job.data, analysis) for job, analysis in batch])
+    for (job, _), (article, created) in zip(batch, results, strict=True):
+        if created:
+            summary.created += 1
+        else:  # it repeats an article stored earlier in this run
+            existing = find_existing(session, job.data)
+            reason = existing.reason if existing is not None else "same article"
+            summary.existing.append((job.origin, article.id, f"{reason}, stored earlier in this run"))
+    session.rollback()  # the reasons were reads: end them
+    progress(summary)
 
 
 def _messages(messages) -> str:

@@ -93,3 +93,16 @@ def test_an_article_naming_a_very_long_proper_name_is_stored(client):
     response = client.post("/v1/articles", json={
         "text": f"The {name} Foundation said on 2 May 2023 that it had closed.", "published_at": "2023-05-03"})
     assert response.status_code == 201
+
+
+def test_the_response_to_an_ingest_is_what_reading_the_events_back_gives(client, post_article):
+    """The POST response is built from what was written: it equals the article's events read back
+    at once, a joined event with every source of the earlier article included."""
+    texts = [("A car bomb exploded outside the central market in Kirkuk on 10 February 2024, killing four people, "
+              "police said. Talks between Iraq and Turkey began in Ankara on 12 February.", "2024-02-13"),
+             ("The car bomb that killed four people at the central market of Kirkuk on 10 February exploded during "
+              "the morning rush, Iraqi police said.", "2024-02-14")]
+    for body, day in texts:
+        article = post_article(body, published_at=day)
+        assert article["events"] == client.get(f"/v1/articles/{article['id']}/events?limit=100").get_json()["events"]
+    assert any(len(e["sources"]) == 2 for e in article["events"])

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from timeline_api.entities import Entity
 from timeline_api.pipeline import EventDate, EventDraft, Evidence
 from timeline_api.pipeline.events import MERGE_WINDOW, merge_evidence
-from timeline_api.pipeline.merging import best_match
+from timeline_api.pipeline.merging import MergeView, best_match, date_bounds, date_relation
 
 ENTITIES = [Entity(f"org:e{i}", f"E{i}", "organization") for i in range(4)]
 WORDS = ["strike", "drone", "depot", "fire", "vote", "court", "ruling", "flood", "bridge"]
@@ -79,3 +79,26 @@ def test_the_window_bounds_the_candidates_of_an_entity_in_a_very_long_article():
     others = [_item(10 + k, f"alpha{k} beta{k} gamma{k}", ENTITIES[0]) for k in range(MERGE_WINDOW)]
     body = _item(5000, "drone strike hit oil depot fire", ENTITIES[0])
     assert len(merge_evidence([caption, *others, body])) == MERGE_WINDOW + 2
+
+
+_BASE = dt.datetime(2024, 3, 1)
+merge_views = st.builds(
+    lambda start, length, rank, inferred: MergeView(
+        _BASE + dt.timedelta(hours=start), _BASE + dt.timedelta(hours=start + length), rank, frozenset(),
+        frozenset(), inferred),
+    st.integers(-24 * 40, 24 * 40), st.sampled_from([1, 6, 24, 24 * 7, 24 * 31, 24 * 366, 24 * 3653]),
+    st.integers(0, 6), st.booleans())
+
+
+@settings(max_examples=1000, deadline=None)
+@given(merge_views, merge_views)
+def test_date_bounds_keep_every_report_the_date_rule_accepts(a, b):
+    """The store prunes candidates by these bounds before the rule runs: it must never prune one
+    the rule would accept (ranks of a day or finer last at most a day, as the pipeline makes them)."""
+    if b.granularity_rank >= 4 and b.end - b.start > dt.timedelta(days=1):
+        return
+    if date_relation(a, b) is None:
+        return
+    bounds = date_bounds(a)
+    assert (bounds.within_from <= b.start and b.end <= bounds.within_to) or (
+        b.start <= bounds.starts_by and b.end >= bounds.ends_from)

@@ -119,7 +119,9 @@ class ArticleCollection(MethodView):
         except AnalysisTooLong:
             abort(422, message=f"The text needs more than the {seconds:g} s of analysis one article may take; "
                                "send it as shorter articles.", errors={"text": ["Too costly to analyse."]})
-        body = {**_article_fields(article), "events": _article_events(article.id)}
+        # a created article comes back as written, with its events as they stand after it: no read-back
+        events = [event_to_dict(e) for e in article.events] if created else _article_events(article.id)
+        body = {**_article_fields(article), "events": events}
         headers = {"Location": url_for("articles.ArticleResource", article_id=article.id)}
         return body, 201 if created else 200, headers
 

@@ -353,7 +353,7 @@ def analyse_article(text: str, published_at: dt.datetime, matcher: EntityMatcher
                 narrative = dated[-1][1]
             continue
         actors, places, scope = entities.within(span.start, span.end)
-        words = signature(sentence.text)
+        words = signature(span.text)  # the quote's words: what the store keeps and merging compares
         if not dated:
             if not clauses.is_stative(sentence.text):  # a description, not a happening: nothing to date
                 evidence.append(_Undated(sentence, index, narrative, span, actors, places, scope, words))

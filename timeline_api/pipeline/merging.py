@@ -102,6 +102,33 @@ def date_relation(a: MergeView, b: MergeView) -> str | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class DateBounds:
+    """What the interval of a stored report must satisfy for ``date_relation`` to accept it with a
+    given one, loosely (a superset: the rule itself decides): lie within [``within_from``,
+    ``within_to``], or start by ``starts_by`` and end at ``ends_from`` or later. A store can check
+    this in an index before it reads anything else of a candidate."""
+
+    within_from: dt.datetime
+    within_to: dt.datetime
+    starts_by: dt.datetime
+    ends_from: dt.datetime
+
+
+# the longest interval of a day's rank or finer (a day; "tonight" and "10:30 p.m." are shorter)
+_DAY_LENGTH = dt.timedelta(days=1)
+
+
+def date_bounds(view: MergeView) -> DateBounds:
+    """The loose bounds of the reports ``date_relation`` can accept with ``view``: nested inside it
+    (or inside the week before an inferred day, or within a week of it); or around it (starting as
+    late as a week after it, as an inferred day that it falls in the week before may)."""
+    inferred_day = view.inferred and view.granularity_rank >= _DAY_RANK
+    within_from = view.start - REPORT_WINDOW if inferred_day else view.start
+    within_to = max(view.end, view.start + REPORT_WINDOW + _DAY_LENGTH) if inferred_day else view.end
+    return DateBounds(within_from, within_to, view.start + REPORT_WINDOW, view.end)
+
+
 def dates_compatible(a: MergeView, b: MergeView) -> bool:
     return date_relation(a, b) is not None
 

@@ -148,6 +148,10 @@ class Event(Base):
     # "entities+dates+wording" and the score of the weakest merge (pipeline/merging.py)
     merge_reason: Mapped[str | None] = mapped_column(String(64))
     merge_score: Mapped[float | None] = mapped_column(Float)
+    # the content words of its sources' quotes (pipeline.merging.signature), space-separated: what
+    # merging compares, kept so that a candidate costs no quotes to read and tokenise. None for
+    # events stored before migration 0007 (merging computes them from the quotes then)
+    words: Mapped[str | None] = mapped_column(Text, deferred=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     # the class of the interval's length (SPAN_LIMITS), computed by the database
     span: Mapped[int] = mapped_column(SmallInteger, _span_column())
@@ -156,11 +160,12 @@ class Event(Base):
         back_populates="event", cascade="all, delete-orphan", passive_deletes=True,
         order_by="EventSource.id",
     )
+    # by entity id: the order ingest writes and returns them in
     actor_links: Mapped[list[EventActor]] = relationship(
-        cascade="all, delete-orphan", passive_deletes=True
+        cascade="all, delete-orphan", passive_deletes=True, order_by="EventActor.entity_id"
     )
     location_links: Mapped[list[EventLocation]] = relationship(
-        cascade="all, delete-orphan", passive_deletes=True
+        cascade="all, delete-orphan", passive_deletes=True, order_by="EventLocation.entity_id"
     )
 
     __table_args__ = (
@@ -242,6 +247,13 @@ class Entity(Base):
     # the kind was the extractor's fallback guess (an unknown name is an organisation): a later
     # article that gives a cue ("Mr", a given name) corrects it
     kind_guessed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # the events it is an actor or a named place of (its rows in merge_index), kept by every write
+    # that changes them, so that listings and searches read it instead of counting links.
+    # Deferred: the ORM's users never need it, and migrations before 0007 run these models.
+    event_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0", deferred=True)
+    # bit i set: it may have merge_index rows of span class i (set as rows come, never cleared),
+    # so a merge-candidate probe skips the classes it has none of, and a new entity costs none
+    span_classes: Mapped[int] = mapped_column(Integer, default=0, server_default="0", deferred=True)
 
     aliases: Mapped[list[EntityAlias]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by="EntityAlias.id"
@@ -352,6 +364,48 @@ class EventLocation(TimelinePosition, Base):
 
     __table_args__ = (Index("ix_event_locations_entity_event", "entity_id", "event_id"),
                       _timeline_index("event_locations"))
+
+
+# ---------------------------------------------------------------- the merge index
+
+# Merge candidates are found by entity and interval. A B-tree over (entity, start) bounds the
+# start from above (it must be before the window's end) but not from below, unless the
+# interval's length is bounded: so each row carries its length's class, and a window probes
+# each class from (window start - the class's longest interval). Changing these bounds needs a
+# migration that recomputes merge_index.span_class.
+MERGE_SPAN_DAYS = (8, 93, 367, 3654)  # a day or a week; a month or quarter; a year; a decade; longer
+WIDEST_MERGE_SPAN = len(MERGE_SPAN_DAYS)
+
+
+def merge_span(start: dt.datetime, end: dt.datetime) -> int:
+    """The merge index's class of an interval's length: the first of MERGE_SPAN_DAYS it fits, else
+    the widest. (Coarser than SPAN_LIMITS, the timeline's classes: a probe scans each class.)"""
+    days = (end - start).total_seconds() / 86400
+    return next((i for i, bound in enumerate(MERGE_SPAN_DAYS) if days <= bound), WIDEST_MERGE_SPAN)
+
+
+class MergeKey(Base):
+    """An entity an event is found by when a new report may be the same happening (its actors
+    and the places it names: pipeline.merging.MergeView.entity_keys), with the event's interval
+    and what comparing dates needs. The index over (entity, span class, start) answers "events of
+    these entities overlapping this window" in a few short range scans, whatever the store's
+    size; the rows per entity are its ``event_count``."""
+
+    __tablename__ = "merge_index"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True)
+    span_class: Mapped[int] = mapped_column(SmallInteger)
+    date_start: Mapped[dt.datetime] = mapped_column(DateTime)
+    date_end: Mapped[dt.datetime] = mapped_column(DateTime)
+    granularity_rank: Mapped[int] = mapped_column(SmallInteger)
+    inferred: Mapped[bool] = mapped_column(Boolean)
+
+    __table_args__ = (
+        # covering: a probe reads no event row before the dates are known to agree
+        Index("ix_merge_index_probe", "entity_id", "span_class", "date_start", "date_end", "granularity_rank",
+              "inferred", "event_id"),
+    )
 
 
 class EntityRedirect(Base):

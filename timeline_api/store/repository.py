@@ -45,7 +45,6 @@ from timeline_api.entities.normalize import (
     MATCH_SCORES,
     MEETS,
     fuzzy_probe,
-    indexed_keys,
     match_of,
     name_key,
     norm_name,
@@ -55,6 +54,7 @@ from timeline_api.entities.normalize import (
 from timeline_api.entities.types import ACTOR_KINDS, PLACE_KINDS
 from timeline_api.entities.types import Entity as EntityValue
 from timeline_api.store import cursor as keyset
+from timeline_api.store import merge_index, writer
 from timeline_api.store.cursor import InvalidCursor, decode_cursor, encode_cursor
 from timeline_api.store.models import (
     ApiKey,
@@ -72,12 +72,14 @@ from timeline_api.store.models import (
     SPAN_CLASSES,
     SPAN_LIMITS,
     SPAN_SLACK,
+    MergeKey,
     RegistryVersion,
     SourceActor,
     SourceLocation,
     StoreVersion,
     utcnow,
 )
+from timeline_api.store.sql import any_of
 
 
 def _insert(session: Session, model):
@@ -87,84 +89,18 @@ def _insert(session: Session, model):
 
 # ---------------------------------------------------------------- entities
 
-def _depth(key: str, batch: dict[str, EntityValue]) -> int:
-    depth, seen = 0, set()
-    while key in batch and batch[key].parent_key and key not in seen:
-        seen.add(key)
-        key = batch[key].parent_key
-        depth += 1
-    return depth
-
-
 def ensure_entities(session: Session, entities: Iterable[EntityValue]) -> list[str]:
-    """Insert the entities not stored yet (parents before children), and store on every entity
-    the aliases this article learnt for it; concurrent ingests may race on the same entity,
-    so inserts ignore conflicts. A stored kind that was only the fallback guess gives way
-    to a kind this article had a cue for."""
-    batch = {e.key: e for e in entities}
-    if not batch:
-        return []
-    stored = {row.id: row for row in session.execute(
-        select(Entity.id, Entity.kind, Entity.kind_guessed, Entity.curated).where(Entity.id.in_(list(batch))))}
-    # parents before children, then by key: every ingest locks new entities in one order
-    new = sorted((k for k in batch if k not in stored), key=lambda k: (_depth(k, batch), k))
-    known = set(stored) | set(batch)
-    for key in new:  # one by one keeps parent-before-child order under FK checks
-        e = batch[key]
-        session.execute(_insert(session, Entity).values(
-            id=e.key, name=e.name[:255], name_norm=norm_name(e.name)[:255], kind=e.kind,
-            geonames_id=e.geonames_id, country_code=e.country_code, latitude=e.latitude,
-            longitude=e.longitude, population=e.population,
-            parent_id=e.parent_key if e.parent_key in known else None, curated=False,
-            kind_guessed=e.kind_guessed,
-        ).on_conflict_do_nothing())
-    _index_names(session, [(e.key, e.name, _index_kind(e.kind, e.kind_guessed), False) for e in map(batch.get, new)])
-    rekinded = [key for key, row in stored.items() if not row.curated and row.kind_guessed
-                and not batch[key].kind_guessed and batch[key].kind != row.kind]
-    for key in rekinded:
-        session.execute(Entity.__table__.update().where(Entity.id == key)
-                        .values(kind=batch[key].kind, kind_guessed=False))
-    _add_learnt_aliases(session, batch, {key: _index_kind(stored[key].kind, stored[key].kind_guessed)
-                                         for key in stored if key not in rekinded})
+    """Insert the entities not stored yet and the aliases learnt for stored ones, as ingest does
+    (store/writer.py); returns the ids inserted."""
+    _, new, rekinded = writer.upsert_entities(session.connection(), entities)
     if rekinded:
         reindex_entity_names(session, rekinded)
     return new
 
 
-def _add_learnt_aliases(session: Session, batch: dict[str, EntityValue], kinds: dict[str, str]) -> None:
-    """Store the aliases an article gives its entities ("BA" for British Airways) on them, new or
-    stored, so they serve every later article and query."""
-    have = set(tuple(row) for row in session.execute(select(EntityAlias.entity_id, EntityAlias.alias_norm)
-                               .where(EntityAlias.entity_id.in_(list(batch)))).all())
-    names = dict(session.execute(select(Entity.id, Entity.name_norm).where(Entity.id.in_(list(batch)))).all())
-    rows = {}
-    for e in batch.values():
-        for alias in e.aliases:
-            n = norm_name(alias)[:255]
-            if n and n != names.get(e.key) and (e.key, n) not in have and e.key in names:
-                rows.setdefault((e.key, n), dict(entity_id=e.key, alias=alias[:255], alias_norm=n))
-    if not rows:
-        return
-    session.execute(_insert(session, EntityAlias).values(list(rows.values())).on_conflict_do_nothing())
-    new_kinds = {e.key: _index_kind(e.kind, e.kind_guessed) for e in batch.values()}
-    _index_names(session, [(row["entity_id"], row["alias"], kinds.get(row["entity_id"], new_kinds[row["entity_id"]]),
-                            True) for row in rows.values()])
-
-
 def _index_kind(kind: str, guessed: bool) -> str | None:
     """The kind the name index goes by: None for a guess, which may be a person's name or not."""
     return None if guessed else kind
-
-
-def _index_names(session: Session, names: Iterable[tuple[str, str, str | None, bool]]) -> None:
-    """Add the keys of (entity id, name, kind, is an alias) to the normalised-name index."""
-    rows = {}
-    for entity_id, name, kind, is_alias in names:
-        for k in indexed_keys(name, kind, is_alias=is_alias):
-            rows.setdefault((entity_id, k.key[:255], k.form), dict(entity_id=entity_id, key=k.key[:255], form=k.form))
-    values = list(rows.values())
-    for start in range(0, len(values), 2000):  # under every driver's limit of bound parameters
-        session.execute(_insert(session, EntityName).values(values[start:start + 2000]).on_conflict_do_nothing())
 
 
 def reindex_entity_names(session: Session, entity_ids: Iterable[str] | None = None) -> int:
@@ -184,8 +120,8 @@ def reindex_entity_names(session: Session, entity_ids: Iterable[str] | None = No
         aliases = session.execute(select(EntityAlias.entity_id, EntityAlias.alias)
                                   .where(EntityAlias.entity_id.in_(batch)).order_by(EntityAlias.id)).all()
         kinds = {row.id: _index_kind(row.kind, row.kind_guessed) for row in rows}
-        _index_names(session, [(row.id, row.name, kinds[row.id], False) for row in rows]
-                     + [(a.entity_id, a.alias, kinds[a.entity_id], True) for a in aliases])
+        writer.index_names(session.connection(), [(row.id, row.name, kinds[row.id], False) for row in rows]
+                           + [(a.entity_id, a.alias, kinds[a.entity_id], True) for a in aliases])
         done += len(rows)
         if ids is not None:
             return done
@@ -228,37 +164,15 @@ class Resolution:
         return [m for m in self.matches if m.rank == self.matches[0].rank] if self.matches else []
 
 
-# The statements of resolution, built once (with their values bound): a lookup runs on every
-# timeline request, and building its statements cost more than running them.
-@functools.cache
-def _ids_or_redirects(dialect: str):
-    return union_all(select(Entity.id, Entity.id).where(_among(Entity.id, "refs", dialect)),
-                     select(EntityRedirect.from_id, EntityRedirect.to_id)
-                     .where(_among(EntityRedirect.from_id, "refs", dialect)))
-
-
-@functools.cache
-def _names_with_keys(dialect: str, groups: tuple[tuple[str, ...], ...]):
-    """Index rows whose key is one of keys_<i> in one of the forms groups[i]."""
-    return (select(EntityName.key, EntityName.form, EntityName.entity_id, Entity.kind, Entity.kind_guessed)
-            .join(Entity, Entity.id == EntityName.entity_id)
-            .where(or_(*(and_(_among(EntityName.key, f"keys_{i}", dialect), EntityName.form.in_(forms))
-                         for i, forms in enumerate(groups)))))
-
-
-@functools.cache
-def _entities_named_by(dialect: str):
-    return select(Entity.id, Entity.name, Entity.kind, Entity.kind_guessed).where(_among(Entity.id, "ids", dialect))
-
-
-def resolve_names(session: Session, queries: Sequence[str], *, exact: bool = False, fuzzy: bool = True,
-                  all_ranks: bool = False) -> list[Resolution]:
+def resolve_names(session: Session, queries: Sequence[str], *, exact: bool = False,
+                  fuzzy: bool | Callable[[str], bool] = True, all_ranks: bool = False) -> list[Resolution]:
     """Resolve typed names to entities, in rank order: exact id or name (redirects of merged ids
     too), alias, the normalised key, its variants (acronym, short form, surname, nickname, without
     a qualifier), then one typing error. All through indexes, a step at a time, each only for the
     queries the steps before left unmet (``all_ranks``: every step for every query, as a search
     lists them): one lookup of the exact and normalised keys of every query, one of their variants,
-    and a trigram-index probe. ``exact`` keeps the first three ranks only (``match=exact``)."""
+    and a trigram-index probe. ``exact`` keeps the first three ranks only (``match=exact``);
+    ``fuzzy`` may say which queries the typing-error step is for."""
     found: dict[str, dict[str, tuple[str, str | None]]] = {q: {} for q in queries}  # entity id -> (match, rule)
 
     def note(query: str, entity_id: str, match: str, rule: str | None = None) -> None:
@@ -267,23 +181,44 @@ def resolve_names(session: Session, queries: Sequence[str], *, exact: bool = Fal
             found[query][entity_id] = (match, rule)
 
     refs = list(dict.fromkeys(queries))
-    connection = session.connection()
-    # an id, or an id merged away and where it went
-    for ref, entity_id in connection.execute(_ids_or_redirects(connection.dialect.name), {"refs": refs}).all():
+    if not refs:
+        return []
+    conn = session.connection()
+    for ref, entity_id in conn.execute(_IDS_OF, {"refs": refs}):  # an id, or an id merged away and where it went
         note(ref, entity_id, "id")
-    keyed = {q: query_keys(q) for q in refs}
+    keyed = {q: _query_keys(q) for q in refs}
     for step in LOOKUP_STEPS[:1] if exact else LOOKUP_STEPS:
         pending = [q for q in refs if all_ranks or not found[q]]
         if exact:
             step = {"exact": step["exact"]}
-        for query, match, rule, entity_id in _index_lookup(session, {q: keyed[q] for q in pending}, step):
+        for query, match, rule, entity_id in _index_lookup(conn, {q: keyed[q] for q in pending}, step):
             note(query, entity_id, match, rule)
     if fuzzy and not exact:
-        for query in [q for q in refs if all_ranks or not found[q]]:
-            key = next((k.key for k in keyed[query] if k.form == "key"), "")
-            for entity_id in _fuzzy_candidates(session, key):
+        pending = [q for q in refs if (all_ranks or not found[q]) and (fuzzy is True or fuzzy(q))]
+        keys = {q: next((k.key for k in keyed[q] if k.form == "key"), "") for q in pending}
+        for query, entity_ids in _fuzzy_candidates(conn, keys).items():
+            for entity_id in entity_ids:
                 note(query, entity_id, "fuzzy")
-    return _resolutions(session, queries, found)
+    return _resolutions(conn, queries, found)
+
+
+_ENTITIES = Entity.__table__
+_NAMES = EntityName.__table__
+_REDIRECTS = EntityRedirect.__table__
+_IDS_OF = union_all(
+    select(_ENTITIES.c.id, _ENTITIES.c.id).where(any_of(_ENTITIES.c.id, "refs")),
+    select(_REDIRECTS.c.from_id, _REDIRECTS.c.to_id).where(any_of(_REDIRECTS.c.from_id, "refs")))
+_INDEX_ROWS = (select(_NAMES.c.key, _NAMES.c.form, _NAMES.c.entity_id, _ENTITIES.c.kind, _ENTITIES.c.kind_guessed)
+               .join(_ENTITIES, _ENTITIES.c.id == _NAMES.c.entity_id)
+               .where(any_of(_NAMES.c.key, "keys"), any_of(_NAMES.c.form, "forms")))
+_RESOLVED = select(_ENTITIES.c.id, _ENTITIES.c.name, _ENTITIES.c.kind, _ENTITIES.c.kind_guessed).where(
+    any_of(_ENTITIES.c.id, "ids"))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _query_keys(name: str) -> tuple:
+    """query_keys, once per name a process meets (the same names come in article after article)."""
+    return tuple(query_keys(name))
 
 
 # the index lookups of resolution, in turn: {query form: the stored forms it is looked up among}.
@@ -296,24 +231,19 @@ LOOKUP_STEPS = (
 )
 
 
-def _index_lookup(session: Session, keyed: dict[str, list], step: dict[str, tuple[str, ...]]):
-    """(query, match, rule, entity id) for every stored key one of the queries' keys meets."""
-    wanted: dict[tuple[str, ...], set[str]] = {}
-    for keys in keyed.values():
-        for k in keys:
-            if k.form in step:
-                wanted.setdefault(step[k.form], set()).add(k.key)
-    if not wanted:
+def _index_lookup(conn, keyed: dict[str, Sequence], step: dict[str, tuple[str, ...]]):
+    """(query, match, rule, entity id) for every stored key one of the queries' keys meets. One
+    lookup of every key among every stored form of the step; which form meets which is checked
+    here, per key."""
+    keys = {k.key for ks in keyed.values() for k in ks if k.form in step}
+    if not keys:
         return
+    forms = sorted({form for query_form in step for form in step[query_form]})
     stored: dict[str, list[tuple[str, str, str | None]]] = {}
-    connection = session.connection()
-    groups = tuple(sorted(wanted))
-    lookup = _names_with_keys(connection.dialect.name, groups)
-    for key, form, entity_id, kind, guessed in connection.execute(
-            lookup, {f"keys_{i}": sorted(wanted[forms]) for i, forms in enumerate(groups)}).all():
+    for key, form, entity_id, kind, guessed in conn.execute(_INDEX_ROWS, {"keys": sorted(keys), "forms": forms}):
         stored.setdefault(key, []).append((form, entity_id, _index_kind(kind, guessed)))
-    for query, keys in keyed.items():
-        for k in keys:
+    for query, query_keys_ in keyed.items():
+        for k in query_keys_:
             if k.form not in step:
                 continue
             for form, entity_id, kind in stored.get(k.key, ()):
@@ -324,12 +254,10 @@ def _index_lookup(session: Session, keyed: dict[str, list], step: dict[str, tupl
                     yield query, match, (form if k.form == "key" else k.form) if match == "variant" else None, entity_id
 
 
-def _resolutions(session: Session, queries: Sequence[str],
+def _resolutions(conn, queries: Sequence[str],
                  found: dict[str, dict[str, tuple[str, str | None]]]) -> list[Resolution]:
     ids = {entity_id for matches in found.values() for entity_id in matches}
-    connection = session.connection()
-    rows = {row.id: row for row in connection.execute(_entities_named_by(connection.dialect.name),
-                                                      {"ids": sorted(ids)}).all()} if ids else {}
+    rows = {row.id: row for row in conn.execute(_RESOLVED, {"ids": sorted(ids)})} if ids else {}
     out = []
     for query in queries:
         matches = [EntityMatch(entity_id, rows[entity_id].name, rows[entity_id].kind, match, rule,
@@ -344,29 +272,44 @@ def _resolutions(session: Session, queries: Sequence[str],
 _FUZZY_CANDIDATES = 200
 
 
-def _fuzzy_candidates(session: Session, key: str) -> list[str]:
-    """Entities with a name key within one typing error of ``key``. The index finds the keys that
-    start with its first half or end with its second (one edit leaves one half whole), through
-    pg_trgm on PostgreSQL and an FTS5 trigram table on SQLite; Python checks the distance."""
-    probe = fuzzy_probe(key)
-    if probe is None:
-        return []
-    params = {"prefix": probe.prefix + "%", "suffix": "%" + probe.suffix, "swapped": probe.swapped,
-              "shortest": len(key) - 1, "longest": len(key) + 1, "limit": _FUZZY_CANDIDATES}
-    if session.get_bind().dialect.name == "postgresql":
-        hits = ("SELECT id FROM entity_names WHERE form = 'key' AND key LIKE :prefix UNION "
-                "SELECT id FROM entity_names WHERE form = 'key' AND key LIKE :suffix")
+def _fuzzy_candidates(conn, keys: dict[str, str]) -> dict[str, list[str]]:
+    """{query: entities with a name key within one typing error of its key}, for all the queries
+    in one statement. The index finds the keys that start with a key's first half or end with its
+    second (one edit leaves one half whole), through pg_trgm on PostgreSQL and an FTS5 trigram
+    table on SQLite; Python checks the distance."""
+    probes = {query: probe for query, key in keys.items() if (probe := fuzzy_probe(key)) is not None}
+    if not probes:
+        return {}
+    if conn.dialect.name == "postgresql":
+        hits = ("SELECT id FROM entity_names WHERE form = 'key' AND key LIKE :prefix{n} UNION "
+                "SELECT id FROM entity_names WHERE form = 'key' AND key LIKE :suffix{n}")
     else:
-        hits = ("SELECT rowid FROM entity_names_fts WHERE key LIKE :prefix UNION "
-                "SELECT rowid FROM entity_names_fts WHERE key LIKE :suffix")
-    # one candidate set, each part through an index; an OR beside the IN made PostgreSQL scan
-    rows = session.execute(text(
-        f"SELECT n.key, n.entity_id FROM entity_names n WHERE n.id IN ({hits} UNION "
-        f"SELECT id FROM entity_names WHERE key = :swapped AND form = 'key') "
-        f"AND n.form = 'key' AND length(n.key) BETWEEN :shortest AND :longest LIMIT :limit"), params).all()
-    return list(dict.fromkeys(entity_id for stored_key, entity_id in rows
-                              if sum(c.isalpha() for c in stored_key) >= FUZZY_MIN_LETTERS
-                              and within_one_edit(key, stored_key)))
+        hits = ("SELECT rowid FROM entity_names_fts WHERE key LIKE :prefix{n} UNION "
+                "SELECT rowid FROM entity_names_fts WHERE key LIKE :suffix{n}")
+    # one candidate set per key, each part through an index; an OR beside the IN made PostgreSQL scan
+    one = ("SELECT * FROM (SELECT {n} AS n, n.key, n.entity_id FROM entity_names n WHERE n.id IN (" + hits
+           + " UNION SELECT id FROM entity_names WHERE key = :swapped{n} AND form = 'key') "
+           "AND n.form = 'key' AND length(n.key) BETWEEN :shortest{n} AND :longest{n} LIMIT :limit) AS c{n}")
+    queries = list(probes)
+    found: dict[str, dict[str, None]] = {query: {} for query in queries}
+    for first in range(0, len(queries), _FUZZY_PER_STATEMENT):
+        params: dict[str, object] = {"limit": _FUZZY_CANDIDATES}
+        chunk = range(first, min(first + _FUZZY_PER_STATEMENT, len(queries)))
+        for n in chunk:
+            probe = probes[queries[n]]
+            params |= {f"prefix{n}": probe.prefix + "%", f"suffix{n}": "%" + probe.suffix,
+                       f"swapped{n}": probe.swapped, f"shortest{n}": len(probe.key) - 1,
+                       f"longest{n}": len(probe.key) + 1}
+        sql = " UNION ALL ".join(one.format(n=n) for n in chunk)
+        for n, stored_key, entity_id in conn.execute(text(sql), params):
+            key = probes[queries[n]].key
+            if sum(c.isalpha() for c in stored_key) >= FUZZY_MIN_LETTERS and within_one_edit(key, stored_key):
+                found[queries[n]].setdefault(entity_id)
+    return {query: list(ids) for query, ids in found.items()}
+
+
+# keys probed by one statement: SQLite allows 500 terms in a compound SELECT
+_FUZZY_PER_STATEMENT = 100
 
 
 @dataclass(frozen=True)
@@ -386,11 +329,14 @@ def indexed_names(session: Session, keys: Iterable[str], forms: Iterable[str]) -
     keys = list(dict.fromkeys(keys))
     if not keys:
         return []
-    return [IndexedName(*row) for row in session.execute(
-        select(EntityName.entity_id, EntityName.key, EntityName.form, Entity.name, Entity.kind,
-               Entity.kind_guessed, Entity.curated, Entity.geonames_id)
-        .join(Entity, Entity.id == EntityName.entity_id)
-        .where(EntityName.key.in_(keys), EntityName.form.in_(list(forms))))]
+    return [IndexedName(*row) for row in session.connection().execute(
+        _INDEXED_NAMES, {"keys": keys, "forms": sorted(set(forms))})]
+
+
+_INDEXED_NAMES = (select(_NAMES.c.entity_id, _NAMES.c.key, _NAMES.c.form, _ENTITIES.c.name, _ENTITIES.c.kind,
+                         _ENTITIES.c.kind_guessed, _ENTITIES.c.curated, _ENTITIES.c.geonames_id)
+                  .join(_ENTITIES, _ENTITIES.c.id == _NAMES.c.entity_id)
+                  .where(any_of(_NAMES.c.key, "keys"), any_of(_NAMES.c.form, "forms")))
 
 
 def entities_named(session: Session, name: str) -> list[str]:
@@ -404,7 +350,14 @@ def entities_named(session: Session, name: str) -> list[str]:
 # ---------------------------------------------------------------- listing entities
 
 def event_counts(session: Session, entity_ids: Sequence[str]) -> dict[str, int]:
-    """Events each entity is linked to (as an actor or a named place), for these entities only."""
+    """Events each entity is linked to (as an actor or a named place), for these entities only:
+    the counter every write keeps (``entities.event_count``), not a count of links."""
+    return dict(merge_index.stored_counts(session.connection(), entity_ids))
+
+
+def linked_event_counts(session: Session, entity_ids: Sequence[str]) -> dict[str, int]:
+    """The same, counted from the links (what the counters must equal; and the only count before
+    migration 0007, which the migrations before it rely on)."""
     ids = list(dict.fromkeys(entity_ids))
     if not ids:
         return {}
@@ -542,14 +495,6 @@ def get_entity(session: Session, entity_id: str) -> EntityHit | None:
 
 # ---------------------------------------------------------------- mentions
 
-def add_mentions(session: Session, article: Article, mentions: Iterable[tuple[str, int, int, str, str]]) -> None:
-    """Store where the article names its entities: (entity id, start, end, text, link)."""
-    rows = [dict(entity_id=entity_id, article_id=article.id, start=start, end=end, text=surface[:255], link=link)
-            for entity_id, start, end, surface, link in mentions]
-    for first in range(0, len(rows), 2000):
-        session.execute(EntityMention.__table__.insert(), rows[first:first + 2000])
-
-
 def list_mentions(session: Session, *, limit: int, cursor: str | None, entity_id: str | None = None,
                   article_id: int | None = None) -> tuple[list[EntityMention], str | None]:
     """Mentions of an entity or in an article, by article and position, in keyset pages."""
@@ -582,27 +527,19 @@ def find_existing_article(session: Session, *, url: str | None, external_id: str
     return session.scalars(select(Article).where(or_(*clauses)).order_by(Article.id).limit(1)).first()
 
 
-def add_source(session: Session, event: Event, source: EventSource, actor_ids: Iterable[str],
-               locations: Iterable[tuple[str, bool, str | None]]) -> EventSource:
-    """Attach one piece of evidence to an event, with the entities it names
-    (locations as (entity id, direct, qualifier)); written at the next flush."""
-    source.actor_links = [SourceActor(entity_id=key) for key in dict.fromkeys(actor_ids)]
-    source.location_links = [SourceLocation(entity_id=key, direct=direct, qualifier=qualifier)
-                             for key, direct, qualifier in {loc[0]: loc for loc in locations}.values()]
-    event.sources.append(source)
-    return source
-
-
-def set_event_links(event: Event, actor_ids: Iterable[str],
-                    locations: Iterable[tuple[str, bool, str | None]]) -> None:
-    """The links of a new event, known from its sources without asking the database."""
-    event.actor_links = [EventActor(entity_id=key) for key in dict.fromkeys(actor_ids)]
-    places: dict[str, tuple[str, bool, str | None]] = {}
-    for key, direct, qualifier in locations:
-        if key not in places or (direct and not places[key][1]):
-            places[key] = (key, direct, qualifier)
-    event.location_links = [EventLocation(entity_id=key, direct=direct, qualifier=qualifier)
-                            for key, direct, qualifier in places.values()]
+def stored_article_keys(session: Session, articles: Sequence) -> set[tuple[str, str]]:
+    """Which of these articles' ("url" | "external_id" | "content_hash", value) keys are stored:
+    one query for a batch, so that most articles need no lookup of their own."""
+    wanted = {"content_hash": {a.content_hash for a in articles}, "url": {a.url for a in articles if a.url},
+              "external_id": {a.external_id for a in articles if a.external_id}}
+    clauses = [getattr(Article, name).in_(sorted(values)) for name, values in wanted.items() if values]
+    if not clauses:
+        return set()
+    found = set()
+    for url, external_id, content_hash in session.execute(
+            select(Article.url, Article.external_id, Article.content_hash).where(or_(*clauses))):
+        found |= {("url", url), ("external_id", external_id), ("content_hash", content_hash)}
+    return found
 
 
 def lock_merge_keys(session: Session, names: Iterable[str]) -> None:
@@ -655,8 +592,9 @@ def move_sources(session: Session, sources: Iterable[EventSource], target: Event
     session.flush()
 
 
-def delete_event(session: Session, event: Event) -> None:
+def delete_event(session: Session, event: Event, counts: merge_index.Counts) -> None:
     """Remove an event left without sources."""
+    merge_index.forget(session.connection(), [event.id], counts)
     session.delete(event)
     session.flush()
 
@@ -668,8 +606,10 @@ def lock_event(session: Session, event: Event) -> None:
     session.expire(event, ["sources", "actor_links", "location_links"])
 
 
-def sync_event_links(session: Session, event: Event) -> None:
-    """An event's actors and places are the union of its sources' (direct wins over enclosing)."""
+def sync_event_links(session: Session, event: Event, counts: merge_index.Counts) -> None:
+    """An event's actors and places are the union of its sources' (direct wins over enclosing);
+    its merge-index rows and its entities' counts follow."""
+    session.flush()
     source_ids = [s.id for s in event.sources]
     actors = set(session.scalars(select(SourceActor.entity_id).where(SourceActor.source_id.in_(source_ids))))
     places: dict[str, tuple[bool, str | None]] = {}
@@ -679,36 +619,37 @@ def sync_event_links(session: Session, event: Event) -> None:
         was_direct, _ = places.get(key, (False, None))
         if not was_direct:
             places[key] = (direct, qualifier)
+    conn = session.connection()
+    old_keys = merge_index.keys_of(conn, [event.id])[event.id]
+    old = session.execute(select(MergeKey.date_start, MergeKey.date_end, MergeKey.granularity_rank, MergeKey.inferred)
+                          .where(MergeKey.event_id == event.id).limit(1)).first()
     session.execute(delete(EventActor).where(EventActor.event_id == event.id))
     session.execute(delete(EventLocation).where(EventLocation.event_id == event.id))
     session.add_all([EventActor(event_id=event.id, entity_id=key) for key in sorted(actors)])
     session.add_all([EventLocation(event_id=event.id, entity_id=key, direct=direct, qualifier=qualifier)
                      for key, (direct, qualifier) in sorted(places.items())])
     session.flush()
+    keys = actors | {key for key, (direct, _) in places.items() if direct}
+    interval = merge_index.Interval(event.date_start, event.date_end, event.granularity_rank,
+                                    event.date_source != "explicit")
+    merge_index.sync(conn, event.id, keys, interval, old_keys, merge_index.Interval(*old) if old else None, counts)
     session.expire(event, ["actor_links", "location_links"])
 
 
-def merge_candidates(session: Session, start: dt.datetime, end: dt.datetime, entity_ids: Iterable[str],
-                     exclude_ids: Iterable[int] = (), limit: int = 50) -> list[Event]:
-    """Stored events that could be the same happening: their interval overlaps [start, end)
-    (the draft's search window), and they share an actor or a named place."""
-    ids = list(entity_ids)
+def merge_candidates(session: Session, probe: merge_index.Probe, exclude_ids: Iterable[int] = (),
+                     limit: int = merge_index.CANDIDATES) -> list[Event]:
+    """Stored events that could be the same happening: their interval overlaps the probe's
+    window, and they share an actor or a named place; the closest first (merge_index.py)."""
+    excluded = set(exclude_ids)
+    (spans,) = merge_index.candidates(session.connection(), [probe], limit=limit + len(excluded))
+    ids = [span.event_id for span in spans if span.event_id not in excluded][:limit]
     if not ids:
         return []
-    shares_entity = or_(
-        exists().where(EventActor.event_id == Event.id, EventActor.entity_id.in_(ids)),
-        exists().where(EventLocation.event_id == Event.id, EventLocation.direct.is_(True),
-                       EventLocation.entity_id.in_(ids)),
-    )
-    overlaps = and_(Event.date_start < end, Event.date_end > start)
-    stmt = (select(Event).where(overlaps, shares_entity)
-            .options(selectinload(Event.sources).load_only(EventSource.quote, EventSource.article_id),
-                     selectinload(Event.actor_links), selectinload(Event.location_links))
-            .order_by(Event.id).limit(limit))
-    excluded = list(exclude_ids)
-    if excluded:
-        stmt = stmt.where(Event.id.not_in(excluded))
-    return list(session.scalars(stmt))
+    rows = {event.id: event for event in session.scalars(
+        select(Event).where(Event.id.in_(ids))
+        .options(selectinload(Event.sources).load_only(EventSource.quote, EventSource.article_id),
+                 selectinload(Event.actor_links), selectinload(Event.location_links)))}
+    return [rows[i] for i in ids if i in rows]
 
 
 def get_article(session: Session, article_id: int) -> Article | None:
@@ -727,7 +668,7 @@ def list_articles(session: Session, limit: int, cursor: str | None) -> tuple[lis
     return rows[:limit], next_cursor
 
 
-def delete_article(session: Session, article_id: int) -> list[Event] | None:
+def delete_article(session: Session, article_id: int, counts: merge_index.Counts) -> list[Event] | None:
     """Delete an article with its sources and the events it leaves without any
     source. Returns the surviving events that lost a source (their date and links
     need recomputing), or None when there is no such article."""
@@ -743,6 +684,7 @@ def delete_article(session: Session, article_id: int) -> list[Event] | None:
     orphan_ids = list(session.scalars(select(Event.id).where(
         Event.id.in_(event_ids), ~exists().where(EventSource.event_id == Event.id))))
     if orphan_ids:
+        merge_index.forget(session.connection(), orphan_ids, counts)
         session.execute(delete(Event).where(Event.id.in_(orphan_ids)))
     session.expire_all()
     survivors = [i for i in event_ids if i not in set(orphan_ids)]
@@ -1125,14 +1067,17 @@ def curated_entities(session: Session) -> list[Entity]:
                                 .options(selectinload(Entity.aliases)).order_by(Entity.id)))
 
 
-def redirects_from(session: Session, entity_ids: Sequence[str]) -> dict[str, str]:
-    """{merged id: the id it was folded into} for those of these ids that were merged away."""
-    return dict(session.execute(select(EntityRedirect.from_id, EntityRedirect.to_id)
-                                .where(EntityRedirect.from_id.in_(list(entity_ids)))).all())
-
-
-def stored_ids(session: Session, entity_ids: Sequence[str]) -> set[str]:
-    return set(session.scalars(select(Entity.id).where(Entity.id.in_(list(entity_ids)))))
+def stored_or_redirected(session: Session, entity_ids: Sequence[str]) -> tuple[set[str], dict[str, str]]:
+    """(the ids stored, {merged id: the id it was folded into}) among these, in one query."""
+    stored, redirects = set(), {}
+    ids = list(dict.fromkeys(entity_ids))
+    if ids:
+        for ref, entity_id in session.connection().execute(_IDS_OF, {"refs": ids}):
+            if ref == entity_id:
+                stored.add(ref)
+            else:
+                redirects[ref] = entity_id
+    return stored, redirects
 
 
 def set_aliases(session: Session, entity: Entity, aliases: Iterable[str]) -> None:
@@ -1152,8 +1097,10 @@ def _move_links(session: Session, model, key_column, source_id: str, target_id: 
     session.execute(model.__table__.update().where(model.entity_id == source_id).values(entity_id=target_id))
 
 
-def merge_entities(session: Session, source: Entity, target: Entity) -> None:
-    """Fold ``source`` into ``target``: its links, mentions, children, names and redirects."""
+def merge_entities(session: Session, source: Entity, target: Entity, *, derived: bool = True) -> None:
+    """Fold ``source`` into ``target``: its links, mentions, children, names and redirects, and
+    (``derived``) its merge-index rows, counted again for the target. Migrations that run before
+    the merge index exists pass False (the migration that makes it fills it from the links)."""
     set_aliases(session, target, [*(a.alias for a in target.aliases), source.name,
                                   *(a.alias for a in source.aliases)])
     session.execute(EntityMention.__table__.update().where(EntityMention.entity_id == source.id)
@@ -1162,6 +1109,9 @@ def merge_entities(session: Session, source: Entity, target: Entity) -> None:
     _move_links(session, EventLocation, EventLocation.event_id, source.id, target.id)
     _move_links(session, SourceActor, SourceActor.source_id, source.id, target.id)
     _move_links(session, SourceLocation, SourceLocation.source_id, source.id, target.id)
+    if derived:
+        _move_links(session, MergeKey, MergeKey.event_id, source.id, target.id)
+        merge_index.recount(session.connection(), [target.id])
     if target.parent_id == source.id:  # folding a place into a place inside it
         target.parent_id = source.parent_id
     session.execute(Entity.__table__.update().where(Entity.parent_id == source.id, Entity.id != target.id)
@@ -1174,7 +1124,8 @@ def merge_entities(session: Session, source: Entity, target: Entity) -> None:
     session.flush()
 
 
-def fold_duplicate_entities(session: Session, keep_first: Callable[[str], bool]) -> dict[str, str]:
+def fold_duplicate_entities(session: Session, keep_first: Callable[[str], bool], *,
+                            derived: bool = True) -> dict[str, str]:
     """Merge the entities that one name forked (same normalised name: "person:x" and "org:x",
     "Apple Inc." and "Apple"), leaving redirects so old ids keep working. GeoNames places are
     never folded (Paris, France and Paris, Texas share a name). In each group the survivor is
@@ -1194,11 +1145,11 @@ def fold_duplicate_entities(session: Session, keep_first: Callable[[str], bool])
         rows = {row.id: row for row in session.scalars(select(Entity).where(Entity.id.in_(ids)))}
         if len(rows) < 2:
             continue
-        counts = event_counts(session, list(rows))
+        counts = linked_event_counts(session, list(rows))
         survivor, *others = sorted(rows.values(), key=lambda r: (
             not r.curated, not keep_first(r.id), -counts[r.id], len(r.id), r.id))
         for other in others:
-            merge_entities(session, other, survivor)
+            merge_entities(session, other, survivor, derived=derived)
             folded[other.id] = survivor.id
     return folded
 
@@ -1266,10 +1217,18 @@ STORE_VERSION_SHARDS = 16
 
 def bump_store_version(session: Session) -> None:
     """Count one change in the transaction under way (see StoreVersion)."""
-    shard = random.randrange(STORE_VERSION_SHARDS)
-    stmt = _insert(session, StoreVersion).values(shard=shard, version=1)
-    session.execute(stmt.on_conflict_do_update(index_elements=[StoreVersion.shard],
-                                               set_={"version": StoreVersion.version + 1}))
+    conn = session.connection()
+    stmt = _store_version_bumps.get(conn.dialect.name)
+    if stmt is None:
+        table = StoreVersion.__table__
+        insert = (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(table)
+        stmt = _store_version_bumps[conn.dialect.name] = insert.values(
+            shard=bindparam("shard"), version=1).on_conflict_do_update(
+            index_elements=[table.c.shard], set_={"version": table.c.version + 1})
+    conn.execute(stmt, {"shard": random.randrange(STORE_VERSION_SHARDS)})
+
+
+_store_version_bumps: dict[str, object] = {}
 
 
 _STORE_VERSION = select(func.coalesce(func.sum(StoreVersion.version), 0))
