@@ -89,7 +89,7 @@ def sentence_of(spans, pos):
 def system_sentences(docs, gold_names, baseline=False):
     from timeline_api.entities import EntityMatcher
 
-    out = {g: set() for g in gold_names}
+    out: dict[str, set] = {g: set() for g in gold_names}
     t0 = time.perf_counter()
     matcher = None if baseline else EntityMatcher.default()
     t1 = time.perf_counter()
@@ -121,7 +121,22 @@ def main() -> None:
                     help="list misses and extras (ecbplus: the N worst instances)")
     ap.add_argument("--baseline", action="store_true")
     ap.add_argument("--speed", action="store_true")
+    ap.add_argument("--fast", action="store_true",
+                    help="ecbplus: the pipeline alone with an in-memory stand-in for the store (seconds, not "
+                         "minutes; a development aid), and where recall and precision are lost, by cause")
+    ap.add_argument("--without", action="append", default=[], metavar="COMPONENT",
+                    help="switch an optional matcher component off (repeatable; timeline_api/entities/pipeline.py)")
+    ap.add_argument("--ablation", action="store_true",
+                    help="ecbplus --fast and trial: the figures with each optional component switched off in turn")
     args = ap.parse_args()
+    if args.without:
+        from timeline_api.entities import EntityMatcher
+
+        EntityMatcher.set_default(EntityMatcher.default().without(args.without))
+    if args.ablation:
+        return ablation()
+    if args.corpus == "ecbplus" and args.fast:
+        return ecbplus_fast(args.errors)
     if args.corpus == "ecbplus":
         return ecbplus_eval(args.database_url, args.errors)
     if args.corpus == "tbaq":
@@ -222,17 +237,23 @@ def ecbplus_eval(database_url: str | None, errors: int) -> None:
     with service(database_url) as svc:
         doc_of: dict[int, str] = {}
         article_id: dict[str, int] = {}
+        event_sentences: dict[str, set[int]] = {}
         for a in articles:
             body = svc.post_article(a.text, ECB_PUBLISHED, external_id=f"ecbplus-{a.doc}")
             doc_of[body["id"]], article_id[a.doc] = a.doc, body["id"]
+            event_sentences[a.doc] = {a.sentence_at(source["start"]) for event in body["events"]
+                                      for source in event["sources"] if source["article_id"] == body["id"]}
         ingest_s = time.perf_counter() - started
         stored = {doc: list(svc.pages(f"/v1/articles/{aid}/mentions", "mentions")) for doc, aid in article_id.items()}
-        returned, warned = {}, 0
+        returned, warned, ids_of = {}, 0, {}
         for instance_id, query in asked.items():
             role = instances[instance_id].role
             sentences = set()
+            ids_of[instance_id] = set()
             for page in _timeline_pages(svc, role, query):
                 warned += bool(page.get("warnings"))
+                for value in page.get("resolved", ()):
+                    ids_of[instance_id].update(e["id"] for e in value["entities"])
                 for event in page["events"]:
                     for source in event["sources"]:
                         doc = doc_of[source["article_id"]]
@@ -261,6 +282,9 @@ def ecbplus_eval(database_url: str | None, errors: int) -> None:
     print(f"identity where the service found the gold span exactly: {mean_exact:.3f} ids per instance over "
           f"{len(exact)} instances; {sum(1 for v in exact.values() if len(v) > 1)} split")
     print(f"time: ingest {ingest_s:.0f} s, all {total_s:.0f} s")
+    found = {doc: [(m["start"], m["end"], m["entity_id"], m["link"])
+                   for m in mentions] for doc, mentions in stored.items()}
+    diagnose(instances, asked, by_doc, annotated, returned, found, event_sentences, ids_of, errors)
     if errors:
         worst = sorted(asked, key=lambda i: -(len(gold[i] - returned[i]) + len(returned[i] - gold[i])))[:errors]
         for i in worst:
@@ -268,6 +292,169 @@ def ecbplus_eval(database_url: str | None, errors: int) -> None:
                   f"hits {len(gold[i] & returned[i])}; ids {sorted(ids.get(i, ()))}")
         for i in sorted((i for i in ids if len(ids[i]) > 1), key=lambda i: -len(ids[i]))[:errors]:
             print(f"  split {asked.get(i)!r}: {sorted(ids[i])}; exact spans {sorted(exact.get(i, ()))}")
+
+
+_PRONOUNS = frozenset("""i me my mine myself we us our ours ourselves you your yours he him his himself she her hers
+herself it its itself they them their theirs themselves who whom whose which that this these those here there
+where""".split())
+
+
+def _gold_form(article, k: int) -> str:
+    """"name", "pronoun" or "description" ("the actress", "a rehabilitation facility")."""
+    if k in article.proper:
+        return "name"
+    words = article.mentions[k].text.lower().split()
+    if len(words) <= 2 and words[-1] in _PRONOUNS:
+        return "pronoun"
+    return "description"
+
+
+def ablation() -> None:
+    """What each optional component gains: ECB+ (--fast) and trial figures with it switched off."""
+    import contextlib
+    import io
+
+    from timeline_api.entities import EntityMatcher
+    from timeline_api.entities.pipeline import COMPONENTS
+
+    full = EntityMatcher.default()
+    docs, gold = load_docs(), load_gold()
+    print("| switched off | ECB+ recall | precision | hits | trial recall | precision |")
+    print("|---|---|---|---|---|---|")
+    for c in (None, *(c for c in COMPONENTS if c.optional)):
+        EntityMatcher.set_default(full.without([c.name]) if c else full)
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            ecbplus_fast(0)
+        line = next(x for x in out.getvalue().splitlines() if x.startswith("sentences:"))
+        r, p = re.search(r"recall ([\d.]+), precision ([\d.]+)", line).groups()
+        hits = re.search(r"hits (\d+)", line).group(1)
+        sysout = system_sentences(docs, list(gold))[0]
+        th = sum(len(gold[g] & sysout[g]) for g in gold)
+        tr, tp = sum(map(len, gold.values())), sum(map(len, sysout.values()))
+        print(f"| {c.name if c else '(nothing: all on)'} | {r} | {p} | {hits} | {100 * th / tr:.1f} | "
+              f"{100 * th / max(tp, 1):.1f} |")
+    EntityMatcher.set_default(full)
+
+
+def ecbplus_fast(errors: int) -> None:
+    """The pipeline (``analyse_article``) on every article, entities stored in memory by the
+    service's identity rules (bench/identity_sim.py), each instance asked for as ecbplus_eval
+    asks. No merging across articles: an event's sentences are its own article's."""
+    import datetime as dt
+
+    from ecbplus import annotated_sentences, read_corpus
+    from identity_sim import Store
+
+    from timeline_api.entities import EntityMatcher
+    from timeline_api.pipeline.events import analyse_article
+
+    articles, instances = read_corpus()
+    annotated = annotated_sentences()
+    by_doc = {a.doc: a for a in articles}
+    asked = {i.id: _query_of(i, by_doc) for i in instances.values() if i.role}
+    asked = {k: q for k, q in asked.items() if q}
+    matcher = EntityMatcher.default()
+    store = Store()
+    published = dt.datetime.fromisoformat(ECB_PUBLISHED)
+    started = time.perf_counter()
+    events: dict[str, list[tuple[set[int], set[str], set[str]]]] = {}  # doc -> (sentences, actors, places)
+    found: dict[str, list[tuple[int, int, str, str]]] = {}  # doc -> (start, end, stored id, link)
+    for a in articles:
+        analysis = analyse_article(a.text, published, matcher)
+        entities = [m.entity for m in analysis.mentions]
+        for d in analysis.events:
+            entities += [*d.actors, *(p.entity for p in d.locations), *d.location_scope]
+        linked = store.ingest(entities)
+        events[a.doc] = [({a.sentence_at(e.start) for e in d.evidence}, {linked[e.key] for e in d.actors},
+                          {linked[p.entity.key] for p in d.locations} | {linked[e.key] for e in d.location_scope})
+                         for d in analysis.events]
+        found[a.doc] = [(m.start, m.end, linked[m.entity.key], m.link) for m in analysis.mentions]
+    run_s = time.perf_counter() - started
+    topic_docs: dict[str, list[str]] = {}
+    for a in articles:
+        topic_docs.setdefault(a.topic, []).append(a.doc)
+    returned, ids_of = {}, {}
+    for i, query in asked.items():
+        role = instances[i].role
+        ids = ids_of[i] = {eid for eid, _, _ in store.resolve(query)}
+        got = set()
+        for doc in topic_docs[by_doc[instances[i].mentions[0][0]].topic]:
+            for sentences, actors, places in events[doc]:
+                if (actors if role == "actor" else places) & ids:
+                    got.update((doc, s) for s in sentences if (doc, s) in annotated)
+        returned[i] = got
+    print(f"ECB+ (pipeline alone, in-memory identity, no merging across articles): pipeline {run_s:.0f} s")
+    event_sentences = {doc: set().union(*(s for s, _, _ in evs)) if evs else set() for doc, evs in events.items()}
+    diagnose(instances, asked, by_doc, annotated, returned, found, event_sentences, ids_of, errors)
+
+
+def diagnose(instances, asked, by_doc, annotated, returned, found, event_sentences, ids_of, errors) -> None:
+    """Recall and precision, per kind, and where they are lost: each missed gold sentence by
+    cause (no event made of the sentence; the instance's mention there not found, found as
+    another entity, or found but not a participant), by the form of the instance's mention
+    there (name, description, pronoun); each extra sentence by how the entity was linked there.
+    ``found``: doc -> [(start, end, entity id, link)]; ``ids_of``: instance -> the ids its query
+    resolved to."""
+    import collections
+
+    gold = {i: {(doc, by_doc[doc].mentions[k].sentence) for doc, k in instances[i].mentions
+                if (doc, by_doc[doc].mentions[k].sentence) in annotated} for i in asked}
+    hits = sum(len(gold[i] & returned[i]) for i in asked)
+    n_gold, n_returned = sum(map(len, gold.values())), sum(map(len, returned.values()))
+    r, p = hits / n_gold, hits / n_returned if n_returned else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    print(f"sentences: gold {n_gold}, returned {n_returned}, hits {hits}: "
+          f"recall {100 * r:.1f}, precision {100 * p:.1f}, F1 {100 * f:.1f}")
+    for tag in ("HUMAN_PART_PER", "HUMAN_PART_ORG", "HUMAN_PART_GPE", "LOC"):
+        sel = [i for i in asked if instances[i].tag.startswith(tag)]
+        h = sum(len(gold[i] & returned[i]) for i in sel)
+        g, n = sum(len(gold[i]) for i in sel), sum(len(returned[i]) for i in sel)
+        print(f"  {tag:16} instances {len(sel):3d}  gold {g:5d}  returned {n:5d}  "
+              f"recall {100 * h / max(g, 1):5.1f}  precision {100 * h / max(n, 1):5.1f}")
+    why_missed, why_extra = collections.Counter(), collections.Counter()
+    examples: dict[str, list[str]] = collections.defaultdict(list)
+    for i, query in asked.items():
+        ids = ids_of[i]
+        for doc, s in sorted(gold[i] - returned[i]):
+            a = by_doc[doc]
+            mine = [k for d, k in instances[i].mentions if d == doc and a.mentions[k].sentence == s]
+            forms = {_gold_form(a, k) for k in mine}
+            form = next(f for f in ("name", "description", "pronoun") if f in forms)
+            hits_ = [(st, en, eid) for st, en, eid, _ in found.get(doc, ())
+                     if any(st < a.mentions[k].end and a.mentions[k].start < en for k in mine)]
+            if s not in event_sentences.get(doc, ()):
+                cause = f"sentence is no event ({form})"
+            elif not hits_:
+                cause = f"not found: {form}"
+            elif any(eid in ids for _, _, eid in hits_):
+                cause = f"found, not a participant ({form})"
+            else:
+                cause = f"found as another entity ({form})"
+            why_missed[cause] += 1
+            if len(examples[cause]) < errors:
+                st_, en_ = a.sentences[s]
+                examples[cause].append(f"{query!r} [{' | '.join(a.mentions[k].text for k in mine)}] "
+                                       f"{[(a.text[st:en], eid) for st, en, eid in hits_]} :: {a.text[st_:en_][:200]}")
+        for doc, s in sorted(returned[i] - gold[i]):
+            a = by_doc[doc]
+            st_, en_ = a.sentences[s]
+            links = {link for st, en, eid, link in found.get(doc, ()) if eid in ids and st_ <= st < en_}
+            cause = "extra: " + ("/".join(sorted(links)) if links else "no mention (merged or enclosing place)")
+            why_extra[cause] += 1
+            if len(examples[cause]) < errors:
+                examples[cause].append(f"{query!r} :: {a.text[st_:en_][:200]}")
+    print("missed gold sentences by cause:")
+    for cause, n in why_missed.most_common():
+        print(f"  {n:5d}  {cause}")
+    print("extra sentences by how the entity is named there:")
+    for cause, n in why_extra.most_common():
+        print(f"  {n:5d}  {cause}")
+    if errors:
+        for cause, lines in sorted(examples.items()):
+            print(f"== {cause}")
+            for line in lines:
+                print("   ", line)
 
 
 def _query_of(instance, by_doc) -> str | None:

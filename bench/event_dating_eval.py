@@ -146,7 +146,9 @@ def is_right(value: str, start: str, end: str, gold: str) -> bool:
     if span is None:
         return False
     (g_start, g_end), _ = span
-    return g_start <= dt.datetime.fromisoformat(start) and dt.datetime.fromisoformat(end) <= g_end
+    # the API gives the wall clock of the source with its offset; gold intervals are wall-clock times
+    start_, end_ = (dt.datetime.fromisoformat(x).replace(tzinfo=None) for x in (start, end))
+    return g_start <= start_ and end_ <= g_end
 
 
 # ---------------------------------------------------------------- the service

@@ -248,3 +248,88 @@ def test_the_new_product_is_the_model_just_named(matcher):
                       "It is only 7 mm thick. Older Zephyr phones sold well.")
     assert [(m.text, m.entity.name) for m in ms if "Zephyr" in m.text or m.text == "It"][:3] == [
         ("Zephyr 7", "Zephyr 7"), ("Zephyr", "Zephyr 7"), ("It", "Zephyr 7")]
+
+
+# -- issue 10: headlines, descriptions, sites, participants' names -------------------------------
+
+def test_names_in_a_title_case_headline_are_the_ones_the_body_teaches(matcher):
+    text = ("Dana Whitcombe Checks Into Rehab At Harbourside Clinic\n"
+            "Dana Whitcombe has entered the Harbourside Clinic, her agent said.\n"
+            "Whitcombe was seen arriving on Tuesday.")
+    ms = matcher.find(text)
+    headline = [m for m in ms if m.start < text.index("\n")]
+    assert [(m.text, m.entity.name) for m in headline] == [
+        ("Dana Whitcombe", "Dana Whitcombe"), ("Harbourside Clinic", "Harbourside Clinic")]
+
+
+def test_title_case_headline_words_the_body_does_not_name_are_no_entities(matcher):
+    text = "Storm Batters Coastal Towns Overnight\nA storm hit the coast on Monday, officials said."
+    assert [m.text for m in matcher.find(text)] == []
+
+
+def test_a_person_description_links_to_the_latest_fitting_person(matcher):
+    text = ("Mary Okafor was named coach on Monday. The 41-year-old coach said she was ready. "
+            "Tomas Reyes, her assistant, stays.")
+    ms = matcher.find(text)
+    assert entity_of(ms, "The 41-year-old coach").name == "Mary Okafor"
+
+
+def test_a_gendered_description_skips_people_of_the_other_gender(matcher):
+    text = "Mary Okafor met Mr Tomas Reyes in Lyon. The woman left early."
+    ms = matcher.find(text)
+    assert entity_of(ms, "The woman").name == "Mary Okafor"
+
+
+def test_a_description_followed_by_a_name_is_an_apposition_not_an_anaphor(matcher):
+    text = "Mary Okafor met the press. The actress Jana Holm arrived later."
+    ms = matcher.find(text)
+    assert "The actress" not in [m.text for m in ms]
+    assert entity_of(ms, "Jana Holm").name == "Jana Holm"
+
+
+def test_a_description_never_overlaps_a_name_inside_it(matcher):
+    text = "Jana Holm spoke. Jana Holm left. Jana Holm returned. The \"Blue Harbour\" actress smiled."
+    ms = matcher.find(text)
+    assert all(a.end <= b.start for a, b in zip(ms, ms[1:], strict=False))
+
+
+def test_a_site_named_after_its_organisation_is_an_actor_and_a_place(matcher):
+    ms = matcher.find("Reid checked into the Harbourside Treatment Center on Friday.")
+    center = next(m for m in ms if m.text == "Harbourside Treatment Center")
+    assert center.roles == {"actor", "location"}
+
+
+def test_a_team_named_with_its_town_goes_by_the_rest_of_its_name(matcher):
+    text = "The Indianapolis Colts beat Miami. The Colts scored twice in the second half."
+    ms = matcher.find(text)
+    assert entity_of(ms, "Colts") == entity_of(ms, "Indianapolis Colts")
+    assert entity_of(ms, "Colts").kind != "city"
+
+
+def test_a_persons_name_after_a_place_keeps_the_place_apart(matcher):
+    ms = matcher.find("Paris Hilton arrived in Paris. Hilton smiled.")
+    assert entity_of(ms, "Hilton") == entity_of(ms, "Paris Hilton")
+
+
+def test_sentence_initial_first_name_of_an_unknown_person_is_kept(matcher):
+    ms = matcher.find("Wladimir Klitschko defended his title. Klitschko won in six rounds.")
+    assert entity_of(ms, "Wladimir Klitschko") == entity_of(ms, "Klitschko")
+
+
+def test_sentence_initial_adverb_before_an_acronym_is_not_part_of_the_name(matcher):
+    ms = matcher.find("General Motors cut output. Later GM said the cuts were temporary.")
+    assert entity_of(ms, "GM") == entity_of(ms, "General Motors")
+
+
+def test_a_name_a_small_town_shares_is_still_a_name_when_the_town_is_ruled_out(matcher):
+    ms = matcher.find("President Obama spoke on Monday. Obama said the bill would pass.")
+    assert entity_of(ms, "Obama").kind != "city"
+
+
+def test_components_can_be_switched_off(matcher):
+    text = "Mary Okafor was named coach. The 41-year-old coach said she was ready."
+    assert "The 41-year-old coach" in [m.text for m in matcher.find(text)]
+    off = matcher.without(["descriptions"])
+    assert "The 41-year-old coach" not in [m.text for m in off.find(text)]
+    with pytest.raises(ValueError):
+        matcher.without(["lookup"])

@@ -137,6 +137,20 @@ class Gazetteer:
             parent=self,
         )
 
+    def ancestors(self, key: str, first: Entity | None = None) -> list[Entity]:
+        """Enclosing places, nearest first (Kremlin -> Moscow -> Russia -> Europe); ``first``:
+        the entity of ``key`` when it is not a gazetteer one (a site read from text)."""
+        out: list[Entity] = []
+        seen = {key}
+        e = self.entities.get(key) or first
+        while e is not None and e.parent_key and e.parent_key not in seen:
+            seen.add(e.parent_key)
+            e = self.entities.get(e.parent_key)
+            if e is None:
+                break
+            out.append(e)
+        return out
+
     def add_script_name(self, name: str, entry: Entry) -> None:
         self.extra_script.append((name.lower(), entry))
         self._script_index = None

@@ -93,12 +93,18 @@ def indexed_keys(name: str, kind: str | None, *, is_alias: bool = False) -> list
 
 
 def query_keys(text: str) -> list[NameKey]:
-    """Every key a typed name is looked up under; the kind of what is meant is not known."""
+    """Every key a typed name is looked up under; the kind of what is meant is not known.
+    A leading preposition and a person's leading titles do not count ("in Queens" = "Queens",
+    "Dr. Sanjay Gupta" = "Sanjay Gupta", "Gov. Sarah Palin" = "Sarah Palin")."""
     keys = [NameKey(norm_name(text), "exact")]
     words = fold_words(text)
     if not words:
         return keys
     keys.append(NameKey("".join(words), "key"))
+    bare = _without_lead(words)
+    if bare != words:
+        keys.append(NameKey("".join(bare), "key"))
+        words = bare
     core = _without_qualifier(words)
     if core:
         keys.append(NameKey("".join(core), "core"))
@@ -189,6 +195,34 @@ def _words(name: str) -> list[str]:
     if len(words) > 1 and words[0] in _DETERMINERS:
         words = words[1:]
     return words
+
+
+_LEAD_PREPOSITIONS = frozenset("in of at on from to into near".split())
+
+
+def _without_lead(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The words without a leading preposition, and without a person's leading titles when
+    what follows looks like a person's name: two to four words, no organisation word."""
+    if len(words) > 1 and words[0] in _LEAD_PREPOSITIONS:
+        words = words[1:]
+    titles, org_words = _titles(), _org_words()
+    k = 0
+    while k < len(words) - 2 and words[k] in titles:
+        k += 1
+    rest = words[k:]
+    if k and 2 <= len(rest) <= 4 and not any(w in org_words for w in rest):
+        return rest
+    return words
+
+
+@cache
+def _titles() -> frozenset[str]:
+    return frozenset(w.casefold() for w in L.PERSON_TITLES | {"Doctor"})
+
+
+@cache
+def _org_words() -> frozenset[str]:
+    return frozenset(w.casefold() for w in L.ORG_WORDS)
 
 
 def _strip_legal(words: list[str]) -> tuple[str, ...]:

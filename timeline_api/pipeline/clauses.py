@@ -59,9 +59,13 @@ def has_verb(text: str) -> bool:
 
 def is_headline_report(text: str) -> bool:
     """A headline reports a happening in the present ("Earthquake shakes Qeshm", "Lohan checks
-    into rehab"): a lower-case word in -s counts as its verb there, and nowhere else."""
-    return any(_is_verb(w.lower()) or (w.islower() and len(w) > 3 and w.endswith("s") and not w.endswith("ss"))
-               for w in words(text)) and len(words(text)) >= 3 and not is_furniture(text)
+    into rehab"): a lower-case word in -s counts as its verb there, and nowhere else; in a
+    title-case headline a capitalised one too ("Lindsay Lohan Checks Into Rehab")."""
+    found = words(text)
+    title_case = sum(w[0].isupper() for w in found) >= 0.8 * len(found) if found else False
+    return any(_is_verb(w.lower()) or ((w.islower() or title_case) and len(w) > 3 and w.endswith("s")
+                                       and not w.endswith("ss"))
+               for w in found) and len(found) >= 3 and not is_furniture(text)
 
 
 # Present-tense verbs of being and having: a clause with no other verb describes a state.

@@ -329,6 +329,7 @@ def analyse_article(text: str, published_at: dt.datetime, matcher: EntityMatcher
     narrative: EventDate | None = None  # last explicit date of the current paragraph
     paragraph = -1
     date_lines = {i for i, s in enumerate(sentences) if _is_date_line(s, timex_spans)}
+    headlines = _headline_lines(sentences)
     for index, sentence in enumerate(sentences):
         budget.check()
         if sentence.paragraph != paragraph:
@@ -345,7 +346,7 @@ def analyse_article(text: str, published_at: dt.datetime, matcher: EntityMatcher
         else:
             span = sentence
             dated = _explicit_clause_dates(text, sentence, timex_spans)
-        headline = index == 0 and not sentence.text.endswith(_END_PUNCTUATION)
+        headline = index in headlines
         reports = clauses.is_headline_report(sentence.text) if headline else clauses.reports_happening(sentence.text)
         if not captioned and not reports:
             if dated:
@@ -388,6 +389,17 @@ class _Undated:
         return Evidence(start=self.span.start, end=self.span.end, quote=self.span.text, date=date,
                         confidence=confidence, status=_status(self.sentence.text, date, published_at),
                         actors=self.actors, locations=self.places, scope=self.scope, words=self.words)
+
+
+def _headline_lines(sentences: list[Sentence]) -> set[int]:
+    """The unpunctuated lines above the first sentence that ends with punctuation: headlines
+    (an address or a date line there is furniture, and is told apart as such)."""
+    out = set()
+    for index, sentence in enumerate(sentences):
+        if sentence.text.endswith(_END_PUNCTUATION):
+            break
+        out.add(index)
+    return out
 
 
 def _is_date_line(sentence: Sentence, timexes: _Spans) -> bool:

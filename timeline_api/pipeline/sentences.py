@@ -78,10 +78,21 @@ SHORT_LINE = 60
 _LINE_END_PUNCT = tuple(".!?:;\"”’)]")
 
 
+# A text is hard-wrapped when at least half of its lines of WRAP_MIN_LINE characters or more
+# end without punctuation and none is longer than WRAP_MAX_LINE: lines are then cut at a width,
+# not where sentences end.
+WRAP_MIN_LINE = 40
+WRAP_MAX_LINE = 120
+
+
 def paragraphs(text: str) -> list[tuple[int, int]]:
     """Paragraph spans. A line break ends a paragraph after a blank line, after a line
     that ends a sentence, or after a short unpunctuated line (a headline); otherwise
-    it is a soft wrap inside a paragraph."""
+    it is a soft wrap inside a paragraph. In a text that is not hard-wrapped, a long
+    unpunctuated line is a headline too when the next line opens with a capital, a digit
+    or a quote ("Lindsay Lohan checks into rehab at Betty Ford Center, rehires lawyer"
+    above the lead)."""
+    wrapped = _hard_wrapped(text)
     spans: list[tuple[int, int]] = []
     start = pos = 0
     while True:
@@ -89,12 +100,30 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
         if newline < 0:
             break
         line = text[pos:newline].strip()
-        if not line or line.endswith(_LINE_END_PUNCT) or len(line) < SHORT_LINE:
+        if not line or line.endswith(_LINE_END_PUNCT) or len(line) < SHORT_LINE or (
+                not wrapped and _opens_sentence(text, newline + 1)):
             spans.append((start, newline))
             start = newline + 1
         pos = newline + 1
     spans.append((start, len(text)))
     return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def _hard_wrapped(text: str) -> bool:
+    long_lines = open_lines = 0
+    for line in text.split("\n"):
+        line = line.strip()
+        if len(line) > WRAP_MAX_LINE:
+            return False
+        if len(line) >= WRAP_MIN_LINE:
+            long_lines += 1
+            open_lines += not line.endswith(_LINE_END_PUNCT)
+    return long_lines > 0 and 2 * open_lines >= long_lines
+
+
+def _opens_sentence(text: str, pos: int) -> bool:
+    following = text[pos:pos + 4].lstrip()[:1]
+    return bool(following) and (following.isupper() or following.isdigit() or following in "\"“‘'«")
 
 
 def split_sentences(text: str) -> list[Sentence]:

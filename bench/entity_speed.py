@@ -1,0 +1,69 @@
+"""Speed of the entity matcher on news text, by article size (issue 10: >= 1 MB/s per core,
+linear up to the maximum text size).
+
+    .venv/bin/python bench/entity_speed.py [--sizes 10000 100000 500000] [--profile]
+
+The text is TBAQ's and ECB+'s articles one after another (../shared/corpora), cut to each size;
+the figure is the CPU time of ``EntityMatcher.find`` in this process, best of 5 after a warm-up
+(the matcher is built before timing). ``--profile`` prints where the time goes at the largest size.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def news_text(size: int) -> str:
+    from ecbplus import read_corpus as read_ecb
+
+    texts = []
+    for f in sorted((ROOT.parent / "shared" / "corpora" / "tbaq").glob("*/*.tml")):
+        body = re.search(r"<TEXT>(.*)</TEXT>", f.read_text(encoding="utf-8"), re.S)
+        if body:
+            texts.append(re.sub(r"<[^>]+>", "", body.group(1)))
+    texts += [a.text for a in read_ecb()[0]]
+    text = "\n\n".join(texts)
+    while len(text) < size:
+        text += "\n\n" + text
+    return text[:size]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 500_000])
+    ap.add_argument("--profile", action="store_true")
+    args = ap.parse_args()
+    from timeline_api.entities import EntityMatcher
+
+    matcher = EntityMatcher.default()
+    print("| size | CPU ms (best of 5) | µs per character | MB/s | mentions |")
+    print("|---|---|---|---|---|")
+    for size in args.sizes:
+        text = news_text(size)
+        matcher.find(text)
+        best = float("inf")
+        for _ in range(5):
+            t = time.process_time()
+            n = len(matcher.find(text))
+            best = min(best, time.process_time() - t)
+        print(f"| {size // 1000} KB | {best * 1000:.0f} | {best / size * 1e6:.2f} | "
+              f"{len(text.encode()) / 1e6 / best:.2f} | {n} |", flush=True)
+    if args.profile:
+        import cProfile
+        import pstats
+
+        text = news_text(max(args.sizes))
+        profile = cProfile.Profile()
+        profile.runcall(matcher.find, text)
+        pstats.Stats(profile).sort_stats("tottime").print_stats(15)
+
+
+if __name__ == "__main__":
+    main()
