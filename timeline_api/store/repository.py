@@ -9,14 +9,14 @@ import random
 import secrets
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from sqlalchemy import (
     JSON,
-    Row,
     DateTime,
     Float,
     Integer,
+    Row,
     String,
     and_,
     any_,
@@ -57,6 +57,9 @@ from timeline_api.store import cursor as keyset
 from timeline_api.store import merge_index, writer
 from timeline_api.store.cursor import InvalidCursor, decode_cursor, encode_cursor
 from timeline_api.store.models import (
+    SPAN_CLASSES,
+    SPAN_LIMITS,
+    SPAN_SLACK,
     ApiKey,
     Article,
     Deployment,
@@ -69,9 +72,6 @@ from timeline_api.store.models import (
     EventActor,
     EventLocation,
     EventSource,
-    SPAN_CLASSES,
-    SPAN_LIMITS,
-    SPAN_SLACK,
     MergeKey,
     RegistryVersion,
     SourceActor,
@@ -845,7 +845,8 @@ def _event_filter_clauses(filters: tuple) -> list:
                                       func.lower(Article.source).in_(bindparam("sources", expanding=True))))
     if confidence:
         clauses.append(Event.confidence >= bindparam("min_confidence", type_=Float))
-    for wanted, column, name in ((date_sources, Event.date_source, "date_sources"), (statuses, Event.status, "statuses"),
+    for wanted, column, name in ((date_sources, Event.date_source, "date_sources"),
+                                 (statuses, Event.status, "statuses"),
                                  (granularities, Event.granularity, "granularities")):
         if wanted:
             clauses.append(column.in_(bindparam(name, expanding=True)))
