@@ -56,6 +56,46 @@ def test_a_quote_that_dates_itself_keeps_its_date():
     assert _event(text, dt.datetime(2024, 3, 5), "minister").date.value == "2024-03-02"
 
 
+def _by_date(text: str, published: dt.datetime) -> dict[str, object]:
+    return {e.date.value: e for e in analyse_article(text, published).events}
+
+
+@pytest.mark.parametrize("text", [
+    "Maria Lopez said her company sold 2 million turbines last year.",
+    "Her company sold 2 million turbines last year, Maria Lopez said.",
+    "That plan, Maria Lopez said, worked well last year.",
+])
+def test_a_named_source_and_a_dated_complement_are_two_happenings(text):
+    # the selling is last year's; the saying is the report's, and only its source is its actor
+    events = _by_date(text, dt.datetime(2024, 3, 5))
+    assert set(events) == {"2023", "2024-03-05"}
+    said, saying = events["2023"], events["2024-03-05"]
+    assert said.date.source == "explicit" and "Maria Lopez" not in [a.name for a in said.actors]
+    assert saying.date.source == "inferred" and [a.name for a in saying.actors] == ["Maria Lopez"]
+    assert saying.status == "occurred"
+
+
+def test_a_saying_with_its_own_date_keeps_it_and_dates_the_story():
+    text = ("Maria Lopez said on Sunday that the bombs exploded last Friday.\n\n"
+            "Rescuers searched the rubble.")
+    lead, rescue = (_event(text, dt.datetime(2024, 3, 5), words) for words in ("Maria", "Rescuers"))
+    events = analyse_article(text, dt.datetime(2024, 3, 5)).events
+    dates = {e.date.value: e for e in events if e.first.quote == lead.first.quote}
+    assert set(dates) == {"2024-03-03", "2024-03-01"}  # Sunday the saying, last Friday the bombs
+    assert dates["2024-03-03"].date.source == "explicit"
+    assert [a.name for a in dates["2024-03-03"].actors] == ["Maria Lopez"]
+    assert rescue.date.value == "2024-03-03"  # the lead's day is the saying's, not the bombs'
+
+
+@pytest.mark.parametrize("text", [
+    "The minister said the bridge was closed on 2 March 2024.",  # no named source to date
+    "Rebels seized the airport on 2 March 2024 and Maria Lopez said they held it.",  # a verb before
+    "Maria Lopez said the bridge was closed.",  # nothing dated apart from the saying
+])
+def test_reported_speech_stays_one_happening_when_it_cannot_be_told_apart(text):
+    assert len(analyse_article(text, dt.datetime(2024, 3, 5)).events) == 1
+
+
 def test_a_headline_is_about_the_day_its_lead_reports():
     text = "Earthquake shakes island of Qeshm\n\nAn earthquake struck the island of Qeshm on Sunday, officials said."
     headline = _event(text, dt.datetime(2005, 11, 29), "Earthquake shakes")  # a Tuesday

@@ -250,3 +250,31 @@ _REPORTING = re.compile(r"\b(?:said|says|told|tells|according to|reported|report
 def is_reporting(text: str) -> bool:
     """A sentence that reports what a source said ("officials told CNN")."""
     return bool(_REPORTING.search(text))
+
+
+# Reported speech: a named source and what it said, which may be dated apart ("Jobs said
+# his company sold 13.7 million Macs last year": the selling is last year, the saying today).
+_SAYING_VERB = r"(?:said|says|told|tells|announced|announces|reported|confirmed|stated)"
+# the source first: "Jobs said (that) ...", "The ministry announced on Monday that ..."
+_SAYING_FIRST = re.compile(r"\b" + _SAYING_VERB + r"\b", re.IGNORECASE)
+# the source set off by commas, before the end or inside: "..., police said." / "This, he said, would ..."
+_SAYING_ASIDE = re.compile(r"[,:][\"”'’\s]*(?P<aside>(?:[^\s,;.\"“”]+\s+){1,5}?" + _SAYING_VERB +
+                           r"\b(?:\s+[^\s,;.\"“”]+){0,5}?|" + _SAYING_VERB +
+                           r"(?:\s+[^\s,;.\"“”]+){1,5}?)\s*(?P<stop>,|[.!?\"”'’]*\s*$)", re.IGNORECASE)
+# "said that", "said on Monday that", "told reporters that": the saying ends at "that"
+_THAT = re.compile(r"(?:\s+[^\s,;.\"“”]+){0,3}?\s+that\b", re.IGNORECASE)
+
+
+def saying_span(text: str) -> tuple[int, int] | None:
+    """Where a sentence names its source and the verb of saying, as offsets into ``text``;
+    the rest of the sentence is what was said. A source set off by commas ("..., police
+    said.", "This, he said, would ...") or one that opens the sentence ("Jobs said that ...",
+    with no verb before the saying one). None when the sentence reports no speech."""
+    aside = _SAYING_ASIDE.search(text)
+    if aside is not None:
+        return aside.start("aside"), aside.end("aside")
+    match = _SAYING_FIRST.search(text)
+    if match is None or len(match.string[:match.start()]) > 120 or has_verb(text[:match.start()]):
+        return None
+    that = _THAT.match(text, match.end())
+    return 0, that.end() if that else match.end()
