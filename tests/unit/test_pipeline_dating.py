@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 
 from timeline_api.pipeline import analyse_article, split_sentences, summarise
+from timeline_api.pipeline.clauses import saying_span
 
 
 def _event(text: str, published: dt.datetime, words: str):
@@ -91,9 +92,28 @@ def test_a_saying_with_its_own_date_keeps_it_and_dates_the_story():
     "The minister said the bridge was closed on 2 March 2024.",  # no named source to date
     "Rebels seized the airport on 2 March 2024 and Maria Lopez said they held it.",  # a verb before
     "Maria Lopez said the bridge was closed.",  # nothing dated apart from the saying
+    "Siemens Energy cut 500 jobs on 2 March 2024, Siemens Energy said.",  # its own actor reports it
+    "Maria Lopez said on 2 March 2024 that the bridge was closed.",  # the date is the saying's
 ])
 def test_reported_speech_stays_one_happening_when_it_cannot_be_told_apart(text):
     assert len(analyse_article(text, dt.datetime(2024, 3, 5)).events) == 1
+
+
+@pytest.mark.parametrize(("text", "saying"), [
+    ("Maria Lopez said her company sold 2 million turbines last year.", "Maria Lopez said"),
+    ("Police told reporters in Lyon that the suspect fled.", "Police told reporters in Lyon that"),
+    ("The suspect fled on Friday, police said on Monday.", "police said on Monday"),
+    ("That plan, Maria Lopez said, worked well.", "Maria Lopez said"),
+    ("The suspect fled, said Maria Lopez, the police chief.", "said Maria Lopez"),
+    # words after the verb that open a clause make no aside: the source is the one up front
+    ("At a summit in Lyon, the ministers announced it would close, and left.",
+     "At a summit in Lyon, the ministers announced"),
+    # no saying: a verb before the verb of saying
+    ("Rebels seized the airport and said they would hold it.", None),
+])
+def test_where_a_sentence_names_its_source(text, saying):
+    span = saying_span(text)
+    assert (text[span[0]:span[1]] if span else None) == saying
 
 
 def test_a_headline_is_about_the_day_its_lead_reports():

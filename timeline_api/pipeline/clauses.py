@@ -258,11 +258,24 @@ _SAYING_VERB = r"(?:said|says|told|tells|announced|announces|reported|confirmed|
 # the source first: "Jobs said (that) ...", "The ministry announced on Monday that ..."
 _SAYING_FIRST = re.compile(r"\b" + _SAYING_VERB + r"\b", re.IGNORECASE)
 # the source set off by commas, before the end or inside: "..., police said." / "This, he said, would ..."
+# (after the verb, a few words that do not open a clause of their own: "police said on Monday",
+# "he told reporters", not "the alliance announced it would accept Poland")
 _SAYING_ASIDE = re.compile(r"[,:][\"”'’\s]*(?P<aside>(?:[^\s,;.\"“”]+\s+){1,5}?" + _SAYING_VERB +
-                           r"\b(?:\s+[^\s,;.\"“”]+){0,5}?|" + _SAYING_VERB +
+                           r"\b(?!\s+(?:it|he|she|they|we|i|you|that|there|this|these|those)\b)"
+                           r"(?:\s+[^\s,;.\"“”]+){0,4}?|" + _SAYING_VERB +
                            r"(?:\s+[^\s,;.\"“”]+){1,5}?)\s*(?P<stop>,|[.!?\"”'’]*\s*$)", re.IGNORECASE)
-# "said that", "said on Monday that", "told reporters that": the saying ends at "that"
-_THAT = re.compile(r"(?:\s+[^\s,;.\"“”]+){0,3}?\s+that\b", re.IGNORECASE)
+# "said that", "said on 3 May 2023 that", "told reporters in Kyiv that": the saying ends at "that"
+_THAT = re.compile(r"(?:\s+[^\s,;.\"“”]+){0,5}?\s+that\b", re.IGNORECASE)
+# "said on Monday", "announced Tuesday": a date right after the verb of saying is the saying's
+_DATE_AFTER_SAYING = re.compile(r"\s+(?:on\s+|late\s+|early\s+)?$", re.IGNORECASE)
+
+
+def dates_the_saying(between: str, saying: str) -> bool:
+    """Is a date ``between`` ("on ") after the words of saying the saying's? Not after "that",
+    which opens what was said ("reported that third-quarter profit grew")."""
+    if saying.rstrip().lower().endswith("that"):
+        return False
+    return bool(_DATE_AFTER_SAYING.fullmatch(between)) if between else True
 
 
 def saying_span(text: str) -> tuple[int, int] | None:

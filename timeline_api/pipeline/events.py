@@ -36,6 +36,8 @@ EXPLICIT_CONFIDENCE = {"absolute": 0.9, "document": 0.8, "narrative": 0.75}
 INFERRED_FROM_PARAGRAPH = 0.5
 INFERRED_FROM_PUBLICATION = 0.45  # lead and reporting sentences: news is about its own day
 INFERRED_FALLBACK = 0.35
+# What a source is reported to have said is a step less certain than what the report states.
+REPORTED_DISCOUNT = 0.05
 SUMMARY_CHARS = 280
 # What a happening is to the report: done, under way, announced for later, or only possible
 # (a conditional or a modal: "could face charges", "if the talks fail").
@@ -360,13 +362,16 @@ def analyse_article(text: str, published_at: dt.datetime, matcher: EntityMatcher
             continue
         narrative = dated[-1][1]
         speech = None if captioned or headline else _ReportedSpeech.find(text, sentence, timex_spans, entities)
+        discount = 0.0
         if speech is not None:  # the saying first: in the lead, its day is the story's (_story_time)
             evidence.append(speech.saying(index, words, published_at))
             dated, (actors, places, scope) = speech.said_dates, speech.said_entities
+            discount = REPORTED_DISCOUNT
         for clause, date, anchor in dated:
             evidence.append(Evidence(
                 start=span.start, end=span.end, quote=span.text, date=date,
-                confidence=EXPLICIT_CONFIDENCE.get(anchor, 0.6), status=_status(clause, date, published_at),
+                confidence=EXPLICIT_CONFIDENCE.get(anchor, 0.6) - discount,
+                status=_status(clause, date, published_at),
                 actors=actors, locations=places, scope=scope, words=words,
             ))
     # the day the lead reports dates the undated sentences before it too (a headline)
@@ -380,7 +385,9 @@ class _ReportedSpeech:
     """A sentence whose named source said something dated apart from the saying ("Jobs said
     his company sold 13.7 million Macs last year"): two happenings, the thing said with its
     own date and the complement's entities, and the saying with the source as its actor,
-    dated by its own expression or, like any undated report, by the lead's or publication day."""
+    dated by its own expression or, like any undated report, by the lead's or publication day.
+    A source that is an actor of what it says ("HP cut 500 jobs, the company said") makes
+    one happening: the report adds nothing to the timeline."""
 
     sentence: Sentence
     said_dates: list  # (clause, date, anchor), as _explicit_clause_dates gives them
@@ -395,6 +402,10 @@ class _ReportedSpeech:
         if found is None:
             return None
         a, b = sentence.start + found[0], sentence.start + found[1]
+        for t in timexes.inside(b, sentence.end):  # "said on Monday its forces ...": Monday is the saying's
+            if t.start - b <= 8 and clauses.dates_the_saying(text[b:t.start], text[a:b]):
+                b = t.end
+            break
         saying_entities = entities.within(a, b)
         if not saying_entities[0]:
             return None  # no named source: nothing to date the saying for
@@ -407,6 +418,8 @@ class _ReportedSpeech:
         before, after = entities.within(sentence.start, a), entities.within(b, sentence.end)
         said_entities = tuple(list({_key(x): x for x in one + other}.values())
                               for one, other in zip(before, after, strict=True))
+        if {e.key for e in saying_entities[0]} <= {e.key for e in said_entities[0]}:
+            return None  # its own actor reports it ("HP cut 500 jobs, the company said"): one happening
         return cls(sentence, said_dates, said_entities, saying_date, saying_entities, text[a:b])
 
     def saying(self, index: int, words: frozenset[str], published_at: dt.datetime):
