@@ -34,7 +34,9 @@ _FUTURE = re.compile(
     r"going to|would (?:begin|start|open|take place|be held))\b",
     re.IGNORECASE,
 )
-_PROGRESSIVE = re.compile(r"\b(?:is|are|remains?|continues? to)\s+(?:still\s+)?\w+ing\b", re.IGNORECASE)
+_PROGRESSIVE = re.compile(r"\b(?:is|are|remains?|continues? to)\s+(?:still\s+)?"
+                          r"(?!(?:no|some|any|every)thing\b|(?:morn|even|dur|k|r|spr|str|w|th)ing\b)\w+ing\b",
+                          re.IGNORECASE)
 
 # Prepositions before a date that make it a bound rather than the event's time.
 _GOVERNORS = {
@@ -57,15 +59,21 @@ def has_verb(text: str) -> bool:
     return any(_is_verb(word.lower()) for word in words(text))
 
 
+# A headline's future is a name and an infinitive: "Ellen DeGeneres to host 2014 Oscars", "Obama To Nominate".
+_HEADLINE_FUTURE = re.compile(r"\b[A-Z][\w'’.-]*\s+(?:to|To)\s+[A-Za-z]{3,}\b")
+
+
 def is_headline_report(text: str) -> bool:
     """A headline reports a happening in the present ("Earthquake shakes Qeshm", "Lohan checks
     into rehab"): a lower-case word in -s counts as its verb there, and nowhere else; in a
-    title-case headline a capitalised one too ("Lindsay Lohan Checks Into Rehab")."""
+    title-case headline a capitalised one too ("Lindsay Lohan Checks Into Rehab"); or one to
+    come, with a name and an infinitive ("DeGeneres to host Oscars")."""
     found = words(text)
     title_case = sum(w[0].isupper() for w in found) >= 0.8 * len(found) if found else False
-    return any(_is_verb(w.lower()) or ((w.islower() or title_case) and len(w) > 3 and w.endswith("s")
-                                       and not w.endswith("ss"))
-               for w in found) and len(found) >= 3 and not is_furniture(text)
+    return (any(_is_verb(w.lower()) or ((w.islower() or title_case) and len(w) > 3 and w.endswith("s")
+                                        and not w.endswith("ss"))
+                for w in found) or bool(_HEADLINE_FUTURE.search(text))) \
+        and len(found) >= 3 and not is_furniture(text)
 
 
 # Present-tense verbs of being and having: a clause with no other verb describes a state.
@@ -73,9 +81,10 @@ _STATIVE = frozenset("is are am has have remains remain seems seem appears appea
 
 
 def is_stative(text: str) -> bool:
-    """Only present-tense be/have-like verbs: a description ("The phone is thinner"), not a happening."""
+    """Only present-tense be/have-like verbs: a description ("The phone is thinner"), not a
+    happening; but a progressive is one under way ("Tara Reid is seeking help")."""
     verbs = [lower for lower in map(str.lower, words(text)) if _is_verb(lower) or lower in _STATIVE]
-    return bool(verbs) and all(v in _STATIVE for v in verbs)
+    return bool(verbs) and all(v in _STATIVE for v in verbs) and not is_progressive(text)
 
 
 def addresses_reader(text: str) -> bool:
@@ -91,6 +100,14 @@ def _furniture_pattern() -> re.Pattern:
 
 
 _FURNITURE = _furniture_pattern()
+
+
+_WEB_ADDRESS = re.compile(r"\s*(?:https?\s*:\s*/\s*/|www\s*\.\s*\w)", re.IGNORECASE)
+
+
+def is_web_address(line: str) -> bool:
+    """A line that opens with a web address, also as tokenised text ("http : / / www . cbc . ca / a - 1 . 12")."""
+    return bool(_WEB_ADDRESS.match(line))
 
 
 def is_furniture(text: str) -> bool:

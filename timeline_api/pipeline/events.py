@@ -331,7 +331,7 @@ def analyse_article(text: str, published_at: dt.datetime, matcher: EntityMatcher
     narrative: EventDate | None = None  # last explicit date of the current paragraph
     paragraph = -1
     date_lines = {i for i, s in enumerate(sentences) if _is_date_line(s, timex_spans)}
-    headlines = _headline_lines(sentences)
+    headlines = _headline_lines(text, sentences)
     for index, sentence in enumerate(sentences):
         budget.check()
         if sentence.paragraph != paragraph:
@@ -460,11 +460,14 @@ class _Undated:
                         actors=self.actors, locations=self.places, scope=self.scope, words=self.words)
 
 
-def _headline_lines(sentences: list[Sentence]) -> set[int]:
+def _headline_lines(text: str, sentences: list[Sentence]) -> set[int]:
     """The unpunctuated lines above the first sentence that ends with punctuation: headlines
-    (an address or a date line there is furniture, and is told apart as such)."""
+    (an address or a date line there is furniture, and is told apart as such). A web address
+    on a line of its own above them is passed over: its dots end no sentence."""
     out = set()
     for index, sentence in enumerate(sentences):
+        if clauses.is_web_address(text[text.rfind("\n", 0, sentence.start) + 1:sentence.end]):
+            continue
         if sentence.text.endswith(_END_PUNCTUATION):
             break
         out.add(index)
