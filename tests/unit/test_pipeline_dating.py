@@ -184,3 +184,27 @@ def test_a_long_summary_ends_after_a_clause_with_an_ellipsis():
     summary = summarise(sentence)
     assert len(summary) <= 280 and summary.endswith("…") and not summary[:-1].endswith(",")
     assert sentence.startswith(summary[:-1])
+
+
+def test_a_progressive_present_is_a_happening_under_way_not_a_state():
+    (event,) = analyse_article("Maria Lopez is seeking treatment at a clinic in Lyon.", dt.datetime(2024, 3, 5)).events
+    assert event.status == "ongoing" and event.date.value == "2024-03-05"
+    # a present of being with a noun in -ing stays a description
+    assert analyse_article("The problem is nothing new for the town.", dt.datetime(2024, 3, 5)).events == []
+
+
+def test_page_datelines_are_no_happenings():
+    text = "Floods hit Lagos\nPosted : Jul 07 , 2012 7 : 40 PM ET\nFloods hit Lagos on Saturday , officials said ."
+    events = analyse_article(text, dt.datetime(2012, 7, 8)).events
+    assert not any(e.first.quote.startswith("Posted") for e in events)
+
+
+@pytest.mark.parametrize("headline", [
+    "Floods hit Lagos as rivers burst their banks",
+    "Maria Lopez to open new plant in Lagos",  # a name and an infinitive: a report of what is to come
+])
+def test_a_headline_under_a_web_address_is_still_a_headline(headline):
+    text = (f"http : / / news . example . org / lagos - 1 . 2345\n{headline}\n"
+            "Rescuers worked through the night in Lagos .")
+    events = analyse_article(text, dt.datetime(2012, 7, 8)).events
+    assert any(e.first.quote == headline for e in events)
