@@ -31,7 +31,7 @@ def resolve_anaphora(doc: Document, *, pronouns: bool = True, descriptions: bool
     text = doc.text
     if not mentions or not (pronouns or descriptions):
         return
-    starts = [t.start for t in toks]
+    starts = doc.starts
     taken = {m.start for m in mentions}
     extra: list[Mention] = []
     recent: list[tuple[int, Mention]] = []  # (sentence number, mention), in text order
@@ -44,9 +44,9 @@ def resolve_anaphora(doc: Document, *, pronouns: bool = True, descriptions: bool
     salient = _salient_person(mentions)
     mention_starts = [m.start for m in mentions]
     first_of: dict[int, tuple[int, Mention]] = {}  # sentence -> (token offset in it, first mention)
-    sents = [t.sent for t in toks]  # non-decreasing
+    sents = doc.sents  # non-decreasing
     actor = frozenset({ACTOR})
-    for k in [k for k, t in enumerate(toks) if t.text in words]:
+    for k in [k for k, w in enumerate(doc.texts) if w in words]:
         t = toks[k]
         w = t.text
         while mi < len(mentions) and mentions[mi].start <= t.start:
