@@ -1,12 +1,14 @@
 """Speed of the entity matcher on news text, by article size (issue 10: >= 1 MB/s per core,
 linear up to the maximum text size).
 
-    .venv/bin/python bench/entity_speed.py [--sizes 10000 100000 500000] [--profile]
+    .venv/bin/python bench/entity_speed.py [--sizes 10000 100000 500000] [--runs 5] [--keep-gc] [--profile]
 
 The text is TBAQ's and ECB+'s articles one after another (../shared/corpora), cut to each size;
 the figure is the CPU time of ``EntityMatcher.find`` in this process, the median of ``--runs``
 (5) after a warm-up (the matcher is built before timing); the load average is printed with it,
-since the machine may be shared. ``--profile`` prints where the time goes at the largest size.
+since the machine may be shared. ``--keep-gc``: the garbage collector left running during
+``find`` (``EntityMatcher(pause_gc=False)``), to measure what pausing it gains. ``--profile``
+prints where the time goes at the largest size.
 """
 from __future__ import annotations
 
@@ -42,11 +44,14 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 500_000])
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--keep-gc", action="store_true", help="do not pause the garbage collector in find")
     ap.add_argument("--profile", action="store_true")
     args = ap.parse_args()
     from timeline_api.entities import EntityMatcher
 
     matcher = EntityMatcher.default()
+    if args.keep_gc:
+        matcher = EntityMatcher(matcher._g, matcher.disabled, pause_gc=False)
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"| size | CPU ms (median of {args.runs}) | µs per character | MB/s | mentions |")
     print("|---|---|---|---|---|")
