@@ -16,7 +16,7 @@ _CYR_ENDINGS = ("ого", "ому", "ой", "ом", "ою", "ей", "ів", "а�
 
 def find_spans(doc: Document) -> None:
     g = doc.gazetteer
-    index, max_len = g.index, g.max_len
+    index, max_len, pairs = g.index, g.max_len, g.pairs
     toks = doc.tokens
     out: list[GazetteerSpan] = []
     texts = doc.texts
@@ -41,6 +41,8 @@ def find_spans(doc: Document) -> None:
                 pos = hit.j
             continue
         hit = None
+        if m > 1 and i + 1 < n:
+            m = pairs.get((w, texts[i + 1]), 1)  # no longer name starts with these two words
         for size in range(min(m, n - i), 0, -1):
             entries = index.get(tuple(texts[i:i + size]))
             if entries:
