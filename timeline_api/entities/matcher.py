@@ -133,7 +133,12 @@ class EntityMatcher:
     # -- matching -------------------------------------------------------------------
     def find(self, text: str) -> list[Mention]:
         """Mentions sorted by start, non-overlapping."""
-        return self.analyse(text).mentions
+        if not self.pause_gc:
+            return self._analyse(text).mentions
+        with _gc_paused():
+            # the document is dropped before the collector is back on: the collection that
+            # follows has only the mentions to walk, not the article's tokens and records
+            return self._analyse(text).mentions
 
     def analyse(self, text: str) -> Document:
         """The article's document with everything each component found in it."""
