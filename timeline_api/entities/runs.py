@@ -257,6 +257,8 @@ def find_candidates(doc: Document) -> None:
     is exactly a gazetteer name is that span, places joined by hyphens stay places, a country
     or demonym heading a person's name is split off ("Russian Vladimir Putin")."""
     toks = doc.tokens
+    texts = doc.texts
+    directions = L.DIRECTIONS
     spans = doc.spans
     starts = [sp.i for sp in spans]
     items: list[Candidate] = []
@@ -272,6 +274,18 @@ def find_candidates(doc: Document) -> None:
                 break
             if sp.j > i:
                 near.append(sp)
+        if not near:  # no gazetteer name in the run (half of them): what the general case does, in short
+            if all(not texts[k][0].isalnum() or texts[k] in directions for k in range(i, j)):
+                continue
+            a, b = i, j
+            while a < b and not texts[a][0].isalnum():
+                a += 1
+            while b > a and not texts[b - 1][0].isalnum():
+                b -= 1
+            if a < b:
+                items.append(Candidate(a, b, None, hint))
+                covered.update(range(a, b))
+            continue
         inside = [sp for sp in near if sp.i >= i and sp.j <= j]
         if len(inside) != len(near):
             continue  # a gazetteer name crossing the run ("the Kremlin"): the gazetteer wins
