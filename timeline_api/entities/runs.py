@@ -171,12 +171,13 @@ def find_runs(doc: Document) -> None:
         if i in doc.headline:
             continue
         out.extend(_clean_run(doc, i, j))
+    index, solo, heads = g.index, doc.solo, doc.heads
     for run in out:
         i, j = run.i, run.j
-        if j - i == 1 and (toks[i].text,) not in g.index:
-            doc.solo.add(toks[i].text)
+        if j - i == 1 and (texts[i],) not in index:
+            solo.add(texts[i])
         elif j - i > 1:
-            doc.heads.setdefault(toks[i].text, set()).add(tuple(t.text for t in toks[i:j]))
+            heads.setdefault(texts[i], set()).add(tuple(texts[i:j]))
     doc.runs = out
 
 
