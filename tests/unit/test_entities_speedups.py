@@ -144,3 +144,22 @@ def test_a_name_added_later_is_found_after_its_first_two_words():
     extra = Entity(key="org:the-quiet-harbour-trust", name="the Quiet Harbour Trust", kind="organization")
     found = matcher.with_entities([extra]).find("Money went to the Quiet Harbour Trust on Monday.")
     assert any(m.entity.key == extra.key and m.text == "the Quiet Harbour Trust" for m in found)
+
+
+def test_calls_in_several_threads_leave_the_collector_on(collector_on):
+    import threading
+
+    matcher = EntityMatcher.default()
+    texts = [TEXT * (k + 1) for k in range(6)]
+    results: dict[int, list] = {}
+
+    def work(k: int) -> None:
+        results[k] = matcher.find(texts[k])
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert gc.isenabled()
+    assert all(results[k] == matcher.find(texts[k]) for k in range(6))
