@@ -59,9 +59,10 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
     return shared / min(len(a), len(b))
 
 
-# Across articles, words are compared folded: the -ed / -ing forms of a word with the word
-# ("checked", "checking", "check"), and the words of one kind of happening as reports vary
-# them with one another (a family is compared as one word, its head). Written for this project:
+# Across articles, for reports whose dates nest (``decide``), words are compared folded: the
+# -ed / -ing forms of a word with the word ("checked", "checking", "check"), and the words of
+# one kind of happening as reports vary them with one another (a family is compared as one
+# word, its head). Written for this project:
 # general news happenings, not the topics of a corpus; a word appears as ``signature`` leaves it
 # (plural and possessive endings cut). Measured on ECB+ topics 1-35 (docs/benchmarks.md).
 HAPPENING_FAMILIES = {
@@ -116,9 +117,9 @@ HAPPENING_THRESHOLD = 0.2
 
 def wording(a: frozenset[str], b: frozenset[str], shared_entities: int = 1,
             across: bool = False) -> tuple[float, str] | None:
-    """(overlap, what is shared) when two wordings can be one happening, else None. Within an
-    article (``across`` false) the words as they are and the base rule; across articles of the
-    same day the words folded and the looser rules too."""
+    """(overlap, what is shared) when two wordings can be one happening, else None. With
+    ``across`` false the words as they are and the base rule; with it (reports of different
+    articles whose dates nest) the words folded and the looser rules too."""
     if across:
         a, b = folded(a), folded(b)
     shared = a & b
