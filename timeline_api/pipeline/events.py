@@ -565,7 +565,8 @@ def merge_evidence(evidence: list[Evidence]) -> list[EventDraft]:
             continue
         view = item.merge_view()
         candidates = {id(o): o for key in view.entity_keys for o in latest[key] if o.draft.first.start != item.start}
-        found = best_match(view, [(o, o.view) for o in sorted(candidates.values(), key=lambda o: o.order)])
+        ordered = sorted(candidates.values(), key=lambda o: o.order)
+        found = best_match(view, [(o, o.view) for o in ordered], across=False)
         match = found[0] if found else None
         if match is None:
             match = _OpenDraft(EventDraft([item]), len(drafts), view, item.date)
