@@ -304,7 +304,7 @@ def saying_span(text: str) -> tuple[int, int] | None:
     if aside is not None:
         return aside.start("aside"), aside.end("aside")
     match = _SAYING_FIRST.search(text)
-    if match is None or len(match.string[:match.start()]) > 120 or has_verb(text[:match.start()]):
+    if match is None or match.start() > 120 or has_verb(text[:match.start()]):
         return None
     that = _THAT.match(text, match.end())
     return 0, that.end() if that else match.end()
