@@ -3,6 +3,7 @@
     python bench/timeline_eval.py            # starts its own server (gunicorn, temp SQLite)
     python bench/timeline_eval.py --url http://127.0.0.1:8000   # a running server, empty database
     python bench/timeline_eval.py --write-docs                   # also update docs/benchmarks.md
+    python bench/timeline_eval.py --errors                       # also list each wrong answer
 
 Scoring (../shared/corpora/README.md): for each gold entity, the gold set maps
 each (DOCID, SENTID) with at least one dated event to its date prefixes; the
@@ -249,10 +250,26 @@ def write_docs(text: str) -> None:
     DOCS_FILE.write_text(content, encoding="utf-8")
 
 
+def print_errors(docs: list[Doc], gold, returned) -> None:
+    """Each returned sentence that is not a hit: outside the gold (entity matching), or with the wrong date."""
+    text = {(doc.docid, sentid): doc.text[start:end] for doc in docs for sentid, start, end in doc.spans}
+    for name, sentences in gold.items():
+        for key, value in sorted(returned.get(name, {}).items()):
+            prefixes = sentences.get(key)
+            if prefixes is None:
+                kind = "not in gold"
+            elif not prefixes or any(value.startswith(p) for p in prefixes):
+                continue
+            else:
+                kind = f"wrong date (gold {sorted(prefixes)})"
+            print(f"{name} | {key[0]}-{key[1]} | {value} | {kind} | {text[key][:200]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", help="a running server with an empty database (default: start one)")
     parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md")
+    parser.add_argument("--errors", action="store_true", help="list each returned sentence that is not a hit")
     args = parser.parse_args()
     docs, gold = load_docs(), load_gold()
     started = time.perf_counter()
@@ -262,7 +279,8 @@ def main() -> None:
         if base is None:
             base, process = start_server(Path(tmp))
         try:
-            service = score(gold, run_service(base, docs, gold))
+            returned = run_service(base, docs, gold)
+            service = score(gold, returned)
         finally:
             if process is not None:
                 process.terminate()
@@ -294,6 +312,8 @@ def main() -> None:
         "regardless of date (entities issue).",
     ])
     print(report)
+    if args.errors:
+        print_errors(docs, gold, returned)
     if args.write_docs:
         write_docs(report)
 

@@ -138,3 +138,13 @@ def test_deleting_the_article_that_bridged_two_reports_separates_them(client, po
     events = _kirkuk_events(client)
     assert len(events) == 2 and all(len(e["sources"]) == 1 and e["merge"] is None for e in events)
     assert a["id"] in {e["sources"][0]["article_id"] for e in events}
+
+
+def test_reports_worded_with_different_verbs_of_one_happening_merge_and_say_so(client, post_article):
+    """Across articles "detained" and "arrested" are one kind of happening (pipeline/merging.py)."""
+    first = post_article("Police detained the ferry captain in Piraeus on 14 May 2024.", published_at="2024-05-15")
+    second = post_article("The captain was arrested at the port of Piraeus on 14 May 2024, the coastguard said.",
+                          published_at="2024-05-15")
+    (event,) = client.get("/v1/timeline?location=Piraeus").get_json()["events"]
+    assert sorted(s["article_id"] for s in event["sources"]) == sorted([first["id"], second["id"]])
+    assert event["merge"]["reason"].endswith("3 shared words")  # captain, Piraeus, detained ~ arrested

@@ -73,7 +73,7 @@ def test_the_installed_package_migrates_ingests_and_serves_from_an_empty_directo
         return [cli, "serve", "--port", str(port), "--workers", "1"]
 
     with serving(serve, cwd=cwd, env=env, log=cwd / "serve.log") as base_url:
-        timeline = httpx.get(f"{base_url}/v1/timeline", params={"actor": "Ukraine"}, timeout=30).json()
+        timeline = httpx.get(f"{base_url}/v1/timeline", params={"location": "Moscow"}, timeout=30).json()
         spec = httpx.get(f"{base_url}/openapi.json", timeout=30).json()
     assert [e["date"]["value"] for e in timeline["events"]] == ["2023-05-03"]
     assert spec["info"]["version"] == version.split()[-1]

@@ -333,3 +333,24 @@ def test_components_can_be_switched_off(matcher):
     assert "The 41-year-old coach" not in [m.text for m in off.find(text)]
     with pytest.raises(ValueError):
         matcher.without(["lookup"])
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    # a description opening the sentence before a given name
+    ("Unemployed Peter Okafor was arrested on Monday. Police questioned him.", "Peter Okafor"),
+    # a word the article writes in lower case, before a name it writes on its own
+    ("Actress Mara Quist entered a clinic. Mara Quist is 33, the actress said.", "Mara Quist"),
+])
+def test_a_sentence_opening_description_is_not_part_of_the_name(matcher, text, name):
+    ms = matcher.find(text)
+    assert ms[0].text == name
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    # a lone surname later says nothing about the word before it
+    ("Channing Okafor was arrested on Monday. Okafor denied the charge.", "Channing Okafor"),
+    # a first name before a middle name
+    ("LuAnn Marie Okafor was arrested on Monday.", "LuAnn Marie Okafor"),
+])
+def test_a_sentence_opening_name_word_stays_in_the_name(matcher, text, name):
+    assert matcher.find(text)[0].text == name

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 
 from timeline_api.pipeline import analyse_article, split_sentences, summarise
+from timeline_api.pipeline.clauses import saying_span
 
 
 def _event(text: str, published: dt.datetime, words: str):
@@ -54,6 +55,65 @@ def test_reported_speech_in_a_story_of_the_week_is_on_the_story_day():
 def test_a_quote_that_dates_itself_keeps_its_date():
     text = "The minister said the bridge was closed on 2 March 2024."
     assert _event(text, dt.datetime(2024, 3, 5), "minister").date.value == "2024-03-02"
+
+
+def _by_date(text: str, published: dt.datetime) -> dict[str, object]:
+    return {e.date.value: e for e in analyse_article(text, published).events}
+
+
+@pytest.mark.parametrize("text", [
+    "Maria Lopez said her company sold 2 million turbines last year.",
+    "Her company sold 2 million turbines last year, Maria Lopez said.",
+    "That plan, Maria Lopez said, worked well last year.",
+])
+def test_a_named_source_and_a_dated_complement_are_two_happenings(text):
+    # the selling is last year's; the saying is the report's, and only its source is its actor
+    events = _by_date(text, dt.datetime(2024, 3, 5))
+    assert set(events) == {"2023", "2024-03-05"}
+    said, saying = events["2023"], events["2024-03-05"]
+    assert said.date.source == "explicit" and "Maria Lopez" not in [a.name for a in said.actors]
+    assert saying.date.source == "inferred" and [a.name for a in saying.actors] == ["Maria Lopez"]
+    assert saying.status == "occurred"
+
+
+def test_a_saying_with_its_own_date_keeps_it_and_dates_the_story():
+    text = ("Maria Lopez said on Sunday that the bombs exploded last Friday.\n\n"
+            "Rescuers searched the rubble.")
+    lead, rescue = (_event(text, dt.datetime(2024, 3, 5), words) for words in ("Maria", "Rescuers"))
+    events = analyse_article(text, dt.datetime(2024, 3, 5)).events
+    dates = {e.date.value: e for e in events if e.first.quote == lead.first.quote}
+    assert set(dates) == {"2024-03-03", "2024-03-01"}  # Sunday the saying, last Friday the bombs
+    assert dates["2024-03-03"].date.source == "explicit"
+    assert [a.name for a in dates["2024-03-03"].actors] == ["Maria Lopez"]
+    assert rescue.date.value == "2024-03-03"  # the lead's day is the saying's, not the bombs'
+
+
+@pytest.mark.parametrize("text", [
+    "The minister said the bridge was closed on 2 March 2024.",  # no named source to date
+    "Rebels seized the airport on 2 March 2024 and Maria Lopez said they held it.",  # a verb before
+    "Maria Lopez said the bridge was closed.",  # nothing dated apart from the saying
+    "Siemens Energy cut 500 jobs on 2 March 2024, Siemens Energy said.",  # its own actor reports it
+    "Maria Lopez said on 2 March 2024 that the bridge was closed.",  # the date is the saying's
+])
+def test_reported_speech_stays_one_happening_when_it_cannot_be_told_apart(text):
+    assert len(analyse_article(text, dt.datetime(2024, 3, 5)).events) == 1
+
+
+@pytest.mark.parametrize(("text", "saying"), [
+    ("Maria Lopez said her company sold 2 million turbines last year.", "Maria Lopez said"),
+    ("Police told reporters in Lyon that the suspect fled.", "Police told reporters in Lyon that"),
+    ("The suspect fled on Friday, police said on Monday.", "police said on Monday"),
+    ("That plan, Maria Lopez said, worked well.", "Maria Lopez said"),
+    ("The suspect fled, said Maria Lopez, the police chief.", "said Maria Lopez"),
+    # words after the verb that open a clause make no aside: the source is the one up front
+    ("At a summit in Lyon, the ministers announced it would close, and left.",
+     "At a summit in Lyon, the ministers announced"),
+    # no saying: a verb before the verb of saying
+    ("Rebels seized the airport and said they would hold it.", None),
+])
+def test_where_a_sentence_names_its_source(text, saying):
+    span = saying_span(text)
+    assert (text[span[0]:span[1]] if span else None) == saying
 
 
 def test_a_headline_is_about_the_day_its_lead_reports():
@@ -124,3 +184,27 @@ def test_a_long_summary_ends_after_a_clause_with_an_ellipsis():
     summary = summarise(sentence)
     assert len(summary) <= 280 and summary.endswith("…") and not summary[:-1].endswith(",")
     assert sentence.startswith(summary[:-1])
+
+
+def test_a_progressive_present_is_a_happening_under_way_not_a_state():
+    (event,) = analyse_article("Maria Lopez is seeking treatment at a clinic in Lyon.", dt.datetime(2024, 3, 5)).events
+    assert event.status == "ongoing" and event.date.value == "2024-03-05"
+    # a present of being with a noun in -ing stays a description
+    assert analyse_article("The problem is nothing new for the town.", dt.datetime(2024, 3, 5)).events == []
+
+
+def test_page_datelines_are_no_happenings():
+    text = "Floods hit Lagos\nPosted : Jul 07 , 2012 7 : 40 PM ET\nFloods hit Lagos on Saturday , officials said ."
+    events = analyse_article(text, dt.datetime(2012, 7, 8)).events
+    assert not any(e.first.quote.startswith("Posted") for e in events)
+
+
+@pytest.mark.parametrize("headline", [
+    "Floods hit Lagos as rivers burst their banks",
+    "Maria Lopez to open new plant in Lagos",  # a name and an infinitive: a report of what is to come
+])
+def test_a_headline_under_a_web_address_is_still_a_headline(headline):
+    text = (f"http : / / news . example . org / lagos - 1 . 2345\n{headline}\n"
+            "Rescuers worked through the night in Lagos .")
+    events = analyse_article(text, dt.datetime(2012, 7, 8)).events
+    assert any(e.first.quote == headline for e in events)

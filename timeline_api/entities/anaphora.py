@@ -14,6 +14,7 @@ label Apple Corps"), if named in the five sentences before.
 from __future__ import annotations
 
 import bisect
+from functools import lru_cache
 
 from . import lexicon as L
 from .aliases import is_descriptor
@@ -31,7 +32,7 @@ def resolve_anaphora(doc: Document, *, pronouns: bool = True, descriptions: bool
     text = doc.text
     if not mentions or not (pronouns or descriptions):
         return
-    starts = [t.start for t in toks]
+    starts = doc.starts
     taken = {m.start for m in mentions}
     extra: list[Mention] = []
     recent: list[tuple[int, Mention]] = []  # (sentence number, mention), in text order
@@ -44,11 +45,13 @@ def resolve_anaphora(doc: Document, *, pronouns: bool = True, descriptions: bool
     salient = _salient_person(mentions)
     mention_starts = [m.start for m in mentions]
     first_of: dict[int, tuple[int, Mention]] = {}  # sentence -> (token offset in it, first mention)
-    sents = [t.sent for t in toks]  # non-decreasing
+    sents = doc.sents  # non-decreasing
+    texts = doc.texts
     actor = frozenset({ACTOR})
-    for k in [k for k, t in enumerate(toks) if t.text in words]:
+    person_nouns, anaphors, expletive_cues = L.PERSON_NOUNS, L.ANAPHORS, L.EXPLETIVE_CUES
+    for k in [k for k, w in enumerate(texts) if w in words]:
         t = toks[k]
-        w = t.text
+        w = texts[k]
         while mi < len(mentions) and mentions[mi].start <= t.start:
             m = mentions[mi]
             at = bisect.bisect_left(starts, m.start)
@@ -70,9 +73,9 @@ def resolve_anaphora(doc: Document, *, pronouns: bool = True, descriptions: bool
             # likely that", "It was announced that"
             prev = first_of.get(sent - 1)
             if t.initial and prev is not None and prev[0] <= 4 and prev[1].entity.kind in _IT_KINDS \
-                    and not any(x.text in L.EXPLETIVE_CUES for x in toks[k + 1:k + 5]) \
-                    and not (k + 2 < n and toks[k + 1].text in ("is", "was")
-                             and toks[k + 2].text in ("a", "an", "the")):
+                    and not any(x in expletive_cues for x in texts[k + 1:k + 5]) \
+                    and not (k + 2 < n and texts[k + 1] in ("is", "was")
+                             and texts[k + 2] in ("a", "an", "the")):
                 m = prev[1]
                 pm = Mention(entity=m.entity, start=t.start, end=t.end, text=w, roles=actor, link="pronoun")
                 extra.append(pm)
@@ -99,11 +102,14 @@ def resolve_anaphora(doc: Document, *, pronouns: bool = True, descriptions: bool
         # "the actress", "the 36-year-old climber": the latest person who fits, named in this
         # sentence before it or in the two before (not "the actress Tara Reid": a name follows)
         q = k + 1
-        while q < min(k + 7, n - 1) and toks[q].text not in L.PERSON_NOUNS and (
-                toks[q].text[:1].isalnum() or toks[q].text in _MODIFIER_PUNCTUATION) and toks[q].text not in words:
+        last = min(k + 7, n - 1)
+        while q < last:
+            x = texts[q]
+            if x in person_nouns or not (x[0].isalnum() or x in _MODIFIER_PUNCTUATION) or x in words:
+                break
             q += 1
-        person_gender = L.PERSON_NOUNS.get(toks[q].text) if q < n else None
-        if person_gender is not None and not (q + 1 < n and toks[q + 1].text[:1].isupper()) \
+        person_gender = person_nouns.get(texts[q]) if q < n else None
+        if person_gender is not None and not (q + 1 < n and texts[q + 1][0].isupper()) \
                 and not _holds_mention(mention_starts, t.start, toks[q].end):
             fits = None
             for s_, m in reversed(people):
@@ -124,16 +130,16 @@ def resolve_anaphora(doc: Document, *, pronouns: bool = True, descriptions: bool
                 extra.append(pm)
                 people.append((sent, pm))
             continue
-        noun = toks[k + 1].text
-        if not noun.islower() or (k + 2 < n and toks[k + 2].text[:1].isupper()):
+        noun = texts[k + 1]
+        if not noun.islower() or (k + 2 < n and texts[k + 2][0].isupper()):
             continue
-        want = L.ANAPHORS.get(noun)
+        want = anaphors.get(noun)
         found = False
         for s_, m in reversed(recent):
             if s_ < sent - 3:
                 break
             ek = m.entity.kind
-            if (want and ek == want) or (ek in _IT_KINDS and m.entity.name.rsplit(" ", 1)[-1].lower() == noun):
+            if (want and ek == want) or (ek in _IT_KINDS and _last_word(m.entity.name) == noun):
                 extra.append(Mention(entity=m.entity, start=t.start, end=toks[k + 1].end,
                                      text=text[t.start:toks[k + 1].end], roles=actor, link="anaphor"))
                 found = True
@@ -143,11 +149,11 @@ def resolve_anaphora(doc: Document, *, pronouns: bool = True, descriptions: bool
         # "the record label," after "the Beatles' label Apple Corps"; the phrase must end at
         # the noun ("the record label, ..."), not run on into a name or a verb
         for q in range(k + 1, min(k + 4, n)):
-            word = toks[q].text
+            word = texts[q]
             if not is_descriptor(word):
                 break
             key = described.get(word)
-            after = toks[q + 1].text if q + 1 < n else "."
+            after = texts[q + 1] if q + 1 < n else "."
             if key is not None and not after[:1].isalnum():
                 if any(m.entity.key == key.key and s_ >= sent - 5 for s_, m in reversed(recent[-30:])):
                     extra.append(Mention(entity=key, start=t.start, end=toks[q].end,
@@ -155,6 +161,12 @@ def resolve_anaphora(doc: Document, *, pronouns: bool = True, descriptions: bool
                 break
     if extra:
         doc.mentions = sorted(mentions + extra, key=lambda m: m.start)
+
+
+@lru_cache(maxsize=4096)
+def _last_word(name: str) -> str:
+    """The last word of a name in lower case ("iTunes Store" -> "store")."""
+    return name.rsplit(" ", 1)[-1].lower()
 
 
 # a person named this many times, and more than any other, is the one the article is about

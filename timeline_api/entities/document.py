@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .gazetteer import Entry, Gazetteer
 from .tokens import Token
@@ -134,20 +135,36 @@ class Document:
     aliases: Aliases = field(default_factory=Aliases)
     links: list[Link] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
-    _starts: list[int] | None = None
+
+    # the tokens' fields as flat lists, made once per article and shared by the components
+    # (reading ``t.text`` off a token in every component's loop is most of their cost)
+    @cached_property
+    def texts(self) -> list[str]:
+        return [t.text for t in self.tokens]
+
+    @cached_property
+    def starts(self) -> list[int]:
+        return [t.start for t in self.tokens]
+
+    @cached_property
+    def capitalised(self) -> list[int]:
+        """Indexes of the tokens that start with a capital letter, in order."""
+        return [k for k, w in enumerate(self.texts) if w[0].isupper()]  # tokens are never empty
+
+    @cached_property
+    def sents(self) -> list[int]:
+        return [t.sent for t in self.tokens]
 
     def token_at(self, offset: int) -> int:
         """Index of the first token starting at or after ``offset``."""
-        if self._starts is None:
-            self._starts = [t.start for t in self.tokens]
-        return bisect.bisect_left(self._starts, offset)
+        return bisect.bisect_left(self.starts, offset)
 
     def surface(self, i: int, j: int) -> str:
         """The text of tokens [i, j)."""
         return self.text[self.tokens[i].start:self.tokens[j - 1].end]
 
     def words(self, i: int, j: int) -> tuple[str, ...]:
-        return tuple(t.text for t in self.tokens[i:j])
+        return tuple(self.texts[i:j])
 
     def entity_of(self, referent: ArticleEntity | Entity) -> Entity:
         return referent.entity if isinstance(referent, ArticleEntity) else referent

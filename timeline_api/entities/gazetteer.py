@@ -87,6 +87,9 @@ class Gazetteer:
     entities: dict[str, Entity] = field(default_factory=dict)
     index: dict[tuple[str, ...], list[Entry]] = field(default_factory=dict)
     max_len: dict[str, int] = field(default_factory=dict)  # first token -> longest name starting with it
+    # first two tokens -> longest name starting with them: the lookup tries no longer n-grams
+    # after "the" unless some name starts with "the" and the next word
+    pairs: dict[tuple[str, str], int] = field(default_factory=dict)
     represents: dict[str, str] = field(default_factory=dict)  # landmark key -> actor key it stands for
     comma_only: set[tuple[str, ...]] = field(default_factory=set)  # names valid only after "<place>, "
     capitals: dict[str, str] = field(default_factory=dict)  # capital city key -> its country key
@@ -115,6 +118,8 @@ class Gazetteer:
         entries.append(Entry(key, how, score))
         if len(toks) > self.max_len.get(toks[0], 0):
             self.max_len[toks[0]] = len(toks)
+        if len(toks) > 1 and len(toks) > self.pairs.get(toks[:2], 0):
+            self.pairs[toks[:2]] = len(toks)
         # "Sao Paulo" for "São Paulo"; not for small places, whose folded names collide with
         # English words ("Göd" -> "God", "Būsh" -> "Bush")
         if not name.isascii() and (score >= FOLD_MIN_SCORE or len(toks) > 1):
@@ -128,6 +133,7 @@ class Gazetteer:
             entities=Layered(self.entities),
             index=Layered(self.index),
             max_len=Layered(self.max_len),
+            pairs=Layered(self.pairs),
             represents=Layered(self.represents),
             comma_only=self.comma_only,
             capitals=self.capitals,

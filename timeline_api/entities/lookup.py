@@ -16,33 +16,33 @@ _CYR_ENDINGS = ("ого", "ому", "ой", "ом", "ою", "ей", "ів", "а�
 
 def find_spans(doc: Document) -> None:
     g = doc.gazetteer
-    index, max_len = g.index, g.max_len
+    index, max_len, pairs = g.index, g.max_len, g.pairs
     toks = doc.tokens
     out: list[GazetteerSpan] = []
-    texts = [t.text for t in toks]
+    texts = doc.texts
     n = len(texts)
-    i = 0
     script = None
-    while i < n:
+    # most words start no name: only those that may (a name's first word, a word in another
+    # script, a word in capitals, maybe a dateline: "THE HAGUE") are looked at
+    maybe = [k for k, w in enumerate(texts)
+             if w in max_len or not w.isascii() or (len(w) > 2 and w.isupper() and w.isalpha())]
+    pos = 0
+    for i in maybe:
+        if i < pos:
+            continue  # inside the previous name
         w = texts[i]
         m = max_len.get(w, 0)
-        if not m:
-            if w.isascii():
-                # fast path: most words start no name; capitals may be a dateline ("THE HAGUE")
-                if not (len(w) > 2 and w.isupper() and w.isalpha()):
-                    i += 1
-                    continue
-            elif not is_latin(w):
-                if script is None:
-                    script = g.script_index()
-                hit = _script_lookup(doc.text, toks, i, script)
-                if hit is not None:
-                    out.append(hit)
-                    i = hit.j
-                else:
-                    i += 1
-                continue
+        if not m and not w.isascii() and not is_latin(w):
+            if script is None:
+                script = g.script_index()
+            hit = _script_lookup(doc.text, toks, i, script)
+            if hit is not None:
+                out.append(hit)
+                pos = hit.j
+            continue
         hit = None
+        if m > 1 and i + 1 < n:
+            m = pairs.get((w, texts[i + 1]), 1)  # no longer name starts with these two words
         for size in range(min(m, n - i), 0, -1):
             entries = index.get(tuple(texts[i:i + size]))
             if entries:
@@ -58,9 +58,7 @@ def find_spans(doc: Document) -> None:
                     break
         if hit is not None:
             out.append(hit)
-            i = hit.j
-        else:
-            i += 1
+            pos = hit.j
     doc.spans = out
 
 

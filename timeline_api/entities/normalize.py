@@ -227,7 +227,7 @@ def _org_words() -> frozenset[str]:
 
 def _strip_legal(words: list[str]) -> tuple[str, ...]:
     suffixes = _legal_suffixes()
-    longest = max((len(s) for s in suffixes), default=0)
+    longest = _longest_legal_suffix()
     end = len(words)
     stripped = True
     while stripped:
@@ -342,6 +342,11 @@ def _spellings() -> dict[str, str]:
 @cache
 def _legal_suffixes() -> frozenset[tuple[str, ...]]:
     return frozenset(tuple(line.split()) for line in _read_words(DATA / "legal_suffixes.txt"))
+
+
+@cache
+def _longest_legal_suffix() -> int:
+    return max((len(s) for s in _legal_suffixes()), default=0)
 
 
 @cache

@@ -17,11 +17,14 @@ import re
 from . import lexicon as L
 from .document import Candidate, Document, GazetteerSpan, NameRun
 from .gazetteer import DEMONYM
+from .normalize import is_given_name
 from .tokens import Token
 
 CAMEL = re.compile(r"^[a-z][A-Z]")  # iPod, iTunes, eBay, iOS
 ACRONYM = re.compile(r"^(?:[A-Z][A-Z0-9&]*[A-Z0-9]|(?:[A-Z]\.){2,})$")  # CNN, AT&T, WWDC, U.S.
 MODEL = re.compile(r"^(?!\d{4}$)(?=.*\d)[A-Za-z0-9]{1,4}$|^[A-Z]$")  # 4, 3G, 3GS, A4, 787, X
+# what a MODEL match can start with (a cheap test before the regex)
+_MODEL_FIRST = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 _CONTRACTION = re.compile(r"['’](?:ve|re|ll|d|m|t)$", re.I)
 
 
@@ -31,19 +34,23 @@ def capitals(doc: Document) -> None:
     from a sentence's first word."""
     doc.headline = headline_tokens(doc)
     headline = doc.headline
-    lower = doc.lower_words
-    for k, t in enumerate(doc.tokens):
-        if t.text[:1].islower():
-            lower.add(t.text)
-        if t.text[:1].isupper() and k not in headline:
-            doc.cap_count[t.text] = doc.cap_count.get(t.text, 0) + 1
-            if not t.initial:
-                doc.cap_mid.add(t.text)
+    texts = doc.texts
+    toks = doc.tokens
+    doc.lower_words.update([w for w in texts if w[0].islower()])  # tokens are never empty
+    count, mid = doc.cap_count, doc.cap_mid
+    for k in doc.capitalised:
+        if k in headline:
+            continue
+        w = texts[k]
+        count[w] = count.get(w, 0) + 1
+        if not toks[k].initial:
+            mid.add(w)
 
 
 def headline_tokens(doc: Document) -> set[int]:
     """Tokens of title-case lines (headlines), where capitals say nothing."""
     toks = doc.tokens
+    texts = doc.texts
     text = doc.text
     bounds = [0]
     pos = text.find("\n")
@@ -55,10 +62,24 @@ def headline_tokens(doc: Document) -> set[int]:
     bounds.append(len(toks))
     out: set[int] = set()
     skip = L.CONNECTORS | L.HEADLINE_SMALL_WORDS
+    upper = doc.capitalised
     for start, k in zip(bounds, bounds[1:], strict=False):
         if k <= start:
             continue
-        words = [w for w in (t.text for t in toks[start:k]) if w[0].isalpha() and w not in skip]
+        # quick rejections, exact: the test below needs at least 4 capitalised words, and more
+        # capitalised words than lower-case ones (most lines are prose and fail at once)
+        capitals = bisect.bisect_left(upper, k) - bisect.bisect_left(upper, start)
+        if capitals < 4:
+            continue
+        lower = 0
+        for w in texts[start:k]:
+            if w[0].isalpha() and not w[0].isupper() and w not in skip:
+                lower += 1
+                if lower > capitals:
+                    break
+        if lower > capitals:
+            continue
+        words = [w for w in texts[start:k] if w[0].isalpha() and w not in skip]
         # a headline has no full stop, or is long and all in capitals
         need = 4 if toks[k - 1].text not in (".", "!", "?", '"', "”") else 8
         if len(words) >= need and sum(1 for w in words if w[0].isupper()) >= 0.8 * len(words):
@@ -87,74 +108,115 @@ def find_runs(doc: Document) -> None:
     g = doc.gazetteer
     n = len(toks)
     raw: list[tuple[int, int]] = []
-    i = 0
     not_names, titles = L.NOT_NAMES, L.PERSON_TITLES
-    while i < n:
+    of_heads, org_words, connectors = L.OF_HEADS, L.ORG_WORDS, L.CONNECTORS
+    model_first = _MODEL_FIRST
+    texts = doc.texts
+    # only a capitalised or CamelCase word opens a run
+    # (a word all in lower case, most of them, fails the whole test: ``islower`` first)
+    opening = [k for k, w in enumerate(texts) if not w.islower()
+               and (w[0].isupper() or (w[0].islower() and len(w) > 1 and w[1].isupper()))]
+    pos = 0
+    for i in opening:
+        if i < pos:
+            continue  # inside the previous run
         t = toks[i]
         w = t.text
-        c = w[0]
-        if not (c.isupper() or (c.islower() and len(w) > 1 and w[1].isupper())):
-            i += 1  # fast path: lower-case words and punctuation
-            continue
         if not is_name_word(t) or (w in not_names and w not in titles):
-            i += 1
             continue
         j = i + 1
         while j < n:
             u = toks[j]
+            ut = texts[j]
             nxt = toks[j + 1] if j + 1 < n else None
             # an initial: "James A. Baker"
-            if len(u.text) == 1 and u.text.isupper() and nxt is not None and nxt.text == "." \
+            if len(ut) == 1 and ut.isupper() and nxt is not None and nxt.text == "." \
                     and j + 2 < n and is_name_word(toks[j + 2]):
                 j += 2
                 continue
-            if is_name_word(u) and not (u.text in L.NOT_NAMES and u.text not in L.PERSON_TITLES) \
-                    and not u.initial:
+            if is_name_word(u) and not (ut in not_names and ut not in titles) and not u.initial:
                 j += 1
                 continue
             if nxt is not None and is_name_word(nxt) and not nxt.initial:
-                if u.text in ("of", "for") and toks[j - 1].text in L.OF_HEADS:
+                if ut in ("of", "for") and texts[j - 1] in of_heads:
                     j += 2
                     continue
                 # "Securities and Exchange Commission", "Immigration and Naturalization Service"
-                if u.text == "and" and (toks[j - 1].text,) not in g.index and any(
-                        x.text in L.ORG_WORDS for x in toks[j + 1:j + 4]
+                if ut == "and" and (texts[j - 1],) not in g.index and any(
+                        x.text in org_words for x in toks[j + 1:j + 4]
                         if is_name_word(x) and not x.initial) and \
                         all(is_name_word(x) for x in toks[j + 1:j + 1 + next(
-                            (q for q, x in enumerate(toks[j + 1:j + 4], 1) if x.text in L.ORG_WORDS), 1)]):
+                            (q for q, x in enumerate(toks[j + 1:j + 4], 1) if x.text in org_words), 1)]):
                     j += 2
                     continue
-                if u.text in L.CONNECTORS and u.text not in ("of", "for", "and"):
+                if ut in connectors and ut not in ("of", "for", "and"):
                     j += 2
                     continue
-                if u.text == "-" or u.text == "&":
+                if ut == "-" or ut == "&":
                     j += 2
                     continue
             # an initial: "Timothy D. Cook"
-            if u.text == "." and len(toks[j - 1].text) == 1 and nxt is not None and is_name_word(nxt):
+            if ut == "." and len(texts[j - 1]) == 1 and nxt is not None and is_name_word(nxt):
                 j += 1
                 continue
             # a model number: "iPhone 4", "iPhone 3G", "Boeing 787", "iPod Software 1"
-            if MODEL.match(u.text) and u.text[:1].isdigit() or (MODEL.match(u.text) and any(
-                    c.isdigit() for c in u.text)):
+            if ut[0] in model_first and MODEL.match(ut) and any(c.isdigit() for c in ut):
                 if u.start == toks[j - 1].end + 1 or u.start == toks[j - 1].end:
                     j += 1
                     continue
             break
         raw.append((i, j))
-        i = j
+        pos = j
     out: list[NameRun] = []
     for i, j in raw:
         if i in doc.headline:
             continue
         out.extend(_clean_run(doc, i, j))
+    out = _without_descriptions(doc, out)
+    index, solo, heads = g.index, doc.solo, doc.heads
     for run in out:
         i, j = run.i, run.j
-        if j - i == 1 and (toks[i].text,) not in g.index:
-            doc.solo.add(toks[i].text)
+        if j - i == 1 and (texts[i],) not in index:
+            solo.add(texts[i])
         elif j - i > 1:
-            doc.heads.setdefault(toks[i].text, set()).add(tuple(t.text for t in toks[i:j]))
+            heads.setdefault(texts[i], set()).add(tuple(texts[i:j]))
     doc.runs = out
+
+
+def _without_descriptions(doc: Document, runs: list[NameRun]) -> list[NameRun]:
+    """A word that opens a sentence, is capitalised nowhere else and is no name of its own,
+    describes the name after it ("Actress Tara Reid", "Unemployed John Jenkin", "Considering
+    Lionsgate"): it is dropped when the article writes it in lower case and the rest on its
+    own, or when it is an ordinary word (below) and the rest starts with a given name. A name
+    stays whole: "Wladimir Klitschko" ... "Klitschko", "LuAnn Marie Johnson", "Arcade Joseph
+    Comeaux" (ECB+ and TBAQ: 6 spans mended, none broken; the "-er" shape and a verb
+    form before a lone name mended 31 more but broke 9 given names)."""
+    toks = doc.tokens
+    g = doc.gazetteer
+    alone = {tuple(t.text for t in toks[r.i:r.j]) for r in runs}
+    out = []
+    for run in runs:
+        first = toks[run.i]
+        if first.initial and run.j - run.i >= 2 and first.text.isalpha() and not confirmed(doc, first) \
+                and first.text not in L.PERSON_TITLES and first.text not in L.ORG_WORDS:
+            rest = tuple(t.text for t in toks[run.i + 1:run.j])
+            # a lone surname later ("Wladimir Klitschko" ... "Klitschko") is no evidence: only
+            # a word the article itself writes in lower case may be dropped before it
+            if (rest in alone and first.text.lower() in doc.lower_words) or (
+                    run.j - run.i >= 3 and rest[0] in g.given_names and _ordinary_word(doc, first.text)):
+                run = NameRun(run.i + 1, run.j, run.titled)
+        out.append(run)
+    return out
+
+
+def _ordinary_word(doc: Document, word: str) -> bool:
+    """A word that is no name: the article writes it in lower case, or it has the shape of a
+    participle or an adverb ("Unemployed", "Naturally", "Columnist") and is no given name
+    ("Ahmed"). Not "-er": given names end so too often (Spencer, Hunter, Tyler)."""
+    if word.lower() in doc.lower_words:
+        return True
+    return word.endswith(("ing", "ed", "ly", "ist")) and word not in doc.gazetteer.given_names \
+        and not is_given_name(word)
 
 
 def _clean_run(doc: Document, i: int, j: int) -> list[NameRun]:
@@ -234,6 +296,8 @@ def find_candidates(doc: Document) -> None:
     is exactly a gazetteer name is that span, places joined by hyphens stay places, a country
     or demonym heading a person's name is split off ("Russian Vladimir Putin")."""
     toks = doc.tokens
+    texts = doc.texts
+    directions = L.DIRECTIONS
     spans = doc.spans
     starts = [sp.i for sp in spans]
     items: list[Candidate] = []
@@ -249,6 +313,18 @@ def find_candidates(doc: Document) -> None:
                 break
             if sp.j > i:
                 near.append(sp)
+        if not near:  # no gazetteer name in the run (half of them): what the general case does, in short
+            if all(not texts[k][0].isalnum() or texts[k] in directions for k in range(i, j)):
+                continue
+            a, b = i, j
+            while a < b and not texts[a][0].isalnum():
+                a += 1
+            while b > a and not texts[b - 1][0].isalnum():
+                b -= 1
+            if a < b:
+                items.append(Candidate(a, b, None, hint))
+                covered.update(range(a, b))
+            continue
         inside = [sp for sp in near if sp.i >= i and sp.j <= j]
         if len(inside) != len(near):
             continue  # a gazetteer name crossing the run ("the Kremlin"): the gazetteer wins

@@ -34,7 +34,9 @@ _FUTURE = re.compile(
     r"going to|would (?:begin|start|open|take place|be held))\b",
     re.IGNORECASE,
 )
-_PROGRESSIVE = re.compile(r"\b(?:is|are|remains?|continues? to)\s+(?:still\s+)?\w+ing\b", re.IGNORECASE)
+_PROGRESSIVE = re.compile(r"\b(?:is|are|remains?|continues? to)\s+(?:still\s+)?"
+                          r"(?!(?:no|some|any|every)thing\b|(?:morn|even|dur|k|r|spr|str|w|th)ing\b)\w+ing\b",
+                          re.IGNORECASE)
 
 # Prepositions before a date that make it a bound rather than the event's time.
 _GOVERNORS = {
@@ -57,15 +59,21 @@ def has_verb(text: str) -> bool:
     return any(_is_verb(word.lower()) for word in words(text))
 
 
+# A headline's future is a name and an infinitive: "Ellen DeGeneres to host 2014 Oscars", "Obama To Nominate".
+_HEADLINE_FUTURE = re.compile(r"\b[A-Z][\w'’.-]*\s+(?:to|To)\s+[A-Za-z]{3,}\b")
+
+
 def is_headline_report(text: str) -> bool:
     """A headline reports a happening in the present ("Earthquake shakes Qeshm", "Lohan checks
     into rehab"): a lower-case word in -s counts as its verb there, and nowhere else; in a
-    title-case headline a capitalised one too ("Lindsay Lohan Checks Into Rehab")."""
+    title-case headline a capitalised one too ("Lindsay Lohan Checks Into Rehab"); or one to
+    come, with a name and an infinitive ("DeGeneres to host Oscars")."""
     found = words(text)
     title_case = sum(w[0].isupper() for w in found) >= 0.8 * len(found) if found else False
-    return any(_is_verb(w.lower()) or ((w.islower() or title_case) and len(w) > 3 and w.endswith("s")
-                                       and not w.endswith("ss"))
-               for w in found) and len(found) >= 3 and not is_furniture(text)
+    return (any(_is_verb(w.lower()) or ((w.islower() or title_case) and len(w) > 3 and w.endswith("s")
+                                        and not w.endswith("ss"))
+                for w in found) or bool(_HEADLINE_FUTURE.search(text))) \
+        and len(found) >= 3 and not is_furniture(text)
 
 
 # Present-tense verbs of being and having: a clause with no other verb describes a state.
@@ -73,9 +81,10 @@ _STATIVE = frozenset("is are am has have remains remain seems seem appears appea
 
 
 def is_stative(text: str) -> bool:
-    """Only present-tense be/have-like verbs: a description ("The phone is thinner"), not a happening."""
+    """Only present-tense be/have-like verbs: a description ("The phone is thinner"), not a
+    happening; but a progressive is one under way ("Tara Reid is seeking help")."""
     verbs = [lower for lower in map(str.lower, words(text)) if _is_verb(lower) or lower in _STATIVE]
-    return bool(verbs) and all(v in _STATIVE for v in verbs)
+    return bool(verbs) and all(v in _STATIVE for v in verbs) and not is_progressive(text)
 
 
 def addresses_reader(text: str) -> bool:
@@ -91,6 +100,14 @@ def _furniture_pattern() -> re.Pattern:
 
 
 _FURNITURE = _furniture_pattern()
+
+
+_WEB_ADDRESS = re.compile(r"\s*(?:https?\s*:\s*/\s*/|www\s*\.\s*\w)", re.IGNORECASE)
+
+
+def is_web_address(line: str) -> bool:
+    """A line that opens with a web address, also as tokenised text ("http : / / www . cbc . ca / a - 1 . 12")."""
+    return bool(_WEB_ADDRESS.match(line))
 
 
 def is_furniture(text: str) -> bool:
@@ -250,3 +267,44 @@ _REPORTING = re.compile(r"\b(?:said|says|told|tells|according to|reported|report
 def is_reporting(text: str) -> bool:
     """A sentence that reports what a source said ("officials told CNN")."""
     return bool(_REPORTING.search(text))
+
+
+# Reported speech: a named source and what it said, which may be dated apart ("Jobs said
+# his company sold 13.7 million Macs last year": the selling is last year, the saying today).
+_SAYING_VERB = r"(?:said|says|told|tells|announced|announces|reported|confirmed|stated)"
+# the source first: "Jobs said (that) ...", "The ministry announced on Monday that ..."
+_SAYING_FIRST = re.compile(r"\b" + _SAYING_VERB + r"\b", re.IGNORECASE)
+# the source set off by commas, before the end or inside: "..., police said." / "This, he said, would ..."
+# (after the verb, a few words that do not open a clause of their own: "police said on Monday",
+# "he told reporters", not "the alliance announced it would accept Poland")
+_SAYING_ASIDE = re.compile(r"[,:][\"”'’\s]*(?P<aside>(?:[^\s,;.\"“”]+\s+){1,5}?" + _SAYING_VERB +
+                           r"\b(?!\s+(?:it|he|she|they|we|i|you|that|there|this|these|those)\b)"
+                           r"(?:\s+[^\s,;.\"“”]+){0,4}?|" + _SAYING_VERB +
+                           r"(?:\s+[^\s,;.\"“”]+){1,5}?)\s*(?P<stop>,|[.!?\"”'’]*\s*$)", re.IGNORECASE)
+# "said that", "said on 3 May 2023 that", "told reporters in Kyiv that": the saying ends at "that"
+_THAT = re.compile(r"(?:\s+[^\s,;.\"“”]+){0,5}?\s+that\b", re.IGNORECASE)
+# "said on Monday", "announced Tuesday": a date right after the verb of saying is the saying's
+_DATE_AFTER_SAYING = re.compile(r"\s+(?:on\s+|late\s+|early\s+)?$", re.IGNORECASE)
+
+
+def dates_the_saying(between: str, saying: str) -> bool:
+    """Is a date ``between`` ("on ") after the words of saying the saying's? Not after "that",
+    which opens what was said ("reported that third-quarter profit grew")."""
+    if saying.rstrip().lower().endswith("that"):
+        return False
+    return bool(_DATE_AFTER_SAYING.fullmatch(between)) if between else True
+
+
+def saying_span(text: str) -> tuple[int, int] | None:
+    """Where a sentence names its source and the verb of saying, as offsets into ``text``;
+    the rest of the sentence is what was said. A source set off by commas ("..., police
+    said.", "This, he said, would ...") or one that opens the sentence ("Jobs said that ...",
+    with no verb before the saying one). None when the sentence reports no speech."""
+    aside = _SAYING_ASIDE.search(text)
+    if aside is not None:
+        return aside.start("aside"), aside.end("aside")
+    match = _SAYING_FIRST.search(text)
+    if match is None or match.start() > 120 or has_verb(text[:match.start()]):
+        return None
+    that = _THAT.match(text, match.end())
+    return 0, that.end() if that else match.end()

@@ -36,6 +36,8 @@ EXPLICIT_CONFIDENCE = {"absolute": 0.9, "document": 0.8, "narrative": 0.75}
 INFERRED_FROM_PARAGRAPH = 0.5
 INFERRED_FROM_PUBLICATION = 0.45  # lead and reporting sentences: news is about its own day
 INFERRED_FALLBACK = 0.35
+# What a source is reported to have said is a step less certain than what the report states.
+REPORTED_DISCOUNT = 0.05
 SUMMARY_CHARS = 280
 # What a happening is to the report: done, under way, announced for later, or only possible
 # (a conditional or a modal: "could face charges", "if the talks fail").
@@ -329,7 +331,7 @@ def analyse_article(text: str, published_at: dt.datetime, matcher: EntityMatcher
     narrative: EventDate | None = None  # last explicit date of the current paragraph
     paragraph = -1
     date_lines = {i for i, s in enumerate(sentences) if _is_date_line(s, timex_spans)}
-    headlines = _headline_lines(sentences)
+    headlines = _headline_lines(text, sentences)
     for index, sentence in enumerate(sentences):
         budget.check()
         if sentence.paragraph != paragraph:
@@ -359,16 +361,81 @@ def analyse_article(text: str, published_at: dt.datetime, matcher: EntityMatcher
                 evidence.append(_Undated(sentence, index, narrative, span, actors, places, scope, words))
             continue
         narrative = dated[-1][1]
+        speech = None if captioned or headline else _ReportedSpeech.find(text, sentence, timex_spans, entities)
+        discount = 0.0
+        if speech is not None:  # the saying first: in the lead, its day is the story's (_story_time)
+            evidence.append(speech.saying(index, words, published_at))
+            dated, (actors, places, scope) = speech.said_dates, speech.said_entities
+            discount = REPORTED_DISCOUNT
         for clause, date, anchor in dated:
             evidence.append(Evidence(
                 start=span.start, end=span.end, quote=span.text, date=date,
-                confidence=EXPLICIT_CONFIDENCE.get(anchor, 0.6), status=_status(clause, date, published_at),
+                confidence=EXPLICIT_CONFIDENCE.get(anchor, 0.6) - discount,
+                status=_status(clause, date, published_at),
                 actors=actors, locations=places, scope=scope, words=words,
             ))
     # the day the lead reports dates the undated sentences before it too (a headline)
     story = _story_time(evidence, published_at)
     evidence = [item.dated(story, published_at) if isinstance(item, _Undated) else item for item in evidence]
     return ArticleAnalysis(sentences, timexes, mentions, merge_evidence(evidence))
+
+
+@dataclass(slots=True)
+class _ReportedSpeech:
+    """A sentence whose named source said something dated apart from the saying ("Jobs said
+    his company sold 13.7 million Macs last year"): two happenings, the thing said with its
+    own date and the complement's entities, and the saying with the source as its actor,
+    dated by its own expression or, like any undated report, by the lead's or publication day.
+    A source that is an actor of what it says ("HP cut 500 jobs, the company said") makes
+    one happening: the report adds nothing to the timeline."""
+
+    sentence: Sentence
+    said_dates: list  # (clause, date, anchor), as _explicit_clause_dates gives them
+    said_entities: tuple
+    saying_date: tuple | None  # (clause, date, anchor) of a date inside the saying
+    saying_entities: tuple
+    saying_text: str
+
+    @classmethod
+    def find(cls, text: str, sentence: Sentence, timexes: _Spans, entities: _Entities):
+        found = clauses.saying_span(sentence.text)
+        if found is None:
+            return None
+        a, b = sentence.start + found[0], sentence.start + found[1]
+        for t in timexes.inside(b, sentence.end):  # "said on Monday its forces ...": Monday is the saying's
+            if t.start - b <= 8 and clauses.dates_the_saying(text[b:t.start], text[a:b]):
+                b = t.end
+            break
+        saying_entities = entities.within(a, b)
+        if not saying_entities[0]:
+            return None  # no named source: nothing to date the saying for
+        said_timexes = _Spans(t for t in timexes.inside(sentence.start, sentence.end) if not a <= t.start < b)
+        said_dates = _explicit_clause_dates(text, sentence, said_timexes)
+        if not said_dates:
+            return None
+        saying = Sentence(a, b, text[a:b], sentence.paragraph)
+        saying_date = next(iter(_explicit_clause_dates(text, saying, timexes)), None)
+        before, after = entities.within(sentence.start, a), entities.within(b, sentence.end)
+        said_entities = tuple(list({_key(x): x for x in one + other}.values())
+                              for one, other in zip(before, after, strict=True))
+        if {e.key for e in saying_entities[0]} <= {e.key for e in said_entities[0]}:
+            return None  # its own actor reports it ("HP cut 500 jobs, the company said"): one happening
+        return cls(sentence, said_dates, said_entities, saying_date, saying_entities, text[a:b])
+
+    def saying(self, index: int, words: frozenset[str], published_at: dt.datetime):
+        actors, places, scope = self.saying_entities
+        span = self.sentence
+        if self.saying_date is not None:
+            clause, date, anchor = self.saying_date
+            return Evidence(start=span.start, end=span.end, quote=span.text, date=date,
+                            confidence=EXPLICIT_CONFIDENCE.get(anchor, 0.6),
+                            status=_status(clause, date, published_at),
+                            actors=actors, locations=places, scope=scope, words=words)
+        return _Undated(span, index, None, span, actors, places, scope, words, self.saying_text)
+
+
+def _key(item) -> str:
+    return item.entity.key if isinstance(item, PlaceLink) else item.key
 
 
 @dataclass(slots=True)
@@ -383,19 +450,24 @@ class _Undated:
     places: list[PlaceLink]
     scope: list[Entity]
     words: frozenset[str]
+    clause: str | None = None  # the part of the sentence that reports it, when not all of it
 
     def dated(self, story: EventDate | None, published_at: dt.datetime) -> Evidence:
         date, confidence = _inferred_date(self.sentence, self.index, self.narrative, story, published_at)
+        status = _status(self.clause or self.sentence.text, date, published_at)
         return Evidence(start=self.span.start, end=self.span.end, quote=self.span.text, date=date,
-                        confidence=confidence, status=_status(self.sentence.text, date, published_at),
+                        confidence=confidence, status=status,
                         actors=self.actors, locations=self.places, scope=self.scope, words=self.words)
 
 
-def _headline_lines(sentences: list[Sentence]) -> set[int]:
+def _headline_lines(text: str, sentences: list[Sentence]) -> set[int]:
     """The unpunctuated lines above the first sentence that ends with punctuation: headlines
-    (an address or a date line there is furniture, and is told apart as such)."""
+    (an address or a date line there is furniture, and is told apart as such). A web address
+    on a line of its own above them is passed over: its dots end no sentence."""
     out = set()
     for index, sentence in enumerate(sentences):
+        if clauses.is_web_address(text[text.rfind("\n", 0, sentence.start) + 1:sentence.end]):
+            continue
         if sentence.text.endswith(_END_PUNCTUATION):
             break
         out.add(index)
@@ -493,7 +565,8 @@ def merge_evidence(evidence: list[Evidence]) -> list[EventDraft]:
             continue
         view = item.merge_view()
         candidates = {id(o): o for key in view.entity_keys for o in latest[key] if o.draft.first.start != item.start}
-        found = best_match(view, [(o, o.view) for o in sorted(candidates.values(), key=lambda o: o.order)])
+        ordered = sorted(candidates.values(), key=lambda o: o.order)
+        found = best_match(view, [(o, o.view) for o in ordered], across=False)
         match = found[0] if found else None
         if match is None:
             match = _OpenDraft(EventDraft([item]), len(drafts), view, item.date)
