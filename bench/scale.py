@@ -301,7 +301,6 @@ def make_batch(rng: random.Random, world: World, ids: Ids, n_events: int) -> Bat
         article_id = ids.article
         published = _publication(rng)
         outlet = rng.choice(OUTLETS)
-        sentences: list[str] = []
         sources: list[tuple[int, dict, list[str], list[tuple[str, bool]]]] = []
         # reports of events of earlier articles of this batch (a merged happening)
         while pending_reports and len(sources) < 3 and rng.random() < 0.5:
@@ -339,7 +338,8 @@ def make_batch(rng: random.Random, world: World, ids: Ids, n_events: int) -> Bat
             for _ in range(extra):
                 pending_reports.append((ids.event, event, *links))
             if extra:
-                event["merge_reason"], event["merge_score"] = "entities+dates+wording", round(rng.uniform(0.3, 0.9), 3)
+                event["merge_reason"] = "entities+dates+wording"
+                event["merge_score"] = round(rng.uniform(0.3, 0.9), 3)
         text_parts, offset = [], 0
         for event_id, event, actor_ids, located in sources:
             names = [world_names[a] for a in actor_ids[:2]] or ["Officials"]
@@ -367,7 +367,8 @@ def make_batch(rng: random.Random, world: World, ids: Ids, n_events: int) -> Bat
         body += " " + " ".join(rng.choice(_FILLER) for _ in range(max(0, int(rng.gauss(3000, 900) - len(body)) // 90)))
         rows["articles"].append(dict(
             id=article_id, url=f"https://news.example/{outlet.lower().replace(' ', '-')}/{article_id}",
-            external_id=None, content_hash=hashlib.sha256(body.encode()).hexdigest(), title=f"{outlet} report {article_id}",
+            external_id=None, content_hash=hashlib.sha256(body.encode()).hexdigest(),
+            title=f"{outlet} report {article_id}",
             source=outlet, language="en", published_at=published, published_offset=None, text=body,
             created_at=published))
     return batch
@@ -665,7 +666,7 @@ def measure(url: str, facts: Facts, clients: int, requests: int, memory_requests
             return elapsed
 
         with cf.ThreadPoolExecutor(clients) as pool:
-            for kind, make in kinds.items():  # warm every worker's caches
+            for make in kinds.values():  # warm every worker's caches
                 list(pool.map(call, [make(rng) for _ in range(4 * len(workers))]))
                 served += 4 * len(workers)
             results["kinds"] = {}

@@ -17,6 +17,9 @@ text (the stored text, which offsets index, is then the stripped one).
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
+import dataclasses
+import gc
 import glob
 import json
 import multiprocessing
@@ -159,10 +162,13 @@ def _start_forked_worker(matcher: EntityMatcher, budget_seconds: float) -> None:
 def _analyse(job: _Job) -> ArticleAnalysis | AnalysisTooLong:
     data = job.data
     try:
-        return analyse_article(data.text, clock.wall_clock(data.published_at), matcher=_matcher,
-                               language=data.language, budget=Budget(_budget_seconds))
+        analysis = analyse_article(data.text, clock.wall_clock(data.published_at), matcher=_matcher,
+                                   language=data.language, budget=Budget(_budget_seconds))
     except AnalysisTooLong as exc:
         return exc
+    # what the writer reads (service.write_batch: the events and the mentions), and only that,
+    # goes back to the parent: the sentences and time expressions were a third of each pickle
+    return dataclasses.replace(analysis, sentences=[], timexes=[])
 
 
 # ------------------------------------------------------------ the parent
@@ -187,16 +193,44 @@ def ingest_records(session: Session, records: Iterable[Record | Rejected], *, lo
             continue
         jobs.append(_Job(record.origin, data))
     fresh = _not_stored(session, jobs, summary, progress)
-    if workers > 1 and len(fresh) > 1:
-        # fork: the workers share the parent's gazetteers and grammar, already built, copy-on-write
-        context = multiprocessing.get_context("fork")
-        with cf.ProcessPoolExecutor(workers, mp_context=context, initializer=_start_forked_worker,
-                                    initargs=(matcher, budget_seconds)) as pool:
-            _store_in_order(session, fresh, pool.map(_analyse, fresh, chunksize=2), summary, progress)
-    else:
-        _start_worker(matcher, budget_seconds)
-        _store_in_order(session, fresh, map(_analyse, fresh), summary, progress)
+    with _bulk_collector():
+        if workers > 1 and len(fresh) > 1:
+            # fork: the workers share the parent's gazetteers and grammar, already built, copy-on-write
+            context = multiprocessing.get_context("fork")
+            with cf.ProcessPoolExecutor(workers, mp_context=context, initializer=_start_forked_worker,
+                                        initargs=(matcher, budget_seconds)) as pool:
+                _store_in_order(session, fresh, pool.map(_analyse, fresh, chunksize=2), summary, progress)
+        else:
+            _start_worker(matcher, budget_seconds)
+            _store_in_order(session, fresh, map(_analyse, fresh), summary, progress)
     return summary
+
+
+# Allocations between two collections of the youngest generation while a bulk ingest runs
+# (Python's default is 700): the writer makes short-lived rows by the hundred thousand, and
+# the cycle collector, run every 700 of them, walked the young objects again and again.
+BULK_GC_THRESHOLD = 100_000
+
+
+@contextlib.contextmanager
+def _bulk_collector():
+    """The cycle collector tuned for a bulk ingest, and put back as it was after. What is alive
+    now (the gazetteers, the grammar, the records) is frozen: no collection walks it again, and
+    forked workers do not copy its pages by touching them. Cycles still get collected, only less
+    often (measured in docs/benchmarks.md, "Ingest speed (issue 14)": about a tenth of the
+    parent's CPU went to collections)."""
+    threshold = gc.get_threshold()
+    freeze = gc.get_freeze_count() == 0  # else someone else froze what they meant to: leave it be
+    if freeze:
+        gc.collect()
+        gc.freeze()
+    gc.set_threshold(BULK_GC_THRESHOLD, *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        if freeze:
+            gc.unfreeze()
 
 
 def _not_stored(session: Session, jobs: list[_Job], summary: Summary, progress) -> list[_Job]:

@@ -2,6 +2,7 @@
 stripped, bad records reported by line and skipped, and repeats listed with their reason."""
 from __future__ import annotations
 
+import gc
 import json
 
 import pytest
@@ -108,3 +109,17 @@ def test_an_article_past_the_analysis_budget_is_rejected_not_fatal(corpus, datab
                                        "--published-at", "2024-02-15"], env=env)
     assert "rejected 1" in result.stdout and "ANALYSIS_BUDGET_SECONDS" in result.stdout
     assert result.exit_code == 1  # nothing at all was ingested
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_an_ingest_leaves_the_cycle_collector_as_it_found_it(corpus, database_url, workers):
+    """The collector is tuned while a bulk ingest runs (bulk._bulk_collector); a process that
+    goes on after it (a test run, a script calling the CLI) gets its own settings back, and
+    nothing stays frozen out of collection."""
+    threshold, enabled = gc.get_threshold(), gc.isenabled()
+    frozen = gc.get_freeze_count()
+    result = CliRunner().invoke(main, ["ingest", str(corpus / "news"), "--workers", workers,
+                                       "--published-at", "2024-02-15"], env={"DATABASE_URL": database_url})
+    assert result.exit_code == 0, result.output
+    assert "created 5" in result.stdout
+    assert (gc.get_threshold(), gc.isenabled(), gc.get_freeze_count()) == (threshold, enabled, frozen)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 from timeline_api.entities import EntityMatcher
 from timeline_api.pipeline import ArticleAnalysis, EventDate, EventDraft, Evidence, PlaceLink, analyse_article
@@ -156,3 +156,27 @@ def test_write_batch_merges_with_articles_earlier_in_the_batch_and_skips_repeats
     finally:
         database.dispose()
     _invariants(database_url)
+
+
+def test_a_search_ranks_and_counts_by_the_counters_never_the_links(app, client, post_article):
+    """GET /v1/entities?q= reads entities.event_count: no statement of a search touches the link
+    tables, whose size grows with the store (issue 14: 2-8 s at 1M events when it counted them)."""
+    for body, day in BOMBING:
+        post_article(body, published_at=day)
+    post_article(*STRIKE[:1], published_at=STRIKE[1])
+    statements: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args):
+        statements.append(statement.lower())
+
+    engine = app.extensions["timeline_db"].engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        found = {e["name"]: e for e in client.get("/v1/entities?q=Kirkuk").get_json()["entities"]}
+        listed = client.get("/v1/entities?q=ki").get_json()["entities"]  # the names that contain it
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert found["Kirkuk"]["event_count"] == 2  # the bombing (three reports, one event) and the strike
+    assert next(e for e in listed if e["name"] == "Kirkuk")["event_count"] == 2
+    assert statements and not [s for s in statements if "event_actors" in s or "event_locations" in s
+                               or "source_actors" in s or "source_locations" in s]

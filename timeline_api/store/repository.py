@@ -7,16 +7,19 @@ import functools
 import hashlib
 import random
 import secrets
+import threading
 import uuid
+import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from sqlalchemy import (
     JSON,
-    Row,
     DateTime,
     Float,
     Integer,
+    Row,
     String,
     and_,
     any_,
@@ -57,6 +60,9 @@ from timeline_api.store import cursor as keyset
 from timeline_api.store import merge_index, writer
 from timeline_api.store.cursor import InvalidCursor, decode_cursor, encode_cursor
 from timeline_api.store.models import (
+    SPAN_CLASSES,
+    SPAN_LIMITS,
+    SPAN_SLACK,
     ApiKey,
     Article,
     Deployment,
@@ -69,9 +75,6 @@ from timeline_api.store.models import (
     EventActor,
     EventLocation,
     EventSource,
-    SPAN_CLASSES,
-    SPAN_LIMITS,
-    SPAN_SLACK,
     MergeKey,
     RegistryVersion,
     SourceActor,
@@ -845,7 +848,8 @@ def _event_filter_clauses(filters: tuple) -> list:
                                       func.lower(Article.source).in_(bindparam("sources", expanding=True))))
     if confidence:
         clauses.append(Event.confidence >= bindparam("min_confidence", type_=Float))
-    for wanted, column, name in ((date_sources, Event.date_source, "date_sources"), (statuses, Event.status, "statuses"),
+    for wanted, column, name in ((date_sources, Event.date_source, "date_sources"),
+                                 (statuses, Event.status, "statuses"),
                                  (granularities, Event.granularity, "granularities")):
         if wanted:
             clauses.append(column.in_(bindparam(name, expanding=True)))
@@ -964,9 +968,24 @@ class TimelineQuery:
                        if len(keys) > self.limit else None)
         return load_events(session, [key.id for key in page]), next_cursor
 
-    def count(self, session: Session) -> int:
-        """How many events match, from the cursor on, whatever the page size."""
-        return session.connection().scalar(*self.statement(session, count=True))
+    def count(self, session: Session, cached: bool = True) -> int:
+        """How many events match, from the cursor on, whatever the page size. ``cached``: known
+        from an earlier count of the same query in this process at the same store generation
+        (see count_cache); a count grows with the store, and an export counts before it streams."""
+        if not cached:
+            return session.connection().scalar(*self.statement(session, count=True))
+        generation = store_generation(session)
+        if generation[0] is None:  # the deployment row is made again if the table was emptied
+            deployment(session)
+            generation = store_generation(session)
+        cache = count_cache(session)
+        key = (self.scope(), self.cursor)  # every filter and the order; and where the count starts
+        total = cache.get(generation, key)
+        if total is None:
+            # read after the generation: this count holds at least what that generation holds
+            total = session.connection().scalar(*self.statement(session, count=True))
+            cache.put(generation, key, total)
+        return total
 
     def cursor_after(self, session: Session, n: int) -> str | None:
         """The cursor of the events that follow the first ``n``; None when none follow."""
@@ -1237,3 +1256,76 @@ _STORE_VERSION = select(func.coalesce(func.sum(StoreVersion.version), 0))
 def store_version(session: Session) -> int:
     # read before every GET (its ETag): through the connection, without the ORM's overhead
     return int(session.connection().scalar(_STORE_VERSION))  # a Decimal on PostgreSQL
+
+
+_STORE_GENERATION = select(func.coalesce(func.sum(StoreVersion.version), 0),
+                           select(Deployment.uid).where(Deployment.id == 1).scalar_subquery())
+
+
+def store_generation(session: Session) -> tuple[str | None, int]:
+    """(the deployment's uid, the store version), in one read: what a cached count is valid for.
+    The uid tells apart a store emptied and filled again to the same version."""
+    version, uid = session.connection().execute(_STORE_GENERATION).one()
+    return uid, int(version)
+
+
+# ---------------------------------------------------------------- counts, cached per store generation
+
+COUNT_CACHE_SIZE = 1024
+
+
+class CountCache:
+    """Counts of timeline queries for one store generation, in this process (each gunicorn worker
+    has its own; the generation is in the database, so all agree on when a count is stale).
+
+    Every committed ingest, deletion, split and curation moves the store version in the same
+    transaction as its rows (bump_store_version), so a count read after the version was read
+    holds at least what that version holds: it may be kept under that version. A request that
+    reads another generation than the one held drops every count first: counts of an older
+    version are never answered again, and a store restored to an older version is not confused
+    with the one before it. At most COUNT_CACHE_SIZE queries are kept, the least recently used
+    dropped first. Thread-safe (a worker's threads share it)."""
+
+    def __init__(self, size: int = COUNT_CACHE_SIZE) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._generation: tuple | None = None
+        self._counts: OrderedDict[tuple, int] = OrderedDict()
+
+    def _at(self, generation: tuple) -> None:
+        if generation != self._generation:
+            self._counts.clear()
+            self._generation = generation
+
+    def get(self, generation: tuple, key: tuple) -> int | None:
+        with self._lock:
+            self._at(generation)
+            total = self._counts.get(key)
+            if total is not None:
+                self._counts.move_to_end(key)
+            return total
+
+    def put(self, generation: tuple, key: tuple, total: int) -> None:
+        with self._lock:
+            self._at(generation)
+            self._counts[key] = total
+            self._counts.move_to_end(key)
+            while len(self._counts) > self._size:
+                self._counts.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+
+_count_caches: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_count_caches_lock = threading.Lock()
+
+
+def count_cache(session: Session) -> CountCache:
+    """The count cache of the session's engine (one per database a process talks to)."""
+    engine = session.get_bind()
+    with _count_caches_lock:
+        cache = _count_caches.get(engine)
+        if cache is None:
+            cache = _count_caches[engine] = CountCache()
+        return cache
