@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from timeline_api.pipeline import merging
 from timeline_api.pipeline.merging import MergeView, decide, fold, signature, wording
 
 DAY = dt.datetime(2024, 5, 14)
@@ -29,7 +30,7 @@ def test_a_shared_happening_merges_differently_worded_reports_of_the_same_day():
     b = _view("The captain was arrested at the port of Piraeus late on Tuesday.", "city:piraeus")
     assert wording(a.words, b.words) is None  # one word in common as written
     decision = decide(a, b)  # "captain" and detained/arrested: two of the shorter's four, one a happening
-    assert decision is not None and "happening 'arrest'" in decision.reason
+    assert decision is not None and "('arrest')" in decision.reason
     other = _view("The captain was praised at the port of Piraeus late on Tuesday.", "city:piraeus")
     assert decide(a, other) is None  # "captain" alone
 
@@ -71,3 +72,18 @@ def test_within_one_article_only_the_base_rule_on_the_words_as_written():
     d = _view("Inspectors were checking lifeboats and cabins at Piraeus.", "city:piraeus")
     assert decide(c, d, across=False) is None  # "checked" and "checking" are two words within an article
     assert decide(c, d) is not None  # and one across articles: three of the shorter's four
+
+
+def test_every_reason_fits_the_column_that_stores_it():
+    from timeline_api.store.models import Event
+
+    assert merging.REASON_MAX_CHARS == Event.__table__.c.merge_reason.type.length
+    longest_family = max(merging.HAPPENING_FAMILIES, key=len)
+    family_words = frozenset(merging.HAPPENING_FAMILIES[longest_family].split())
+    many = frozenset(f"entity{i}" for i in range(120))  # more shared entities than any report has
+    words = frozenset(f"word{i:04d}" for i in range(1000)) | family_words
+    day = dt.datetime(2024, 3, 2)
+    a = MergeView(day, day + dt.timedelta(days=1), 4, many, words)
+    b = MergeView(day, day + dt.timedelta(days=1), 4, many, frozenset(list(family_words)[:1]) | {"word0001"})
+    decision = merging.decide(a, b)
+    assert decision is not None and len(decision.reason) <= merging.REASON_MAX_CHARS

@@ -134,7 +134,7 @@ def wording(a: frozenset[str], b: frozenset[str], shared_entities: int = 1,
         return score, f"{len(shared)} shared words"
     happenings = sorted(shared & HAPPENING_FAMILIES.keys())
     if happenings and len(shared) >= 2 and score >= HAPPENING_THRESHOLD:
-        return score, f"{len(shared)} shared words, happening '{happenings[0]}'"
+        return score, f"{len(shared)} shared words ('{happenings[0]}')"
     return None
 
 
@@ -153,6 +153,12 @@ class MergeView:
     def search_window(self) -> tuple[dt.datetime, dt.datetime]:
         """The span a stored event must overlap to be compared with this one."""
         return self.start - REPORT_WINDOW, self.end + REPORT_WINDOW
+
+
+# The store keeps a reason in 64 characters (events.merge_reason): the longest the rules can
+# write, "99 shared entities, dates nested, 999 shared words ('sentence')", fits; a longer one
+# (a hundred shared entities) is cut rather than refused.
+REASON_MAX_CHARS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +238,7 @@ def decide(a: MergeView, b: MergeView, across: bool = True) -> MergeDecision | N
         found = base
     score, words = found
     entities = f"{shared_entities} shared {'entity' if shared_entities == 1 else 'entities'}"
-    return MergeDecision(round(score, 3), f"{entities}, dates {dates}, {words}")
+    return MergeDecision(round(score, 3), f"{entities}, dates {dates}, {words}"[:REASON_MAX_CHARS])
 
 
 def same_happening(a: MergeView, b: MergeView) -> bool:
