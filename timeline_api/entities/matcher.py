@@ -16,7 +16,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from . import pipeline
 from .document import Document
@@ -133,19 +133,18 @@ class EntityMatcher:
     # -- matching -------------------------------------------------------------------
     def find(self, text: str) -> list[Mention]:
         """Mentions sorted by start, non-overlapping."""
-        if not self.pause_gc:
-            return self._analyse(text).mentions
-        with _gc_paused():
+        with self._collector():
             # the document is dropped before the collector is back on: the collection that
             # follows has only the mentions to walk, not the article's tokens and records
             return self._analyse(text).mentions
 
     def analyse(self, text: str) -> Document:
         """The article's document with everything each component found in it."""
-        if not self.pause_gc:
+        with self._collector():
             return self._analyse(text)
-        with _gc_paused():
-            return self._analyse(text)
+
+    def _collector(self):
+        return _gc_paused() if self.pause_gc else nullcontext()
 
     def _analyse(self, text: str) -> Document:
         doc = Document(text, tokenize(text), self._g)
