@@ -193,13 +193,13 @@ def _without_descriptions(doc: Document, runs: list[NameRun]) -> list[NameRun]:
     form before a lone name mended 31 more but broke 9 given names)."""
     toks = doc.tokens
     g = doc.gazetteer
-    alone = {tuple(t.text for t in toks[r.i:r.j]) for r in runs}
+    alone = {doc.words(r.i, r.j) for r in runs}
     out = []
     for run in runs:
         first = toks[run.i]
         if first.initial and run.j - run.i >= 2 and first.text.isalpha() and not confirmed(doc, first) \
                 and first.text not in L.PERSON_TITLES and first.text not in L.ORG_WORDS:
-            rest = tuple(t.text for t in toks[run.i + 1:run.j])
+            rest = doc.words(run.i + 1, run.j)
             # a lone surname later ("Wladimir Klitschko" ... "Klitschko") is no evidence: only
             # a word the article itself writes in lower case may be dropped before it
             if (rest in alone and first.text.lower() in doc.lower_words) or (
