@@ -51,14 +51,6 @@ def signature(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def similarity(a: frozenset[str], b: frozenset[str]) -> float:
-    """Overlap coefficient, 0.0 unless at least MIN_SHARED_WORDS are shared."""
-    shared = len(a & b)
-    if shared < MIN_SHARED_WORDS:
-        return 0.0
-    return shared / min(len(a), len(b))
-
-
 # Across articles, for reports whose dates nest (``decide``), words are compared folded: the
 # -ed / -ing forms of a word with the word ("checked", "checking", "check"), and the words of
 # one kind of happening as reports vary them with one another (a family is compared as one
