@@ -260,8 +260,9 @@ def is_complement(text_before: str) -> bool:
     return bool(_OBLIQUE.search(text_before[-40:]))
 
 
-_REPORTING = re.compile(r"\b(?:said|says|told|tells|according to|reported|reports|announced|confirmed|stated)\b",
-                        re.IGNORECASE)
+# the verbs of saying both rules know; each adds its own forms
+_SAYING_WORDS = "said|says|told|tells|reported|announced|confirmed|stated"
+_REPORTING = re.compile(rf"\b(?:{_SAYING_WORDS}|according to|reports)\b", re.IGNORECASE)
 
 
 def is_reporting(text: str) -> bool:
@@ -271,7 +272,7 @@ def is_reporting(text: str) -> bool:
 
 # Reported speech: a named source and what it said, which may be dated apart ("Jobs said
 # his company sold 13.7 million Macs last year": the selling is last year, the saying today).
-_SAYING_VERB = r"(?:said|says|told|tells|announced|announces|reported|confirmed|stated)"
+_SAYING_VERB = rf"(?:{_SAYING_WORDS}|announces)"
 # the source first: "Jobs said (that) ...", "The ministry announced on Monday that ..."
 _SAYING_FIRST = re.compile(r"\b" + _SAYING_VERB + r"\b", re.IGNORECASE)
 # the source set off by commas, before the end or inside: "..., police said." / "This, he said, would ..."
