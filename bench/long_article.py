@@ -1,7 +1,7 @@
 """One long news article through ``service.ingest_article`` (analysis and store) into a fresh
-SQLite file: TBAQ's articles joined until 500,000 characters (MAX_TEXT_CHARS), CPU seconds of
-three runs after a warm-up. The issue-14 target is 3 s; bench/adversarial.py has the
-pathological texts.
+SQLite file: the news text of bench/entity_speed.py (TBAQ's and ECB+'s articles joined) cut at
+500,000 characters (MAX_TEXT_CHARS), CPU seconds of three runs after a warm-up. The issue-14
+target is 3 s; bench/adversarial.py has the pathological texts.
 
     .venv/bin/python bench/long_article.py
 """
@@ -19,27 +19,16 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 SIZE = 500_000
 
 
-def long_text() -> str:
-    import tbaq
-
-    parts, size = [], 0
-    while size < SIZE:
-        for doc in tbaq.read_corpus():
-            parts.append(doc.text.strip())
-            size += len(parts[-1]) + 2
-            if size >= SIZE:
-                break
-    return "\n\n".join(parts)[:SIZE]
-
-
 def main() -> None:
+    from entity_speed import news_text
+
     from timeline_api.entities import EntityMatcher
     from timeline_api.service import ArticleInput, ingest_article
     from timeline_api.store.db import Database
     from timeline_api.store.migrate import upgrade
 
     logging.disable(logging.INFO)
-    text = long_text()
+    text = news_text(SIZE)
     matcher = EntityMatcher.default()
     matcher.find("A warm-up in Paris.")
     for run in range(3):
